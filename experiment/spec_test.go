@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -65,5 +66,52 @@ func TestResolveDefaultsAndErrors(t *testing.T) {
 		if err := s.Resolve(); err == nil {
 			t.Errorf("spec %+v should not resolve", s)
 		}
+	}
+}
+
+// TestPrepareAcceptsOlderSpecFile: a run directory written before a field
+// existed resumes (the field takes its default), but one whose spec really
+// differs is refused.
+func TestPrepareAcceptsOlderSpecFile(t *testing.T) {
+	dir := t.TempDir()
+	s := DefaultSpec()
+	if err := s.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Prepare(dir, s, "test"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, SpecFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Drop the safety.rl block, as a spec file from before RL was added.
+	var lines []string
+	skip := false
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "    rl:") {
+			skip = true
+			continue
+		}
+		if skip && strings.HasPrefix(l, "        ") {
+			continue
+		}
+		skip = false
+		lines = append(lines, l)
+	}
+	old := strings.Join(lines, "\n")
+	if old == string(b) {
+		t.Fatal("test did not remove the rl block")
+	}
+	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Prepare(dir, s, "test"); err != nil {
+		t.Fatalf("older spec file refused: %v", err)
+	}
+	s.Safety.Steps++
+	if err := Prepare(dir, s, "test"); err == nil || !strings.Contains(err.Error(), "another spec") {
+		t.Fatalf("changed spec accepted (err %v)", err)
 	}
 }
