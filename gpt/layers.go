@@ -75,37 +75,19 @@ func layerNormForward(out, mean, rstd, inp, w, b []float32, N, C int, eps float3
 }
 
 // layerNormBackward adds the input gradient into dinp and the gain and bias
-// gradients into dw, db.
+// gradients into dw, db (vectorised in vmath). The gain and bias pass is
+// split by columns so each element is summed over rows in order.
 func layerNormBackward(dinp, dw, db, dout, inp, w, mean, rstd []float32, N, C int) {
 	parallel(N, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			x, d := inp[i*C:(i+1)*C], dout[i*C:(i+1)*C]
-			m, s := mean[i], rstd[i]
-			var dnormMean, dnormNormMean float32
-			for c, v := range d {
-				norm := (x[c] - m) * s
-				dnorm := v * w[c]
-				dnormMean += dnorm
-				dnormNormMean += dnorm * norm
-			}
-			dnormMean /= float32(C)
-			dnormNormMean /= float32(C)
-			di := dinp[i*C : (i+1)*C]
-			for c, v := range d {
-				norm := (x[c] - m) * s
-				di[c] += (v*w[c] - dnormMean - norm*dnormNormMean) * s
-			}
+			r := i * C
+			vmath.LayerNormBackwardRow(dinp[r:r+C], dout[r:r+C], inp[r:r+C], w, mean[i], rstd[i])
 		}
 	})
 	parallel(C, func(lo, hi int) {
 		for i := 0; i < N; i++ {
-			x, d := inp[i*C+lo:i*C+hi], dout[i*C+lo:i*C+hi]
-			m, s := mean[i], rstd[i]
-			gw, gb := dw[lo:hi], db[lo:hi]
-			for c, v := range d {
-				gw[c] += v * (x[c] - m) * s
-				gb[c] += v
-			}
+			r := i * C
+			vmath.LayerNormGradAccum(dw[lo:hi], db[lo:hi], dout[r+lo:r+hi], inp[r+lo:r+hi], mean[i], rstd[i])
 		}
 	})
 }
@@ -141,9 +123,7 @@ func linearBackward(dinp, dw, db, dout, inp, w []float32, N, IC, OC int, dinpBet
 		parallel(OC, func(lo, hi int) {
 			g := db[lo:hi]
 			for i := 0; i < N; i++ {
-				for c, v := range dout[i*OC+lo : i*OC+hi] {
-					g[c] += v
-				}
+				matmul.Axpy(1, dout[i*OC+lo:i*OC+hi], g) // 1·v + g rounds as v + g
 			}
 		})
 	}

@@ -106,13 +106,18 @@ type gemmJob struct {
 
 	nc         int // columns per chunk, a multiple of nr
 	chunks     int
-	packTasks  int // per chunk
+	packTasks  int // per chunk: tasks packing B (then A, with apack)
+	packBTasks int // per chunk: the first packTasks that pack B
 	rowTasks   int // per chunk: rows of the compute grid
 	colTasks   int // per chunk: columns of the compute grid
 	perChunk   int
 	total      int
 	rowPanels  int // ceil(m/mr)
 	bpack      *[]float32
+	// apack, when set, holds all of op(A) packed once into whole-k row
+	// panels by the pack tasks (see setup), instead of each compute task
+	// packing its own blocks.
+	apack      *[]float32
 	next, done atomic.Int64
 	wg         sync.WaitGroup
 
@@ -161,6 +166,16 @@ func (j *gemmJob) setup(kern *kernel, transA, transB bool, m, n, k int, a []floa
 			j.colTasks = min(chunkPanels, (threads+j.rowTasks-1)/j.rowTasks)
 		}
 	}
+	j.packBTasks = j.packTasks
+	j.apack = nil
+	if j.colTasks > 1 && j.chunks == 1 && m*k <= packBLimit {
+		// Every column task would pack the same rows of A (for the
+		// weight gradients, k = batch×time is long, so that is most of
+		// their packing): pack A once, in the pack phase, shared by all.
+		// The kernel reads the same floats in the same order either way.
+		j.apack = getBuf(j.rowPanels * mr * k)
+		j.packTasks += min(j.rowPanels, 2*threads)
+	}
 	j.perChunk = j.packTasks + j.rowTasks*j.colTasks
 	j.total = j.chunks * j.perChunk
 	j.next.Store(0)
@@ -181,6 +196,10 @@ func (j *gemmJob) run() {
 func (j *gemmJob) release() {
 	putBuf(j.bpack)
 	j.bpack = nil
+	if j.apack != nil {
+		putBuf(j.apack)
+		j.apack = nil
+	}
 	j.a, j.b, j.c = nil, nil, nil
 }
 
@@ -251,14 +270,31 @@ func (j *gemmJob) chunkCols(ch int) (j0, nb int) {
 }
 
 func (j *gemmJob) pack(ch, idx int) {
+	if idx >= j.packBTasks {
+		j.packAllA(idx - j.packBTasks)
+		return
+	}
 	nr := j.kern.nr
 	j0, nb := j.chunkCols(ch)
-	q0, q1 := split((nb+nr-1)/nr, j.packTasks, idx)
+	q0, q1 := split((nb+nr-1)/nr, j.packBTasks, idx)
 	if q0 == q1 {
 		return
 	}
 	buf := *j.bpack
 	j.kern.packB(buf[q0*j.k*nr:], j.transB, j.b, j.ldb, j0+q0*nr, min(nb, q1*nr)-q0*nr, 0, j.k, nr)
+}
+
+// packAllA packs A pack task idx's share of the row panels, over all of k,
+// into apack: panel r holds k×mr floats at r*k*mr, so the kc block starting
+// at pc is the contiguous run at r*k*mr + pc*mr that packA would have made.
+func (j *gemmJob) packAllA(idx int) {
+	mr := j.kern.mr
+	r0, r1 := split(j.rowPanels, j.packTasks-j.packBTasks, idx)
+	if r0 == r1 {
+		return
+	}
+	i0, i1 := r0*mr, min(r1*mr, j.m)
+	j.kern.packA((*j.apack)[r0*mr*j.k:], j.transA, j.a, j.lda, i0, i1-i0, 0, j.k, mr)
 }
 
 // compute runs compute task (rt, ct) of chunk ch: row panels split(rowPanels,
@@ -293,7 +329,12 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 		mb := min(i0+b1*mr, i1) - ib
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
-			kern.packA(ws.a, j.transA, j.a, j.lda, ib, mb, pc, kb, mr)
+			apack, astride := ws.a, kb*mr
+			if j.apack != nil {
+				apack, astride = (*j.apack)[(ib/mr)*k*mr+pc*mr:], k*mr
+			} else {
+				kern.packA(ws.a, j.transA, j.a, j.lda, ib, mb, pc, kb, mr)
+			}
 			acc := 0
 			if pc > 0 || j.beta != 0 {
 				acc = 1
@@ -305,7 +346,7 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 				for r := 0; r*mr < mb; r++ {
 					ii := ib + r*mr
 					mh := min(mr, i1-ii)
-					ap := ws.a[r*kb*mr:]
+					ap := apack[r*astride:]
 					if mh == mr && nw == nr {
 						kern.micro(kb, &ap[0], &bp[0], &c[ii*ldc+jj], ldc, acc)
 						continue

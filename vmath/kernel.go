@@ -9,13 +9,15 @@ import (
 // slice lengths and then call through the active kernel, so implementations
 // may assume len(out) >= len(inp) etc.
 type kernel struct {
-	name      string
-	geluFwd   func(out, inp []float32)
-	geluBwd   func(dinp, inp, dout []float32)
-	expSubSum func(x []float32, m float32, store bool) float32 // store: ExpSubSum, else SumExpSub
-	max       func(x []float32) float32
-	scale     func(x []float32, a float32)
-	adamw     func(p, g, m, v []float32, c *adamConsts)
+	name        string
+	geluFwd     func(out, inp []float32)
+	geluBwd     func(dinp, inp, dout []float32)
+	expSubSum   func(x []float32, m float32, store bool) float32 // store: ExpSubSum, else SumExpSub
+	max         func(x []float32) float32
+	scale       func(x []float32, a float32)
+	adamw       func(p, g, m, v []float32, c *adamConsts)
+	lnBwdRow    func(di, d, x, w []float32, m, s float32)
+	lnGradAccum func(gw, gb, d, x []float32, m, s float32)
 }
 
 // kernels lists the implementations usable on this machine, best first.

@@ -37,6 +37,16 @@ var avx512Kernel = &kernel{
 			adamwAVX512(&p[0], &g[0], &m[0], &v[0], len(p), c)
 		}
 	},
+	lnBwdRow: func(di, d, x, w []float32, m, s float32) {
+		if len(x) > 0 {
+			lnBwdRowAVX512(&di[0], &d[0], &x[0], &w[0], len(x), m, s)
+		}
+	},
+	lnGradAccum: func(gw, gb, d, x []float32, m, s float32) {
+		if len(x) > 0 {
+			lnGradAccumAVX512(&gw[0], &gb[0], &d[0], &x[0], len(x), m, s)
+		}
+	},
 }
 
 var avx2Kernel = &kernel{
@@ -88,6 +98,10 @@ var avx2Kernel = &kernel{
 		}
 		adamwGeneric(p[n:], g[n:], m[n:], v[n:], c)
 	},
+	// LayerNorm backward is a small share of a training step on machines
+	// without AVX-512; the portable code serves there.
+	lnBwdRow:    lnBwdRowGeneric,
+	lnGradAccum: lnGradAccumGeneric,
 }
 
 func init() {
@@ -139,3 +153,9 @@ func scaleAVX2(x *float32, n int, a float32)
 
 //go:noescape
 func adamwAVX2(p, grad, m, v *float32, n int, c *adamConsts)
+
+//go:noescape
+func lnBwdRowAVX512(di, d, x, w *float32, n int, m, s float32)
+
+//go:noescape
+func lnGradAccumAVX512(gw, gb, d, x *float32, n int, m, s float32)

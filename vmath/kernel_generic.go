@@ -3,11 +3,13 @@ package vmath
 // genericKernel is the portable fallback: the same formulas as the assembly,
 // one element at a time in plain Go.
 var genericKernel = &kernel{
-	name:      "generic",
-	geluFwd:   geluFwdGeneric,
-	geluBwd:   geluBwdGeneric,
-	expSubSum: expSubSumGeneric,
-	max:       maxGeneric,
-	scale:     scaleGeneric,
-	adamw:     adamwGeneric,
+	name:        "generic",
+	geluFwd:     geluFwdGeneric,
+	geluBwd:     geluBwdGeneric,
+	expSubSum:   expSubSumGeneric,
+	max:         maxGeneric,
+	scale:       scaleGeneric,
+	adamw:       adamwGeneric,
+	lnBwdRow:    lnBwdRowGeneric,
+	lnGradAccum: lnGradAccumGeneric,
 }
