@@ -74,15 +74,13 @@ func (m *Model) Forward(b *Batch) (float32, error) {
 		la, lp := &a.layers[l], &p.Layers[l]
 		residual := a.residual(l)
 		layerNormForward(la.ln1, la.ln1Mean, la.ln1Rstd, residual, lp.LN1W, lp.LN1B, BT, C, cfg.LayerNormEps)
-		linearForward(la.qkv, la.ln1, lp.QKVW, lp.QKVB, BT, C, 3*C, 0)
+		linearForward(la.qkv, la.ln1, lp.QKVW, lp.QKVB, BT, C, 3*C, false)
 		attentionForward(la.atty, la.att, la.qkv, B, T, C, NH)
-		copy(la.res2, residual)
-		linearForward(la.res2, la.atty, lp.AttProjW, lp.AttProjB, BT, C, C, 1)
+		residualLinearForward(la.res2, residual, la.atty, lp.AttProjW, lp.AttProjB, BT, C, C)
 		layerNormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.res2, lp.LN2W, lp.LN2B, BT, C, cfg.LayerNormEps)
-		linearForward(la.fch, la.ln2, lp.FCW, lp.FCB, BT, C, 4*C, 0)
+		linearForward(la.fch, la.ln2, lp.FCW, lp.FCB, BT, C, 4*C, false)
 		geluForward(la.fchGelu, la.fch, BT*4*C)
-		copy(la.res3, la.res2)
-		linearForward(la.res3, la.fchGelu, lp.FCProjW, lp.FCProjB, BT, 4*C, C, 1)
+		residualLinearForward(la.res3, la.res2, la.fchGelu, lp.FCProjW, lp.FCProjB, BT, 4*C, C)
 	}
 	layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.residual(cfg.NLayer), p.LNFW, p.LNFB, BT, C, cfg.LayerNormEps)
 	// Tied unembedding: logits = lnf · wteᵀ.

@@ -79,7 +79,7 @@ func TestGradLinear(t *testing.T) {
 	R := randSlice(rng, N*OC, 1)
 	out := make([]float32, N*OC)
 	J := func() float64 {
-		linearForward(out, inp, w, b, N, IC, OC, 0)
+		linearForward(out, inp, w, b, N, IC, OC, false)
 		return dot64(out, R)
 	}
 	dinp, dw, db := make([]float32, N*IC), make([]float32, IC*OC), make([]float32, OC)

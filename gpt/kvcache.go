@@ -109,7 +109,7 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 	for l := range cfg.NLayer {
 		lp := &p.Layers[l]
 		layerNormForward(b.ln, mean, rstd, b.x, lp.LN1W, lp.LN1B, R, C, cfg.LayerNormEps)
-		linearForward(b.qkv, b.ln, lp.QKVW, lp.QKVB, R, C, 3*C, 0)
+		linearForward(b.qkv, b.ln, lp.QKVW, lp.QKVB, R, C, 3*C, false)
 		for r, ri := range rows {
 			copy(kv.row(kv.K, l, ri.slot, ri.pos), b.qkv[r*3*C+C:r*3*C+2*C])
 			copy(kv.row(kv.V, l, ri.slot, ri.pos), b.qkv[r*3*C+2*C:r*3*C+3*C])
@@ -131,11 +131,11 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 				}
 			}
 		})
-		linearForward(b.x, b.atty, lp.AttProjW, lp.AttProjB, R, C, C, 1)
+		linearForward(b.x, b.atty, lp.AttProjW, lp.AttProjB, R, C, C, true)
 		layerNormForward(b.ln, mean, rstd, b.x, lp.LN2W, lp.LN2B, R, C, cfg.LayerNormEps)
-		linearForward(b.fch, b.ln, lp.FCW, lp.FCB, R, C, 4*C, 0)
+		linearForward(b.fch, b.ln, lp.FCW, lp.FCB, R, C, 4*C, false)
 		geluForward(b.fch, b.fch, R*4*C)
-		linearForward(b.x, b.fch, lp.FCProjW, lp.FCProjB, R, 4*C, C, 1)
+		linearForward(b.x, b.fch, lp.FCProjW, lp.FCProjB, R, 4*C, C, true)
 	}
 	// Final LayerNorm and unembedding for each slot's last row only.
 	S := len(slots)

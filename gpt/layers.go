@@ -92,26 +92,22 @@ func layerNormBackward(dinp, dw, db, dout, inp, w, mean, rstd []float32, N, C in
 	})
 }
 
-// linearForward: out (N,OC) = beta·out + inp (N,IC) · w (IC,OC) + b (OC).
-// beta == 1 adds the result onto out, which is how the residual connections
-// are made without a separate buffer.
-func linearForward(out, inp, w, b []float32, N, IC, OC int, beta float32) {
-	if b != nil {
-		parallel(N, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				o := out[i*OC : (i+1)*OC]
-				if beta == 0 {
-					copy(o, b)
-				} else {
-					for c := range o {
-						o[c] += b[c]
-					}
-				}
-			}
-		})
-		beta = 1
+// linearForward: out (N,OC) = inp (N,IC) · w (IC,OC) + b (OC), plus out's
+// old contents when residual is set (a residual connection made in place).
+// The bias (and residual) are added as the product is stored: no separate
+// pass over out.
+func linearForward(out, inp, w, b []float32, N, IC, OC int, residual bool) {
+	var src []float32
+	if residual {
+		src = out
 	}
-	matmul.Gemm(false, false, N, OC, IC, inp, IC, w, OC, beta, out, OC)
+	matmul.GemmBias(false, false, N, OC, IC, inp, IC, w, OC, b, src, OC, out, OC)
+}
+
+// residualLinearForward: out (N,OC) = (inp (N,IC) · w (IC,OC) + b) + res,
+// the residual connection around a projection, into a new buffer.
+func residualLinearForward(out, res, inp, w, b []float32, N, IC, OC int) {
+	matmul.GemmBias(false, false, N, OC, IC, inp, IC, w, OC, b, res, OC, out, OC)
 }
 
 // linearBackward: dinp (N,IC) = dinpBeta·dinp + dout·wᵀ; dw (IC,OC) += inpᵀ·dout;

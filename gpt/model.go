@@ -60,7 +60,10 @@ func FromParams(cfg Config, data []float32) (*Model, error) {
 }
 
 // ZeroGrad clears the parameter gradients; Backward accumulates into them.
-func (m *Model) ZeroGrad() { clear(m.Grads.Data) }
+func (m *Model) ZeroGrad() {
+	g := m.Grads.Data
+	parallel(len(g), func(lo, hi int) { clear(g[lo:hi]) })
+}
 
 func hasSuffix(s string, suffixes ...string) bool {
 	for _, x := range suffixes {

@@ -1,6 +1,9 @@
 package matmul
 
-import "sync"
+import (
+	"math/bits"
+	"sync"
+)
 
 // Pack buffers are recycled through sync.Pools so that the thousands of
 // multiplications in a training step allocate nothing once warm.
@@ -23,18 +26,22 @@ func getWorkspace(k *kernel) *workspace {
 	return &workspace{kern: k, a: make([]float32, rows*k.kc), tmp: make([]float32, k.mr*k.nr)}
 }
 
-var bufPool sync.Pool
+// bufPools holds packed-operand buffers by size class: class c holds
+// buffers of capacity 2^c floats. One pool for all sizes handed a request
+// whatever buffer came first, and a too-small one was dropped, so a
+// training step, whose products alternate between a few sizes, kept
+// allocating (and page-faulting) megabytes.
+var bufPools [48]sync.Pool
 
-// getBuf returns a buffer of at least n floats.
+// getBuf returns a buffer of n floats (n ≥ 1).
 func getBuf(n int) *[]float32 {
-	if p, ok := bufPool.Get().(*[]float32); ok {
-		if cap(*p) >= n {
-			*p = (*p)[:n]
-			return p
-		}
+	c := bits.Len(uint(n - 1))
+	if p, ok := bufPools[c].Get().(*[]float32); ok {
+		*p = (*p)[:n]
+		return p
 	}
-	s := make([]float32, n)
+	s := make([]float32, n, 1<<c)
 	return &s
 }
 
-func putBuf(p *[]float32) { bufPool.Put(p) }
+func putBuf(p *[]float32) { bufPools[bits.Len(uint(cap(*p)-1))].Put(p) }

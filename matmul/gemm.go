@@ -32,7 +32,21 @@ var packBLimit = 4 << 20 // a variable so tests can force many chunks
 // calling goroutine; waking helpers costs a few microseconds.
 const parallelMinFlops = 1 << 21
 
+// epilogue is what is added to the product: C = beta·C + op(A)·op(B)
+// (src == nil), or C = (op(A)·op(B) + bias) + src with beta = 0. The bias
+// (n values, nil for none) is added to every row.
+type epilogue struct {
+	beta  float32
+	bias  []float32
+	src   []float32
+	ldsrc int
+}
+
 func gemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, threads int) {
+	gemmEx(transA, transB, m, n, k, a, lda, b, ldb, epilogue{beta: beta}, c, ldc, threads)
+}
+
+func gemmEx(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, ep epilogue, c []float32, ldc int, threads int) {
 	if m < 0 || n < 0 || k < 0 {
 		panic(fmt.Sprintf("matmul: negative dimension m=%d n=%d k=%d", m, n, k))
 	}
@@ -48,15 +62,121 @@ func gemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, l
 	}
 	checkOperand("A", transA, m, k, a, lda)
 	checkOperand("B", transB, k, n, b, ldb)
+	if ep.bias != nil && len(ep.bias) < n {
+		panic(fmt.Sprintf("matmul: bias has %d values for n=%d", len(ep.bias), n))
+	}
+	if ep.src != nil && (ep.ldsrc < n || len(ep.src) < (m-1)*ep.ldsrc+n) {
+		panic(fmt.Sprintf("matmul: src too small: m=%d n=%d ldsrc=%d len=%d", m, n, ep.ldsrc, len(ep.src)))
+	}
 	if k == 0 {
-		scaleC(c, ldc, 0, m, 0, n, beta)
+		ParallelFor(m, 1, func(lo, hi int) { finishRows(c, ldc, nil, 0, n, lo, hi, ep) })
+		return
+	}
+	kern := active.Load()
+	if g := splitK(m, n, k, kern.kc); g > 1 {
+		gemmSplitK(g, transA, transB, m, n, k, a, lda, b, ldb, ep, c, ldc, threads)
 		return
 	}
 	j := jobPool.Get().(*gemmJob)
-	j.setup(active.Load(), transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, threads)
+	j.setup(kern, transA, transB, m, n, k, a, lda, b, ldb, ep, c, ldc, threads)
 	j.run()
 	j.release()
 	jobPool.Put(j)
+}
+
+// finishRows sets rows [lo, hi) of C to the epilogue applied to the product
+// rows p (m×n, stride n; nil for a zero product): ((p + bias) + src), or
+// beta·C + p, each addition rounded in that order.
+func finishRows(c []float32, ldc int, p []float32, np, n, lo, hi int, ep epilogue) {
+	for i := lo; i < hi; i++ {
+		row := c[i*ldc : i*ldc+n]
+		var t []float32
+		if p != nil {
+			t = p[i*n : (i+1)*n]
+		}
+		if ep.src == nil && ep.bias == nil {
+			switch {
+			case ep.beta == 0:
+				clear(row)
+			case ep.beta != 1:
+				for x := range row {
+					row[x] = float32(ep.beta * row[x])
+				}
+			}
+			if t != nil {
+				Axpy(1, t, row) // 1·v + c rounds as v + c
+			}
+			continue
+		}
+		for x := range row {
+			var v float32
+			if t != nil {
+				v = t[x]
+			}
+			if ep.bias != nil {
+				v += ep.bias[x]
+			}
+			if ep.src != nil {
+				v += ep.src[i*ep.ldsrc+x]
+			}
+			row[x] = v
+		}
+	}
+}
+
+// splitK returns into how many k ranges a product is cut (1: not cut).
+//
+// A small C with a long k (the weight gradients, inputᵀ·dout with k =
+// batch×time) has little C to split between threads, and whatever way C
+// is split, both cores pack and stream the same long panels of A and B:
+// the packed buffers then bounce between the cores' caches, and two
+// threads ran such products barely faster than one. Cutting k instead
+// gives each range its own private packing; the partial products are added
+// in range order. The cut depends only on the shape and the kernel, never
+// on the thread count, so results stay the same on any number of threads.
+func splitK(m, n, k, kc int) int {
+	if m*n > 1<<18 || k < 4*kc {
+		return 1
+	}
+	return min(4, k/(2*kc))
+}
+
+// gemmSplitK computes the product as the sum of g partial products over
+// equal k ranges K_g, computed in parallel, then adds them in order
+// g = 0, 1, … and applies the epilogue to the sum.
+func gemmSplitK(g int, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, ep epilogue, c []float32, ldc int, threads int) {
+	parts := getBuf(g * m * n)
+	p := *parts
+	ParallelFor(g, threads, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			k0, k1 := split(k, g, i)
+			// The k range starts k0 columns (stored untransposed) or k0
+			// rows (transposed) in; zero-size operands stay empty.
+			sa, sb := a, b
+			switch {
+			case transA && len(a) > 0:
+				sa = a[k0*lda:]
+			case len(a) > 0:
+				sa = a[k0:]
+			}
+			switch {
+			case transB && len(b) > 0:
+				sb = b[k0:]
+			case len(b) > 0:
+				sb = b[k0*ldb:]
+			}
+			gemm(transA, transB, m, n, k1-k0, sa, lda, sb, ldb, 0, p[i*m*n:(i+1)*m*n], n, max(1, threads/g))
+		}
+	})
+	ParallelFor(m, threads, func(lo, hi int) {
+		for q := 1; q < g; q++ {
+			for i := lo; i < hi; i++ {
+				Axpy(1, p[q*m*n+i*n:q*m*n+(i+1)*n], p[i*n:(i+1)*n])
+			}
+		}
+		finishRows(c, ldc, p, m*n, n, lo, hi, ep)
+	})
+	putBuf(parts)
 }
 
 // checkOperand validates a stored operand whose op() is rows×cols: stored
@@ -103,6 +223,12 @@ type gemmJob struct {
 	a, b, c        []float32
 	lda, ldb, ldc  int
 	beta           float32
+	// The epilogue of the first kc block (later blocks add onto C): acc0
+	// holds the micro-kernel's accSrc/accBias bits for src and bias.
+	acc0  int
+	src   []float32
+	ldsrc int
+	bias  []float32
 
 	nc         int // columns per chunk, a multiple of nr
 	chunks     int
@@ -134,10 +260,20 @@ var jobPool = sync.Pool{New: func() any {
 	return j
 }}
 
-func (j *gemmJob) setup(kern *kernel, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, threads int) {
+func (j *gemmJob) setup(kern *kernel, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, ep epilogue, c []float32, ldc int, threads int) {
 	j.kern, j.transA, j.transB = kern, transA, transB
 	j.m, j.n, j.k = m, n, k
-	j.a, j.lda, j.b, j.ldb, j.c, j.ldc, j.beta = a, lda, b, ldb, c, ldc, beta
+	j.a, j.lda, j.b, j.ldb, j.c, j.ldc, j.beta = a, lda, b, ldb, c, ldc, ep.beta
+	j.acc0, j.src, j.ldsrc, j.bias = 0, ep.src, ep.ldsrc, ep.bias
+	if j.src == nil && ep.beta != 0 {
+		j.src, j.ldsrc = c, ldc // C = beta·C (scaled first, see compute) + …
+	}
+	if j.src != nil {
+		j.acc0 |= accSrc
+	}
+	if j.bias != nil {
+		j.acc0 |= accBias
+	}
 	mr, nr := kern.mr, kern.nr
 	if 2*float64(m)*float64(n)*float64(k) < parallelMinFlops {
 		threads = 1
@@ -200,7 +336,7 @@ func (j *gemmJob) release() {
 		putBuf(j.apack)
 		j.apack = nil
 	}
-	j.a, j.b, j.c = nil, nil, nil
+	j.a, j.b, j.c, j.src, j.bias = nil, nil, nil, nil, nil
 }
 
 // work claims and runs tasks until none are left.
@@ -335,9 +471,9 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 			} else {
 				kern.packA(ws.a, j.transA, j.a, j.lda, ib, mb, pc, kb, mr)
 			}
-			acc := 0
-			if pc > 0 || j.beta != 0 {
-				acc = 1
+			acc, src, ldsrc := j.acc0, j.src, j.ldsrc
+			if pc > 0 {
+				acc, src, ldsrc = accSrc, c, ldc
 			}
 			for q := q0; q < q1; q++ {
 				bp := bpack[q*k*nr+pc*nr:]
@@ -347,12 +483,27 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 					ii := ib + r*mr
 					mh := min(mr, i1-ii)
 					ap := apack[r*astride:]
+					var tsrc, tbias []float32
+					if acc&accSrc != 0 {
+						tsrc = src[ii*ldsrc+jj:]
+					}
+					if acc&accBias != 0 {
+						tbias = j.bias[jj:]
+					}
 					if mh == mr && nw == nr {
-						kern.micro(kb, &ap[0], &bp[0], &c[ii*ldc+jj], ldc, acc)
+						// Unused pointers point at C: valid, never read.
+						ps, pb := &c[ii*ldc+jj], &c[ii*ldc+jj]
+						if tsrc != nil {
+							ps = &tsrc[0]
+						}
+						if tbias != nil {
+							pb = &tbias[0]
+						}
+						kern.micro(kb, &ap[0], &bp[0], &c[ii*ldc+jj], ldc, acc, ps, ldsrc, pb)
 						continue
 					}
-					kern.micro(kb, &ap[0], &bp[0], &ws.tmp[0], nr, 0)
-					mergeTile(c[ii*ldc+jj:], ldc, ws.tmp, nr, mh, nw, acc)
+					kern.micro(kb, &ap[0], &bp[0], &ws.tmp[0], nr, 0, &ws.tmp[0], nr, &ws.tmp[0])
+					mergeTile(c[ii*ldc+jj:], ldc, ws.tmp, nr, mh, nw, tsrc, ldsrc, tbias)
 				}
 			}
 		}
@@ -360,18 +511,20 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 }
 
 // mergeTile stores the valid mh×nw corner of an edge tile, doing exactly
-// what the micro-kernel does for full tiles (C = T or C = C + T), so edge
-// elements round the same way as interior ones.
-func mergeTile(c []float32, ldc int, t []float32, nr, mh, nw, acc int) {
+// what the micro-kernel does for full tiles (C = (T + bias) + src, each part
+// only when given), so edge elements round the same way as interior ones.
+func mergeTile(c []float32, ldc int, t []float32, nr, mh, nw int, src []float32, ldsrc int, bias []float32) {
 	for i := 0; i < mh; i++ {
 		dst := c[i*ldc : i*ldc+nw]
-		src := t[i*nr : i*nr+nw]
-		if acc == 0 {
-			copy(dst, src)
-			continue
-		}
-		for x, v := range src {
-			dst[x] += v
+		for x := range dst {
+			v := t[i*nr+x]
+			if bias != nil {
+				v += bias[x]
+			}
+			if src != nil {
+				v += src[i*ldsrc+x]
+			}
+			dst[x] = v
 		}
 	}
 }

@@ -8,9 +8,17 @@ import (
 // microKernel computes one mr×nr tile of C from a packed A micro-panel
 // (k×mr, see packA) and a packed B micro-panel (k×nr, see packB):
 // T[i][j] = Σ_p a[p*mr+i]·b[p*nr+j], summed for p = 0,1,…,k-1 in that order,
-// then C[i*ldc+j] = T (acc == 0) or C[i*ldc+j] += T (acc != 0). The tile must
-// lie entirely inside C; gemm routes edge tiles through a scratch tile.
-type microKernel func(k int, a, b, c *float32, ldc int, acc int)
+// then C[i*ldc+j] = (T + bias[j]) + src[i*ldsrc+j], where the bias is added
+// when acc&accBias != 0 and src when acc&accSrc != 0 (src may be C itself:
+// acc = accSrc, src = c, ldsrc = ldc accumulates). The tile must lie
+// entirely inside C (and src); gemm routes edge tiles through a scratch tile.
+type microKernel func(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32)
+
+// The micro-kernel's acc bits.
+const (
+	accSrc  = 1
+	accBias = 2
+)
 
 // kernel is one implementation of the compute primitives plus the blocking
 // parameters tuned for it.

@@ -67,7 +67,7 @@ func init() {
 }
 
 //go:noescape
-func kernAVX512(k int, a, b, c *float32, ldc int, acc int)
+func kernAVX512(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32)
 
 //go:noescape
-func kernAVX2(k int, a, b, c *float32, ldc int, acc int)
+func kernAVX2(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32)

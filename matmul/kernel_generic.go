@@ -19,7 +19,7 @@ var genericKernel = &kernel{
 	axpy:  axpyGeneric,
 }
 
-func microGeneric(k int, ap, bp, cp *float32, ldc int, acc int) {
+func microGeneric(k int, ap, bp, cp *float32, ldc int, acc int, srcp *float32, ldsrc int, biasp *float32) {
 	a := unsafe.Slice(ap, 4*k)
 	b := unsafe.Slice(bp, 4*k)
 	var c00, c01, c02, c03 float32
@@ -51,29 +51,29 @@ func microGeneric(k int, ap, bp, cp *float32, ldc int, acc int) {
 		c32 += a3 * b2
 		c33 += a3 * b3
 	}
+	if acc&accBias != 0 {
+		bias := unsafe.Slice(biasp, 4)
+		c00, c01, c02, c03 = c00+bias[0], c01+bias[1], c02+bias[2], c03+bias[3]
+		c10, c11, c12, c13 = c10+bias[0], c11+bias[1], c12+bias[2], c13+bias[3]
+		c20, c21, c22, c23 = c20+bias[0], c21+bias[1], c22+bias[2], c23+bias[3]
+		c30, c31, c32, c33 = c30+bias[0], c31+bias[1], c32+bias[2], c33+bias[3]
+	}
+	if acc&accSrc != 0 {
+		s := unsafe.Slice(srcp, 3*ldsrc+4)
+		s0 := s[0:4:4]
+		s1 := s[ldsrc : ldsrc+4 : ldsrc+4]
+		s2 := s[2*ldsrc : 2*ldsrc+4 : 2*ldsrc+4]
+		s3 := s[3*ldsrc : 3*ldsrc+4 : 3*ldsrc+4]
+		c00, c01, c02, c03 = c00+s0[0], c01+s0[1], c02+s0[2], c03+s0[3]
+		c10, c11, c12, c13 = c10+s1[0], c11+s1[1], c12+s1[2], c13+s1[3]
+		c20, c21, c22, c23 = c20+s2[0], c21+s2[1], c22+s2[2], c23+s2[3]
+		c30, c31, c32, c33 = c30+s3[0], c31+s3[1], c32+s3[2], c33+s3[3]
+	}
 	c := unsafe.Slice(cp, 3*ldc+4)
 	r0 := c[0:4:4]
 	r1 := c[ldc : ldc+4 : ldc+4]
 	r2 := c[2*ldc : 2*ldc+4 : 2*ldc+4]
 	r3 := c[3*ldc : 3*ldc+4 : 3*ldc+4]
-	if acc != 0 {
-		c00 += r0[0]
-		c01 += r0[1]
-		c02 += r0[2]
-		c03 += r0[3]
-		c10 += r1[0]
-		c11 += r1[1]
-		c12 += r1[2]
-		c13 += r1[3]
-		c20 += r2[0]
-		c21 += r2[1]
-		c22 += r2[2]
-		c23 += r2[3]
-		c30 += r3[0]
-		c31 += r3[1]
-		c32 += r3[2]
-		c33 += r3[3]
-	}
 	r0[0], r0[1], r0[2], r0[3] = c00, c01, c02, c03
 	r1[0], r1[1], r1[2], r1[3] = c10, c11, c12, c13
 	r2[0], r2[1], r2[2], r2[3] = c20, c21, c22, c23

@@ -31,3 +31,13 @@ func Gemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, l
 func GemmSerial(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	gemm(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, 1)
 }
+
+// GemmBias computes C = (op(A)·op(B) + bias) + src over all threads: the
+// product of a linear layer with its bias and, when src is not nil, the
+// residual it is added to, in one pass over C. bias (n values) is added to
+// every row and may be nil; src is m×n with row stride ldsrc and may be C
+// itself (ldsrc = ldc) but must not otherwise overlap C. Each element is
+// rounded after the product, after the bias and after src, in that order.
+func GemmBias(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, bias, src []float32, ldsrc int, c []float32, ldc int) {
+	gemmEx(transA, transB, m, n, k, a, lda, b, ldb, epilogue{bias: bias, src: src, ldsrc: ldsrc}, c, ldc, Threads())
+}

@@ -160,10 +160,12 @@ func (g *gemmCase) String() string {
 
 // awkward sizes: 1, around the tile sizes (4, 6, 14, 16, 32), prime-ish
 // sizes, sizes past mc (126-144 rows) and past the generic kernel's kc
-// (256). deep adds depths past the FMA kernels' kc (512).
+// (256). deep adds depths past the FMA kernels' kc (512), and depths whose
+// products are cut into k ranges (splitK: 1030 for the generic kernel, 2100
+// for all).
 var (
 	awkward = []int{1, 2, 3, 5, 7, 13, 14, 15, 17, 31, 33, 47, 65, 129, 150, 257, 300}
-	deep    = []int{511, 513, 1030}
+	deep    = []int{511, 513, 1030, 2100}
 )
 
 func TestGemmAgainstReference(t *testing.T) {

@@ -265,20 +265,33 @@ done:
 // func copyRowsAVX512(dst *float32, dstStride int, src *float32, srcStride int, n int, lmask int, smask int)
 TEXT ·copyRowsAVX512(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), DI
-	MOVQ dstStride+8(FP), R8
-	SHLQ $2, R8
 	MOVQ src+16(FP), SI
 	MOVQ srcStride+24(FP), R9
 	SHLQ $2, R9
-	MOVQ n+32(FP), CX
 	MOVQ lmask+40(FP), AX
 	KMOVW AX, K1
 	SHRQ $16, AX
 	KMOVW AX, K2
 	MOVQ smask+48(FP), AX
 	KMOVW AX, K3
-	SHRQ $16, AX
-	KMOVW AX, K4
+	MOVQ AX, DX
+	SHRQ $16, DX
+	KMOVW DX, K4
+	MOVQ dstStride+8(FP), CX
+	MOVQ CX, R8
+	SHLQ $2, R8
+	MOVL $0xFFFFFFFF, BX
+	CMPQ AX, BX
+	JE full
+	CMPQ CX, $16
+	JA masked
+	MOVL $1, BX
+	SHLQ CX, BX
+	DECQ BX
+	CMPQ AX, BX
+	JE dense
+masked:
+	MOVQ n+32(FP), CX
 	TESTQ CX, CX
 	JE done
 loop:
@@ -290,6 +303,37 @@ loop:
 	ADDQ R8, DI
 	DECQ CX
 	JNZ loop
+	JMP done
+full:
+	MOVQ n+32(FP), CX
+	TESTQ CX, CX
+	JE done
+fullloop:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ fullloop
+	JMP done
+dense:
+	MOVQ n+32(FP), CX
+	TESTQ CX, CX
+	JE done
+	DECQ CX
+	JE denselast
+denseloop:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ denseloop
+denselast:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS Z0, K3, (DI)
 done:
 	VZEROUPPER
 	RET

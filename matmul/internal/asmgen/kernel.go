@@ -7,11 +7,12 @@ import (
 
 // A micro-kernel has the Go signature
 //
-//	func name(k int, a, b, c *float32, ldc int, acc int)
+//	func name(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32)
 //
 // and computes the MR×NR tile T = Σ_p a[p*MR+i]·b[p*NR+j] (packed panels,
 // see pack.go) with one FMA chain per accumulator, p = 0,1,…,k-1 in order,
-// then stores C[i*ldc+j] = T (acc == 0) or C[i*ldc+j] = C + T (acc != 0).
+// then stores C[i*ldc+j] = (T + bias[j]) + src[i*ldsrc+j], the bias added
+// when acc&2 != 0 and src when acc&1 != 0 (src may be C itself).
 type cfg struct {
 	name   string
 	mr, nr int
@@ -51,8 +52,8 @@ func genKernel(w *bytes.Buffer, c cfg) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
 	vbytes := c.width * 4
 
-	fmt.Fprintf(w, "\n// func %s(k int, a, b, c *float32, ldc int, acc int)\n", c.name)
-	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-48\n", c.name)
+	fmt.Fprintf(w, "\n// func %s(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32)\n", c.name)
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-72\n", c.name)
 	p("MOVQ k+0(FP), CX")
 	p("MOVQ a+8(FP), SI")
 	p("MOVQ b+16(FP), DI")
@@ -112,14 +113,31 @@ func genKernel(w *bytes.Buffer, c cfg) {
 	p("JNZ tail1")
 	fmt.Fprintf(w, "store:\n")
 	p("MOVQ acc+40(FP), AX")
-	p("TESTQ AX, AX")
-	p("JE overwrite")
+	p("TESTQ $2, AX")
+	p("JE nobias")
+	// The B registers are free now: they hold the bias row.
+	p("MOVQ bias+64(FP), R11")
+	for j := 0; j < nv; j++ {
+		p("VMOVUPS %d(R11), %s", j*vbytes, vb(j))
+	}
 	for i := 0; i < c.mr; i++ {
 		for j := 0; j < nv; j++ {
-			p("VADDPS %d(DX), %s, %s", j*vbytes, acc(i, j), acc(i, j))
+			p("VADDPS %s, %s, %s", vb(j), acc(i, j), acc(i, j))
+		}
+	}
+	fmt.Fprintf(w, "nobias:\n")
+	p("TESTQ $1, AX")
+	p("JE overwrite")
+	p("MOVQ src+48(FP), R11")
+	p("MOVQ ldsrc+56(FP), R9")
+	p("SHLQ $2, R9")
+	for i := 0; i < c.mr; i++ {
+		for j := 0; j < nv; j++ {
+			p("VADDPS %d(R11), %s, %s", j*vbytes, acc(i, j), acc(i, j))
 			p("VMOVUPS %s, %d(DX)", acc(i, j), j*vbytes)
 		}
 		if i < c.mr-1 {
+			p("ADDQ R9, R11")
 			p("ADDQ R8, DX")
 		}
 	}
