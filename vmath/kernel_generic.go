@@ -10,6 +10,8 @@ var genericKernel = &kernel{
 	max:         maxGeneric,
 	scale:       scaleGeneric,
 	adamw:       adamwGeneric,
+	lnFwdRow:    lnFwdRowGeneric,
+	softmaxBwd:  softmaxBwdGeneric,
 	lnBwdRow:    lnBwdRowGeneric,
 	lnGradAccum: lnGradAccumGeneric,
 }

@@ -1,5 +1,17 @@
 package vmath
 
+import "math"
+
+// LayerNormRow normalises one row: out = (x − mean)·rstd·w + b, and
+// returns the row's mean and reciprocal standard deviation 1/√(var + eps)
+// (the biased variance, as GPT-2's LayerNorm) for the backward pass. The
+// sums run in an order fixed by len(x) and the kernel.
+func LayerNormRow(out, x, w, b []float32, eps float32) (mean, rstd float32) {
+	n := len(x)
+	out, w, b = out[:n], w[:n], b[:n]
+	return active.Load().lnFwdRow(out, x, w, b, eps)
+}
+
 // LayerNormBackwardRow adds one row's input gradient of a LayerNorm into
 // di, given the output gradient d, the input x, the gain w, and the row's
 // saved mean m and reciprocal standard deviation s:
@@ -46,4 +58,23 @@ func lnGradAccumGeneric(gw, gb, d, x []float32, m, s float32) {
 		gw[c] += v * ((x[c] - m) * s)
 		gb[c] += v
 	}
+}
+
+func lnFwdRowGeneric(out, x, w, b []float32, eps float32) (float32, float32) {
+	var m float32
+	for _, v := range x {
+		m += v
+	}
+	m /= float32(len(x))
+	var variance float32
+	for _, v := range x {
+		d := v - m
+		variance += d * d
+	}
+	variance /= float32(len(x))
+	s := 1 / float32(math.Sqrt(float64(variance+eps)))
+	for c, v := range x {
+		out[c] = (v-m)*s*w[c] + b[c]
+	}
+	return m, s
 }

@@ -159,3 +159,119 @@ acctail:
 accdone:
 	VZEROUPPER
 	RET
+
+// HSUM reduces Z to its lane sum in the low lane of X (Y, X the same
+// register's halves), using Y8/X8 as scratch.
+#define HSUM(Z, Y, X) \
+	VEXTRACTF64X4 $1, Z, Y8; \
+	VADDPS        Y8, Y, Y; \
+	VEXTRACTF128  $1, Y, X8; \
+	VADDPS        X8, X, X; \
+	VMOVHLPS      X, X, X8; \
+	VADDPS        X8, X, X; \
+	VPSHUFD       $0x55, X, X8; \
+	VADDSS        X8, X, X
+
+// func lnFwdRowAVX512(out, x, w, b *float32, n int, eps float32) (mean, rstd float32)
+TEXT ·lnFwdRowAVX512(SB), NOSPLIT, $0-56
+	MOVQ   out+0(FP), DI
+	MOVQ   x+8(FP), SI
+	MOVQ   w+16(FP), R8
+	MOVQ   b+24(FP), R9
+	MOVQ   n+32(FP), BX
+	VCVTSI2SSQ BX, X9, X9      // n as float32
+	MOVQ   BX, CX
+	ANDQ   $15, CX
+	JE     nomask
+	TAILMASK                   // K1: the last n mod 16 lanes
+
+nomask:
+	// Pass 1: Σx.
+	VXORPS Z2, Z2, Z2
+	XORQ   AX, AX
+	MOVQ   BX, CX
+
+sum16:
+	CMPQ    CX, $16
+	JL      sumtail
+	VADDPS  (SI)(AX*1), Z2, Z2
+	ADDQ    $64, AX
+	SUBQ    $16, CX
+	JMP     sum16
+
+sumtail:
+	TESTQ     CX, CX
+	JE        mean
+	VMOVUPS.Z (SI)(AX*1), K1, Z4
+	VADDPS    Z4, Z2, Z2
+
+mean:
+	HSUM(Z2, Y2, X2)
+	VDIVSS       X9, X2, X2
+	VMOVSS       X2, mean+48(FP)
+	VBROADCASTSS X2, Z0        // mean
+
+	// Pass 2: Σ(x − mean)².
+	VXORPS Z3, Z3, Z3
+	XORQ   AX, AX
+	MOVQ   BX, CX
+
+var16:
+	CMPQ        CX, $16
+	JL          vartail
+	VMOVUPS     (SI)(AX*1), Z4
+	VSUBPS      Z0, Z4, Z4
+	VFMADD231PS Z4, Z4, Z3
+	ADDQ        $64, AX
+	SUBQ        $16, CX
+	JMP         var16
+
+vartail:
+	TESTQ       CX, CX
+	JE          rstd
+	VMOVUPS.Z   (SI)(AX*1), K1, Z4
+	VSUBPS.Z    Z0, Z4, K1, Z4
+	VFMADD231PS Z4, Z4, Z3
+
+rstd:
+	HSUM(Z3, Y3, X3)
+	VDIVSS       X9, X3, X3
+	VADDSS       eps+40(FP), X3, X3
+	VSQRTSS      X3, X3, X3
+	MOVL         $0x3f800000, DX   // 1.0
+	VMOVD        DX, X10
+	VDIVSS       X3, X10, X3
+	VMOVSS       X3, rstd+52(FP)
+	VBROADCASTSS X3, Z1        // rstd
+
+	// Pass 3: out = (x − mean)·rstd·w + b.
+	XORQ AX, AX
+	MOVQ BX, CX
+
+out16:
+	CMPQ        CX, $16
+	JL          outtail
+	VMOVUPS     (SI)(AX*1), Z4
+	VSUBPS      Z0, Z4, Z4
+	VMULPS      Z1, Z4, Z4
+	VMOVUPS     (R9)(AX*1), Z5
+	VFMADD231PS (R8)(AX*1), Z4, Z5
+	VMOVUPS     Z5, (DI)(AX*1)
+	ADDQ        $64, AX
+	SUBQ        $16, CX
+	JMP         out16
+
+outtail:
+	TESTQ       CX, CX
+	JE          outdone
+	VMOVUPS.Z   (SI)(AX*1), K1, Z4
+	VSUBPS      Z0, Z4, Z4
+	VMULPS      Z1, Z4, Z4
+	VMOVUPS.Z   (R9)(AX*1), K1, Z5
+	VMOVUPS.Z   (R8)(AX*1), K1, Z6
+	VFMADD231PS Z6, Z4, Z5
+	VMOVUPS     Z5, K1, (DI)(AX*1)
+
+outdone:
+	VZEROUPPER
+	RET

