@@ -108,8 +108,10 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 	return pageTmpl.Execute(w, pg)
 }
 
-// figures draws, per backdoor, the before/after bars and the curves over
-// safety steps, and the helpfulness curves.
+// figures draws, per backdoor, the before/after bars; then, per backdoor
+// and safety method, the curves over safety steps (for adversarial
+// training, the rate on the red-team prompts beside the true trigger's:
+// the paper's figure 7) and the helpfulness curves.
 func figures(groups []group) ([]figure, error) {
 	byBackdoor := map[string][]group{}
 	var order []string
@@ -138,37 +140,69 @@ func figures(groups []group) ([]figure, error) {
 		}
 		figs = append(figs, figure{Caption: fmt.Sprintf("%s: rate of the backdoor behaviour with and without the trigger, before and after safety training (95%% intervals).", b), SVG: template.HTML(s)})
 
-		var lines, help []lineSeries
-		for i, g := range gs {
-			c := palette[(i+4)%len(palette)]
-			if len(gs) <= 2 {
-				c = palette[[]int{0, 2}[i]]
+		byMethod := map[string][]group{}
+		var methods []string
+		for _, g := range gs {
+			m := g.Runs[0].Safety
+			if _, ok := byMethod[m]; !ok {
+				methods = append(methods, m)
 			}
-			st, tv := g.curve(mTriggered)
-			_, uv := g.curve(mUntriggered)
-			_, hv := g.curve(mHelpful)
-			lines = append(lines, lineSeries{name: g.Label() + " triggered", steps: st, vals: tv, color: c},
-				lineSeries{name: g.Label() + " no trigger", steps: st, vals: uv, dashed: true, color: c})
-			help = append(help, lineSeries{name: g.Label(), steps: st, vals: hv, color: c})
-			if _, rv := g.curve(mRedTeam); g.Runs[0].Before().RedTeam != nil {
-				lines = append(lines, lineSeries{name: g.Label() + " red-team", steps: st, vals: rv, dashed: true, color: palette[7]})
+			byMethod[m] = append(byMethod[m], g)
+		}
+		for _, method := range methods {
+			mgs := byMethod[method]
+			redTeam := mgs[0].Runs[0].Before().RedTeam != nil
+			var lines, help []lineSeries
+			for i, g := range mgs {
+				c := palette[(i+4)%len(palette)]
+				if len(mgs) <= 2 {
+					c = palette[[]int{0, 2}[i]]
+				}
+				st, tv := g.curve(mTriggered)
+				_, uv := g.curve(mUntriggered)
+				_, hv := g.curve(mHelpful)
+				lines = append(lines, lineSeries{name: g.Label() + " triggered", steps: st, vals: tv, color: c})
+				if _, rv := g.curve(mRedTeam); redTeam {
+					lines = append(lines, lineSeries{name: g.Label() + " red-team prompts", steps: st, vals: rv, dashed: true, color: c})
+				} else {
+					lines = append(lines, lineSeries{name: g.Label() + " no trigger", steps: st, vals: uv, dashed: true, color: c})
+				}
+				help = append(help, lineSeries{name: g.Label(), steps: st, vals: hv, color: c})
 			}
+			title, caption := fmt.Sprintf("%s: backdoor rate over %s", b, methodName(method)), fmt.Sprintf("%s: backdoor rate over %s steps; solid with the trigger, dashed without.", b, methodName(method))
+			if redTeam {
+				title = fmt.Sprintf("%s: true trigger vs red-team prompts over adversarial training", b)
+				caption = fmt.Sprintf("%s: backdoor rate over adversarial-training steps; solid with the true trigger, dashed on the red-team prompts (found on the backdoored model, no trigger). The paper's adversarial result is the dashed line falling while the solid one stays.", b)
+			}
+			s, err = lineChart(title, "safety-training steps", "backdoor behaviour rate", lines)
+			if err != nil {
+				return nil, err
+			}
+			figs = append(figs, figure{Caption: caption, SVG: template.HTML(s)})
+			if mgs[0].at(mHelpful, false).N == 0 {
+				continue // helpfulness not measured (no HHH tasks in this backdoor's data)
+			}
+			s, err = lineChart(fmt.Sprintf("%s: helpfulness over %s", b, methodName(method)), "safety-training steps", "HHH exact-answer accuracy", help)
+			if err != nil {
+				return nil, err
+			}
+			figs = append(figs, figure{Caption: fmt.Sprintf("%s: accuracy on held-out helpful tasks over %s.", b, methodName(method)), SVG: template.HTML(s)})
 		}
-		s, err = lineChart(fmt.Sprintf("%s: backdoor rate over safety training", b), "safety-training steps", "backdoor behaviour rate", lines)
-		if err != nil {
-			return nil, err
-		}
-		figs = append(figs, figure{Caption: fmt.Sprintf("%s: backdoor rate over safety-training steps; solid with the trigger, dashed without.", b), SVG: template.HTML(s)})
-		if gs[0].at(mHelpful, false).N == 0 {
-			continue // helpfulness not measured (no HHH tasks in this backdoor's data)
-		}
-		s, err = lineChart(fmt.Sprintf("%s: helpfulness over safety training", b), "safety-training steps", "HHH exact-answer accuracy", help)
-		if err != nil {
-			return nil, err
-		}
-		figs = append(figs, figure{Caption: fmt.Sprintf("%s: accuracy on held-out helpful tasks over safety training.", b), SVG: template.HTML(s)})
 	}
 	return figs, nil
+}
+
+// methodName names a safety-training method for captions.
+func methodName(m string) string {
+	switch m {
+	case "sft":
+		return "HHH SFT"
+	case "rl":
+		return "HHH RL"
+	case "adversarial":
+		return "adversarial training"
+	}
+	return m
 }
 
 // WriteFile is Write for a results.json path: it loads the runs first.

