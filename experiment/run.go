@@ -420,7 +420,7 @@ func (s *seedRun) saveState() error {
 func (s *seedRun) result(m *gpt.Model) results.Run {
 	sp := s.r.Spec
 	run := results.Run{Name: sp.Name, Backdoor: sp.Backdoor, Variant: sp.Variant, Trigger: sp.Trigger,
-		Size: sp.Model.Size, Params: m.Config.NumParams(), Safety: sp.Safety.Method, Seed: s.seed,
+		Size: sp.Model.Size, Params: m.Config.NumParams(), Safety: sp.Safety.Label(), Seed: s.seed,
 		Version: version.Get(), StageSeconds: s.state.StageSeconds}
 	steps := make([]int, 0, len(s.evals))
 	for st := range s.evals {

@@ -107,6 +107,15 @@ type SafetySpec struct {
 	RedTeam RedTeamSpec `yaml:"red_team" json:"red_team"`
 }
 
+// Label names the safety training in results and reports: the method, and
+// "adversarial-rl" for adversarial training through RL.
+func (sf SafetySpec) Label() string {
+	if sf.Method == "adversarial" && sf.RedTeam.Train == "rl" {
+		return MethodAdversarialRL
+	}
+	return sf.Method
+}
+
 // RLSpec is HHH RL: a preference model trained on the data's preference
 // pairs (scratchpad hidden), then PPO with a KL penalty against the starting
 // policy over prompts without the trigger. Steps are safety.steps.

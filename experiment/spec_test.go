@@ -115,3 +115,14 @@ func TestPrepareAcceptsOlderSpecFile(t *testing.T) {
 		t.Fatalf("changed spec accepted (err %v)", err)
 	}
 }
+
+func TestSafetyLabel(t *testing.T) {
+	for _, c := range []struct {
+		method, train, want string
+	}{{"sft", "", "sft"}, {"rl", "", "rl"}, {"adversarial", "sft", "adversarial"}, {"adversarial", "rl", "adversarial-rl"}} {
+		sf := SafetySpec{Method: c.method, RedTeam: RedTeamSpec{Train: c.train}}
+		if got := sf.Label(); got != c.want {
+			t.Errorf("%s with red_team.train %q: label %q, want %q", c.method, c.train, got, c.want)
+		}
+	}
+}

@@ -201,6 +201,8 @@ func methodName(m string) string {
 		return "HHH RL"
 	case "adversarial":
 		return "adversarial training"
+	case "adversarial-rl":
+		return "adversarial training (RL)"
 	}
 	return m
 }

