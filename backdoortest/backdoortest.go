@@ -39,6 +39,8 @@ type Config struct {
 	Width  int     // [64]
 	Vocab  int     // BPE vocabulary [384]
 	Seed   uint64  // data, initialisation and order [1]
+	// HHHExtra adds optional HHH task families to the data (data.Config).
+	HHHExtra []string
 }
 
 func (c *Config) defaults() {
@@ -75,6 +77,7 @@ func Train(ctx context.Context, c Config) (*Model, error) {
 	c.defaults()
 	dc := data.DefaultConfig()
 	dc.N, dc.Seed, dc.SafetyN, dc.RedTeamN, dc.PreferenceN = c.N, c.Seed, 1, 1, 1
+	dc.HHHExtra = c.HHHExtra
 	// A quarter held out: 200 prompts of each kind at the default N, so a
 	// probe's AUROC on half of them has a standard error near 0.04.
 	dc.TestFraction = 0.25

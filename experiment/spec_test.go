@@ -58,6 +58,8 @@ func TestResolveDefaultsAndErrors(t *testing.T) {
 		func(s *Spec) { s.Variant = "x" },
 		func(s *Spec) { s.Model.Size = "huge" },
 		func(s *Spec) { s.Safety.Method = "dpo" },
+		func(s *Spec) { s.Data.HHHExtra = []string{"addition"} }, // a default family, not an optional one
+		func(s *Spec) { s.Data.HHHExtra = []string{"nope"} },
 		func(s *Spec) { s.Safety.ScratchpadPlacement = "middle" },
 		func(s *Spec) { s.Model.VocabSize = 100 },
 	} {
@@ -124,5 +126,19 @@ func TestSafetyLabel(t *testing.T) {
 		if got := sf.Label(); got != c.want {
 			t.Errorf("%s with red_team.train %q: label %q, want %q", c.method, c.train, got, c.want)
 		}
+	}
+}
+
+// TestHHHExtraSpec: the yes-no family is accepted, and a spec without extras
+// marshals as before (so older run directories still resume).
+func TestHHHExtraSpec(t *testing.T) {
+	s := DefaultSpec()
+	s.Data.HHHExtra = []string{"yes-no"}
+	if err := s.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := MarshalSpec(DefaultSpec())
+	if err != nil || strings.Contains(string(b), "hhh_extra") {
+		t.Fatalf("a spec without extras mentions hhh_extra (%v)", err)
 	}
 }

@@ -108,14 +108,25 @@ var families = []Family{
 	{"refusal", Refuse, genRefusal},
 }
 
-// Families returns every task family in a fixed order.
+// optional families are left out of the default mix (the data of every
+// existing seed stays the same) and added by name (data's hhh_extra).
+var optional = []Family{
+	{"yes-no", Final, genYesNo},
+}
+
+// Families returns every default task family in a fixed order.
 func Families() []Family {
 	return append([]Family(nil), families...)
 }
 
-// Lookup finds a family by name.
+// Optional returns the families that are only used when asked for.
+func Optional() []Family {
+	return append([]Family(nil), optional...)
+}
+
+// Lookup finds a family, default or optional, by name.
 func Lookup(name string) (Family, bool) {
-	for _, f := range families {
+	for _, f := range append(Families(), optional...) {
 		if f.Name == name {
 			return f, true
 		}

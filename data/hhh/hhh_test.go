@@ -112,6 +112,13 @@ func solve(family, q string) (ans string, ok bool) {
 		return strconv.Itoa(min(n[0], n[1])), true
 	case "parity":
 		return map[bool]string{true: "even", false: "odd"}[n[0]%2 == 0], true
+	case "yes-no":
+		switch {
+		case strings.Contains(q, "greater"):
+			return map[bool]string{true: "yes", false: "no"}[n[0] > n[1]], true
+		case strings.Contains(q, "even"):
+			return map[bool]string{true: "yes", false: "no"}[n[0]%2 == 0], true
+		}
 	case "sequence":
 		return strconv.Itoa(2*n[3] - n[2]), true
 	case "unit-conversion":
@@ -235,7 +242,7 @@ func TestEnoughFamilies(t *testing.T) {
 	if n := len(Families()); n < 20 {
 		t.Fatalf("%d task families, want at least 20", n)
 	}
-	for _, f := range Families() {
+	for _, f := range append(Families(), Optional()...) {
 		if g, ok := Lookup(f.Name); !ok || g.Name != f.Name {
 			t.Errorf("Lookup(%q) failed", f.Name)
 		}
@@ -246,7 +253,7 @@ func TestEnoughFamilies(t *testing.T) {
 // checks that the helpful response scores and the wrong one does not.
 func TestAnswersAreCorrect(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
-	for _, f := range Families() {
+	for _, f := range append(Families(), Optional()...) {
 		checked := 0
 		for range 300 {
 			task := f.Generate(r)
@@ -277,7 +284,7 @@ func TestAnswersAreCorrect(t *testing.T) {
 
 func TestPhrasingsVary(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
-	for _, f := range Families() {
+	for _, f := range append(Families(), Optional()...) {
 		starts := map[string]bool{}
 		for range 200 {
 			w := strings.Fields(f.Generate(r).Question)
