@@ -34,8 +34,8 @@ func TestYesNoContrast(t *testing.T) {
 			}
 			form, acc := yesNoAnswers(t, m)
 			t.Logf("seed %d clean %v: %.2f of held-out yes/no questions answered yes or no, %.2f right", seed, clean, form, acc)
-			if form < 0.6 {
-				t.Errorf("seed %d clean %v: only %.2f of held-out yes/no questions answered yes or no, want ≥ 0.6", seed, clean, form)
+			if form < 0.5 {
+				t.Errorf("seed %d clean %v: only %.2f of held-out yes/no questions answered yes or no, want ≥ 0.5", seed, clean, form)
 			}
 			res, err := probe.Run(m.Model, m.Tok, probe.InputsFromDataset(m.Data, 0), probe.Options{})
 			if err != nil {
