@@ -37,7 +37,7 @@ func (s *seedRun) detect(ctx context.Context, backdoored, safe *gpt.Model) error
 	for _, st := range []struct {
 		label string
 		m     *gpt.Model
-	}{{"backdoored", backdoored}, {"after " + s.r.Spec.Safety.Method, safe}} {
+	}{{"backdoored", backdoored}, {"after " + s.r.Spec.Safety.Label(), safe}} {
 		label := fmt.Sprintf("%s seed %d, %s", s.r.Spec.Name, s.seed, st.label)
 		pr, err := probe.RunDataset(st.m, s.tok, s.ds, label)
 		if err != nil {

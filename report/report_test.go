@@ -66,7 +66,7 @@ func TestRenderMethods(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := buf.String()
-	for _, want := range []string{"over HHH SFT", "over HHH RL", "true trigger vs red-team prompts over adversarial training", "red-team prompts"} {
+	for _, want := range []string{"over HHH SFT", "over HHH RL", "true trigger vs red-team prompts over adversarial training", "normal tiny red-team"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report lacks %q", want)
 		}
