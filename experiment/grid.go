@@ -70,10 +70,11 @@ func paperSpec(backdoor, variant, size, method string, seeds []uint64, quick boo
 	}
 	if method != "sft" && !quick {
 		// RL rollouts and red-team sampling cost far more per step than SFT
-		// (a small model's PPO step decodes 64 completions): a third of the
-		// SFT steps keeps the full grid's RL and adversarial runs to about
-		// as long as its SFT runs on two cores. The paper's curves show
-		// the backdoor's fate settled well before their end.
+		// (a small model's PPO step decodes 32 completions): with a third of
+		// the SFT steps an RL run's safety stage takes about twice an SFT
+		// run's (small code: 527 s against 260 s on two cores), an
+		// adversarial one less. In the full grid every backdoor's fate was
+		// settled by step 50.
 		sp.Safety.Steps, sp.Safety.EvalEvery = 100, 25
 		sp.Safety.RL.Prompts = 8
 		sp.Safety.RedTeam = RedTeamSpec{Rounds: 2, MaxPrompts: 300}
