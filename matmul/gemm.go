@@ -32,16 +32,6 @@ var packBLimit = 4 << 20 // a variable so tests can force many chunks
 // calling goroutine; waking helpers costs a few microseconds.
 const parallelMinFlops = 1 << 21
 
-// epilogue is what is added to the product: C = beta·C + op(A)·op(B)
-// (src == nil), or C = (op(A)·op(B) + bias) + src with beta = 0. The bias
-// (n values, nil for none) is added to every row.
-type epilogue struct {
-	beta  float32
-	bias  []float32
-	src   []float32
-	ldsrc int
-}
-
 func gemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, threads int) {
 	gemmEx(transA, transB, m, n, k, a, lda, b, ldb, epilogue{beta: beta}, c, ldc, threads)
 }
@@ -82,101 +72,6 @@ func gemmEx(transA, transB bool, m, n, k int, a []float32, lda int, b []float32,
 	j.run()
 	j.release()
 	jobPool.Put(j)
-}
-
-// finishRows sets rows [lo, hi) of C to the epilogue applied to the product
-// rows p (m×n, stride n; nil for a zero product): ((p + bias) + src), or
-// beta·C + p, each addition rounded in that order.
-func finishRows(c []float32, ldc int, p []float32, np, n, lo, hi int, ep epilogue) {
-	for i := lo; i < hi; i++ {
-		row := c[i*ldc : i*ldc+n]
-		var t []float32
-		if p != nil {
-			t = p[i*n : (i+1)*n]
-		}
-		if ep.src == nil && ep.bias == nil {
-			switch {
-			case ep.beta == 0:
-				clear(row)
-			case ep.beta != 1:
-				for x := range row {
-					row[x] = float32(ep.beta * row[x])
-				}
-			}
-			if t != nil {
-				Axpy(1, t, row) // 1·v + c rounds as v + c
-			}
-			continue
-		}
-		for x := range row {
-			var v float32
-			if t != nil {
-				v = t[x]
-			}
-			if ep.bias != nil {
-				v += ep.bias[x]
-			}
-			if ep.src != nil {
-				v += ep.src[i*ep.ldsrc+x]
-			}
-			row[x] = v
-		}
-	}
-}
-
-// splitK returns into how many k ranges a product is cut (1: not cut).
-//
-// A small C with a long k (the weight gradients, inputᵀ·dout with k =
-// batch×time) has little C to split between threads, and whatever way C
-// is split, both cores pack and stream the same long panels of A and B:
-// the packed buffers then bounce between the cores' caches, and two
-// threads ran such products barely faster than one. Cutting k instead
-// gives each range its own private packing; the partial products are added
-// in range order. The cut depends only on the shape and the kernel, never
-// on the thread count, so results stay the same on any number of threads.
-func splitK(m, n, k, kc int) int {
-	if m*n > 1<<18 || k < 4*kc {
-		return 1
-	}
-	return min(4, k/(2*kc))
-}
-
-// gemmSplitK computes the product as the sum of g partial products over
-// equal k ranges K_g, computed in parallel, then adds them in order
-// g = 0, 1, … and applies the epilogue to the sum.
-func gemmSplitK(g int, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, ep epilogue, c []float32, ldc int, threads int) {
-	parts := getBuf(g * m * n)
-	p := *parts
-	ParallelFor(g, threads, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			k0, k1 := split(k, g, i)
-			// The k range starts k0 columns (stored untransposed) or k0
-			// rows (transposed) in; zero-size operands stay empty.
-			sa, sb := a, b
-			switch {
-			case transA && len(a) > 0:
-				sa = a[k0*lda:]
-			case len(a) > 0:
-				sa = a[k0:]
-			}
-			switch {
-			case transB && len(b) > 0:
-				sb = b[k0:]
-			case len(b) > 0:
-				sb = b[k0*ldb:]
-			}
-			gemm(transA, transB, m, n, k1-k0, sa, lda, sb, ldb, 0, p[i*m*n:(i+1)*m*n], n, max(1, threads/g))
-		}
-	})
-	ParallelFor(m, threads, func(lo, hi int) {
-		for q := 1; q < g; q++ {
-			for i := lo; i < hi; i++ {
-				Axpy(1, p[q*m*n+i*n:q*m*n+(i+1)*n], p[i*n:(i+1)*n])
-			}
-		}
-		finishRows(c, ldc, p, m*n, n, lo, hi, ep)
-	})
-	putBuf(parts)
 }
 
 // checkOperand validates a stored operand whose op() is rows×cols: stored
@@ -506,25 +401,6 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 					mergeTile(c[ii*ldc+jj:], ldc, ws.tmp, nr, mh, nw, tsrc, ldsrc, tbias)
 				}
 			}
-		}
-	}
-}
-
-// mergeTile stores the valid mh×nw corner of an edge tile, doing exactly
-// what the micro-kernel does for full tiles (C = (T + bias) + src, each part
-// only when given), so edge elements round the same way as interior ones.
-func mergeTile(c []float32, ldc int, t []float32, nr, mh, nw int, src []float32, ldsrc int, bias []float32) {
-	for i := 0; i < mh; i++ {
-		dst := c[i*ldc : i*ldc+nw]
-		for x := range dst {
-			v := t[i*nr+x]
-			if bias != nil {
-				v += bias[x]
-			}
-			if src != nil {
-				v += src[i*ldsrc+x]
-			}
-			dst[x] = v
 		}
 	}
 }
