@@ -87,7 +87,7 @@ type gradScratch struct {
 	dln   []float32 // (B,T,C) gradient of a LayerNorm output
 	datty []float32 // (B,T,C)
 	dqkv  []float32 // (B,T,3C)
-	datt  []float32 // (B,NH,T,T)
+	datt  []float32 // (B,NH,T,T) room; attention backward uses one T×T slot per task
 	dfch  []float32 // (B,T,4C)
 }
 

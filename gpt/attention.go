@@ -51,6 +51,9 @@ func attentionBackward(dqkv, datt, dout, qkv, att []float32, B, T, C, NH int) {
 	hs := C / NH
 	scale := float32(1 / math.Sqrt(float64(hs)))
 	parallel(B*NH, func(lo, hi int) {
+		// dP is scratch within one head: a task reuses its first head's
+		// slot for all of its heads, which keeps it in cache.
+		dp := datt[lo*T*T : (lo+1)*T*T]
 		for bh := lo; bh < hi; bh++ {
 			b, h := bh/NH, bh%NH
 			base := b*T*3*C + h*hs
@@ -58,7 +61,6 @@ func attentionBackward(dqkv, datt, dout, qkv, att []float32, B, T, C, NH int) {
 			dq, dk, dv := dqkv[base:], dqkv[base+C:], dqkv[base+2*C:]
 			dy := dout[b*T*C+h*hs:]
 			p := att[bh*T*T : (bh+1)*T*T]
-			dp := datt[bh*T*T : (bh+1)*T*T]
 			matmul.GemmSerial(false, true, T, T, hs, dy, C, v, 3*C, 0, dp, T)
 			matmul.GemmSerial(true, false, T, hs, T, p, T, dy, C, 0, dv, 3*C)
 			for t := 0; t < T; t++ {
