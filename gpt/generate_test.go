@@ -9,7 +9,23 @@ import (
 
 func testModel(t *testing.T, seed uint64) *Model {
 	t.Helper()
-	cfg := Config{NLayer: 2, NHead: 4, NEmbd: 32, BlockSize: 24, VocabSize: 37, LayerNormEps: 1e-5}
+	return testModelOf(t, familyConfigs()["gpt2"], seed)
+}
+
+// familyConfigs are one small config per family: GPT-2, and a Llama with
+// grouped-query attention, Q/K/V biases, an untied unembedding and Llama 3's
+// rope scaling all on.
+func familyConfigs() map[string]Config {
+	return map[string]Config{
+		"gpt2": {NLayer: 2, NHead: 4, NEmbd: 32, BlockSize: 24, VocabSize: 37, LayerNormEps: 1e-5},
+		"llama": {Arch: ArchLlama, NLayer: 2, NHead: 4, NKVHead: 2, NEmbd: 32, NInner: 40, BlockSize: 24, VocabSize: 37,
+			LayerNormEps: 1e-5, RopeTheta: 500, QKVBias: true, Untied: true,
+			RopeScaling: &RopeScaling{Type: "llama3", Factor: 8, LowFreqFactor: 1, HighFreqFactor: 4, OriginalMaxPositions: 16}},
+	}
+}
+
+func testModelOf(t *testing.T, cfg Config, seed uint64) *Model {
+	t.Helper()
 	m, err := New(cfg, seed)
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +50,12 @@ func randTokens(rng *rand.Rand, n, V int) []int32 {
 // two sequences of different lengths decoded in one batch, equal the full
 // forward pass's logits at every position.
 func TestKVCacheMatchesForward(t *testing.T) {
-	m := testModel(t, 1)
+	for name, cfg := range familyConfigs() {
+		t.Run(name, func(t *testing.T) { testKVCacheMatchesForward(t, testModelOf(t, cfg, 1)) })
+	}
+}
+
+func testKVCacheMatchesForward(t *testing.T, m *Model) {
 	V := m.Config.VocabSize
 	rng := rand.New(rand.NewPCG(2, 3))
 	seqs := [][]int32{randTokens(rng, 20, V), randTokens(rng, 13, V)}
@@ -89,7 +110,12 @@ func TestKVCacheMatchesForward(t *testing.T) {
 }
 
 func TestGenerateGreedyMatchesArgmaxOfForward(t *testing.T) {
-	m := testModel(t, 4)
+	for name, cfg := range familyConfigs() {
+		t.Run(name, func(t *testing.T) { testGenerateGreedy(t, testModelOf(t, cfg, 4)) })
+	}
+}
+
+func testGenerateGreedy(t *testing.T, m *Model) {
 	V := m.Config.VocabSize
 	prompt := []int32{1, 2, 3}
 	gens, err := m.Generate([][]int32{prompt}, GenerateOptions{MaxNewTokens: 8})

@@ -109,12 +109,12 @@ func TestGradAttention(t *testing.T) {
 	qkv, R := randSlice(rng, B*T*3*C, 1), randSlice(rng, B*T*C, 1)
 	out, att := make([]float32, B*T*C), make([]float32, B*NH*T*T)
 	J := func() float64 {
-		attentionForward(out, att, qkv, B, T, C, NH)
+		attentionForward(out, att, qkv, B, T, heads{NH, NH, C / NH})
 		return dot64(out, R)
 	}
 	J()
 	dqkv, datt := make([]float32, B*T*3*C), make([]float32, B*NH*T*T)
-	attentionBackward(dqkv, datt, R, qkv, att, B, T, C, NH)
+	attentionBackward(dqkv, datt, R, qkv, att, B, T, heads{NH, NH, C / NH})
 	checkGrad(t, "attention.qkv", qkv, dqkv, J)
 }
 

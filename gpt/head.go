@@ -50,9 +50,10 @@ func (m *Model) BackwardHidden(dhidden []float32) error {
 	if in.targets != nil {
 		crossEntropyBackward(a.logits, a.lse, in.targets, in.mask, in.scale, BT, V)
 		dlogits := a.logits
-		// logits = lnf·wteᵀ: dwte += dlogitsᵀ·lnf, dlnf = dlogits·wte.
-		matmul.Gemm(true, false, V, C, BT, dlogits, V, a.lnf, C, 1, g.WTE, C)
-		matmul.Gemm(false, false, BT, C, V, dlogits, V, p.WTE, C, 0, s.dln, C)
+		// logits = lnf·Wᵀ (W the unembedding: wte when tied):
+		// dW += dlogitsᵀ·lnf, dlnf = dlogits·W.
+		matmul.Gemm(true, false, V, C, BT, dlogits, V, a.lnf, C, 1, g.Unembedding(), C)
+		matmul.Gemm(false, false, BT, C, V, dlogits, V, p.Unembedding(), C, 0, s.dln, C)
 		if dhidden != nil {
 			addInto(s.dln, dhidden)
 		}
@@ -67,10 +68,15 @@ func (m *Model) BackwardHidden(dhidden []float32) error {
 // states, through ln_f, the blocks (in reverse, each a chain of the layers'
 // backward functions) and the embeddings.
 func (m *Model) backwardFromHidden() {
+	if m.Config.IsLlama() {
+		m.llamaBackward()
+		return
+	}
 	cfg := m.Config
 	a, p, g, in, s := m.acts, m.Params, m.Grads, m.inputs, m.gradActs
-	B, T, C, NH := a.B, a.T, cfg.NEmbd, cfg.NHead
+	B, T, C := a.B, a.T, cfg.NEmbd
 	BT := B * T
+	hd := headsOf(cfg)
 	clear(s.dres)
 	layerNormBackward(s.dres, g.LNFW, g.LNFB, s.dln, a.residual(cfg.NLayer), p.LNFW, a.lnfMean, a.lnfRstd, BT, C)
 	for l := cfg.NLayer - 1; l >= 0; l-- {
@@ -81,7 +87,7 @@ func (m *Model) backwardFromHidden() {
 		linearBackward(s.dln, lg.FCW, lg.FCB, s.dfch, la.ln2, lp.FCW, BT, C, 4*C, 0)
 		layerNormBackward(s.dres, lg.LN2W, lg.LN2B, s.dln, la.res2, lp.LN2W, la.ln2Mean, la.ln2Rstd, BT, C)
 		linearBackward(s.datty, lg.AttProjW, lg.AttProjB, s.dres, la.atty, lp.AttProjW, BT, C, C, 0)
-		attentionBackward(s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, C, NH)
+		attentionBackward(s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, hd)
 		linearBackward(s.dln, lg.QKVW, lg.QKVB, s.dqkv, la.ln1, lp.QKVW, BT, C, 3*C, 0)
 		layerNormBackward(s.dres, lg.LN1W, lg.LN1B, s.dln, residual, lp.LN1W, la.ln1Mean, la.ln1Rstd, BT, C)
 	}

@@ -12,14 +12,14 @@ import (
 // that decoding a new token costs one row of work instead of the whole prefix.
 type KVCache struct {
 	cfg  Config
-	K, V []float32 // (L, S, maxT, C)
+	K, V []float32 // (L, S, maxT, KVDim)
 	Len  []int     // tokens cached per slot
 }
 
 // NewKVCache allocates room for slots sequences of up to BlockSize tokens.
 func (m *Model) NewKVCache(slots int) *KVCache {
 	c := m.Config
-	n := c.NLayer * slots * c.BlockSize * c.NEmbd
+	n := c.NLayer * slots * c.BlockSize * c.KVDim()
 	return &KVCache{cfg: c, K: hugepage.Floats(n), V: hugepage.Floats(n), Len: make([]int, slots)}
 }
 
@@ -28,14 +28,15 @@ func (kv *KVCache) Reset(slot int) { kv.Len[slot] = 0 }
 
 func (kv *KVCache) row(buf []float32, l, slot, pos int) []float32 {
 	c := kv.cfg
-	off := ((l*len(kv.Len)+slot)*c.BlockSize + pos) * c.NEmbd
-	return buf[off : off+c.NEmbd : off+c.NEmbd]
+	d := c.KVDim()
+	off := ((l*len(kv.Len)+slot)*c.BlockSize + pos) * d
+	return buf[off : off+d : off+d]
 }
 
 // inferBuffers are the per-row activations of an incremental forward pass,
 // grown as needed and reused between steps.
 type inferBuffers struct {
-	x, ln, atty, qkv, fch, lnf, scores []float32
+	x, ln, atty, qkv, fch, hid, lnf, scores []float32
 }
 
 func grow(s []float32, n int) []float32 {
@@ -52,8 +53,9 @@ func grow(s []float32, n int) []float32 {
 // other causally, so a prompt is prefilled in one call.
 func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []float32) error {
 	cfg := m.Config
-	C, NH, V := cfg.NEmbd, cfg.NHead, cfg.VocabSize
-	hs := C / NH
+	C, V := cfg.NEmbd, cfg.VocabSize
+	hd := headsOf(cfg)
+	NH, hs, QKV, KVD := hd.NH, hd.hs, hd.stride(), cfg.KVDim()
 	// Rows: (slot, position, token) for every new token.
 	type rowInfo struct{ slot, pos int }
 	var rows []rowInfo
@@ -94,12 +96,18 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 	}
 	b := m.infer
 	b.x, b.ln, b.atty = grow(b.x, R*C), grow(b.ln, R*C), grow(b.atty, R*C)
-	b.qkv, b.fch = grow(b.qkv, R*3*C), grow(b.fch, R*4*C)
+	b.qkv, b.fch, b.hid = grow(b.qkv, R*QKV), grow(b.fch, R*cfg.fcDim()), grow(b.hid, R*cfg.Inner())
 	b.scores = grow(b.scores, R*NH*cfg.BlockSize)
 	p := m.Params
+	llama := cfg.IsLlama()
 	parallel(R, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			x, we, pe := b.x[r*C:(r+1)*C], p.WTE[int(toks[r])*C:], p.WPE[rows[r].pos*C:]
+			x, we := b.x[r*C:(r+1)*C], p.WTE[int(toks[r])*C:]
+			if llama {
+				copy(x, we)
+				continue
+			}
+			pe := p.WPE[rows[r].pos*C:]
 			for c := range x {
 				x[c] = we[c] + pe[c]
 			}
@@ -107,33 +115,50 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 	})
 	mean, rstd := make([]float32, R), make([]float32, R)
 	scale := float32(1 / math.Sqrt(float64(hs)))
+	eps := cfg.LayerNormEps
 	for l := range cfg.NLayer {
 		lp := &p.Layers[l]
-		layerNormForward(b.ln, mean, rstd, b.x, lp.LN1W, lp.LN1B, R, C, cfg.LayerNormEps)
-		linearForward(b.qkv, b.ln, lp.QKVW, lp.QKVB, R, C, 3*C, false)
+		if llama {
+			rmsNormForward(b.ln, rstd, b.x, lp.LN1W, R, C, eps)
+			linearNT(b.qkv, b.ln, lp.QKVW, lp.QKVB, nil, R, C, QKV)
+			m.rope().apply(b.qkv, R, QKV, hd.NH+hd.NKV, func(r int) int { return rows[r].pos }, false)
+		} else {
+			layerNormForward(b.ln, mean, rstd, b.x, lp.LN1W, lp.LN1B, R, C, eps)
+			linearForward(b.qkv, b.ln, lp.QKVW, lp.QKVB, R, C, 3*C, false)
+		}
 		for r, ri := range rows {
-			copy(kv.row(kv.K, l, ri.slot, ri.pos), b.qkv[r*3*C+C:r*3*C+2*C])
-			copy(kv.row(kv.V, l, ri.slot, ri.pos), b.qkv[r*3*C+2*C:r*3*C+3*C])
+			copy(kv.row(kv.K, l, ri.slot, ri.pos), b.qkv[r*QKV+C:r*QKV+C+KVD])
+			copy(kv.row(kv.V, l, ri.slot, ri.pos), b.qkv[r*QKV+C+KVD:r*QKV+C+2*KVD])
 		}
 		parallel(R*NH, func(lo, hi int) {
 			for rh := lo; rh < hi; rh++ {
 				r, h := rh/NH, rh%NH
 				ri := rows[r]
-				q := b.qkv[r*3*C+h*hs : r*3*C+(h+1)*hs]
+				kvo := (h / hd.group()) * hs // the key/value head's offset in a cached row
+				q := b.qkv[r*QKV+h*hs : r*QKV+(h+1)*hs]
 				sc := b.scores[rh*cfg.BlockSize : rh*cfg.BlockSize+ri.pos+1]
 				for j := range sc {
-					sc[j] = matmul.Dot(q, kv.row(kv.K, l, ri.slot, j)[h*hs:])
+					sc[j] = matmul.Dot(q, kv.row(kv.K, l, ri.slot, j)[kvo:])
 				}
 				causalSoftmax(sc, ri.pos, scale)
 				y := b.atty[r*C+h*hs : r*C+(h+1)*hs]
 				clear(y)
 				for j, pj := range sc {
-					matmul.Axpy(pj, kv.row(kv.V, l, ri.slot, j)[h*hs:(h+1)*hs], y)
+					matmul.Axpy(pj, kv.row(kv.V, l, ri.slot, j)[kvo:kvo+hs], y)
 				}
 			}
 		})
+		if llama {
+			I := cfg.Inner()
+			linearNT(b.x, b.atty, lp.AttProjW, nil, b.x, R, C, C)
+			rmsNormForward(b.ln, rstd, b.x, lp.LN2W, R, C, eps)
+			linearNT(b.fch, b.ln, lp.FCW, nil, nil, R, C, 2*I)
+			swigluForward(b.hid, b.fch, R, I)
+			linearNT(b.x, b.hid, lp.FCProjW, nil, b.x, R, I, C)
+			continue
+		}
 		linearForward(b.x, b.atty, lp.AttProjW, lp.AttProjB, R, C, C, true)
-		layerNormForward(b.ln, mean, rstd, b.x, lp.LN2W, lp.LN2B, R, C, cfg.LayerNormEps)
+		layerNormForward(b.ln, mean, rstd, b.x, lp.LN2W, lp.LN2B, R, C, eps)
 		linearForward(b.fch, b.ln, lp.FCW, lp.FCB, R, C, 4*C, false)
 		geluForward(b.fch, b.fch, R*4*C)
 		linearForward(b.x, b.fch, lp.FCProjW, lp.FCProjB, R, 4*C, C, true)
@@ -144,8 +169,12 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 	for i, r := range last {
 		copy(b.lnf[i*C:(i+1)*C], b.x[r*C:(r+1)*C])
 	}
-	layerNormForward(b.lnf, mean[:S], rstd[:S], b.lnf, p.LNFW, p.LNFB, S, C, cfg.LayerNormEps)
-	gemmNT(logits[:S*V], b.lnf, p.WTE, S, V, C)
+	if llama {
+		rmsNormForward(b.lnf, rstd[:S], b.lnf, p.LNFW, S, C, eps)
+	} else {
+		layerNormForward(b.lnf, mean[:S], rstd[:S], b.lnf, p.LNFW, p.LNFB, S, C, eps)
+	}
+	gemmNT(logits[:S*V], b.lnf, p.Unembedding(), S, V, C)
 	for i, s := range slots {
 		kv.Len[s] += len(tokens[i])
 	}

@@ -19,12 +19,15 @@ type Model struct {
 	infer    *inferBuffers // incremental (KV-cached) forward state
 	actBuf   []float32     // backs acts; grows to the largest batch seen
 	gradBuf  []float32     // backs gradActs
+	ropeTab  *rope         // rotary tables (Llama family), made on first use
 }
 
 // New returns a model with GPT-2's initialisation: weights N(0, 0.02), the
 // projections that write into the residual stream (attn.c_proj, mlp.c_proj)
 // scaled by 1/sqrt(2·L) (Radford et al. 2019, §2.3), biases zero, LayerNorm
-// gains one. The same seed gives the same bits.
+// gains one. A Llama-family model gets Hugging Face's LlamaPreTrainedModel
+// initialisation: every weight N(0, 0.02), biases zero, RMSNorm gains one.
+// The same seed gives the same bits.
 func New(cfg Config, seed uint64) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -35,11 +38,11 @@ func New(cfg Config, seed uint64) (*Model, error) {
 	for i, s := range m.Params.Specs() {
 		t := m.Params.Tensor(i)
 		switch {
-		case hasSuffix(s.Name, "ln_1.weight", "ln_2.weight", "ln_f.weight"):
+		case hasSuffix(s.Name, "ln_1.weight", "ln_2.weight", "ln_f.weight", "layernorm.weight", "norm.weight"):
 			fill(t, 1)
 		case len(s.Shape) == 1:
 			fill(t, 0)
-		case hasSuffix(s.Name, "attn.c_proj.weight", "mlp.c_proj.weight"):
+		case !cfg.IsLlama() && hasSuffix(s.Name, "attn.c_proj.weight", "mlp.c_proj.weight"):
 			normal(rng, t, residualStd)
 		default:
 			normal(rng, t, 0.02)

@@ -7,8 +7,9 @@ import (
 )
 
 // ParamSpec names one parameter tensor. Names and shapes are those of a
-// Hugging Face GPT2Model checkpoint: linear weights are Conv1D, stored
-// [in, out], so forward is out = in·W + b.
+// Hugging Face checkpoint of the family: GPT2Model's linear weights are
+// Conv1D, stored [in, out], so forward is out = in·W + b; Llama's are
+// nn.Linear, stored [out, in], so forward is out = in·Wᵀ.
 type ParamSpec struct {
 	Name  string
 	Shape []int
@@ -26,6 +27,9 @@ func (s ParamSpec) Size() int {
 // ParamSpecs lists the parameters in storage order: the order in which they
 // sit in the one contiguous parameter buffer.
 func (c Config) ParamSpecs() []ParamSpec {
+	if c.IsLlama() {
+		return c.llamaSpecs()
+	}
 	C, V, T := c.NEmbd, c.VocabSize, c.BlockSize
 	specs := []ParamSpec{
 		{"wte.weight", []int{V, C}},
@@ -55,28 +59,78 @@ func (c Config) ParamSpecs() []ParamSpec {
 	return specs
 }
 
-// Layer holds the views of one block's parameters (or gradients).
+// llamaSpecs are the Llama family's parameters under Hugging Face's
+// LlamaForCausalLM names, linear weights nn.Linear-style [out, in], so a
+// checkpoint's bytes load without transposing. The order is chosen so that
+// tensors one product reads sit side by side: q, k and v (and their biases)
+// form one (C+2·KVDim, C) matrix, gate and up one (2·I, C) matrix.
+func (c Config) llamaSpecs() []ParamSpec {
+	C, V, KV, I := c.NEmbd, c.VocabSize, c.KVDim(), c.Inner()
+	specs := []ParamSpec{{"model.embed_tokens.weight", []int{V, C}}}
+	for l := 0; l < c.NLayer; l++ {
+		p := fmt.Sprintf("model.layers.%d.", l)
+		specs = append(specs,
+			ParamSpec{p + "input_layernorm.weight", []int{C}},
+			ParamSpec{p + "self_attn.q_proj.weight", []int{C, C}},
+			ParamSpec{p + "self_attn.k_proj.weight", []int{KV, C}},
+			ParamSpec{p + "self_attn.v_proj.weight", []int{KV, C}},
+		)
+		if c.QKVBias {
+			specs = append(specs,
+				ParamSpec{p + "self_attn.q_proj.bias", []int{C}},
+				ParamSpec{p + "self_attn.k_proj.bias", []int{KV}},
+				ParamSpec{p + "self_attn.v_proj.bias", []int{KV}},
+			)
+		}
+		specs = append(specs,
+			ParamSpec{p + "self_attn.o_proj.weight", []int{C, C}},
+			ParamSpec{p + "post_attention_layernorm.weight", []int{C}},
+			ParamSpec{p + "mlp.gate_proj.weight", []int{I, C}},
+			ParamSpec{p + "mlp.up_proj.weight", []int{I, C}},
+			ParamSpec{p + "mlp.down_proj.weight", []int{C, I}},
+		)
+	}
+	specs = append(specs, ParamSpec{"model.norm.weight", []int{C}})
+	if c.Untied {
+		specs = append(specs, ParamSpec{"lm_head.weight", []int{V, C}})
+	}
+	return specs
+}
+
+// Layer holds the views of one block's parameters (or gradients). For the
+// Llama family the biases other than QKVB are nil, LN1W and LN2W are RMSNorm
+// gains, QKVW is q, k and v stacked [out, in], FCW is gate and up stacked
+// [out, in], and FCProjW is down_proj [out, in].
 type Layer struct {
 	LN1W, LN1B         []float32 // (C)
-	QKVW, QKVB         []float32 // (C, 3C), (3C)
+	QKVW, QKVB         []float32 // GPT-2: (C, 3C), (3C); Llama: (C+2·KVDim, C), (C+2·KVDim) or nil
 	AttProjW, AttProjB []float32 // (C, C), (C)
 	LN2W, LN2B         []float32 // (C)
-	FCW, FCB           []float32 // (C, 4C), (4C)
-	FCProjW, FCProjB   []float32 // (4C, C), (C)
+	FCW, FCB           []float32 // GPT-2: (C, 4C), (4C); Llama: (2I, C)
+	FCProjW, FCProjB   []float32 // GPT-2: (4C, C), (C); Llama: (C, I)
 }
 
 // Params is a set of named views into one contiguous []float32. The same type
 // views the parameters, their gradients and the optimizer's moments.
 type Params struct {
 	Data   []float32
-	WTE    []float32 // (V, C) token embedding, tied to the unembedding
-	WPE    []float32 // (maxT, C) position embedding
+	WTE    []float32 // (V, C) token embedding; the unembedding too when tied
+	WPE    []float32 // (maxT, C) position embedding; nil for Llama
 	Layers []Layer
 	LNFW   []float32 // (C)
-	LNFB   []float32 // (C)
+	LNFB   []float32 // (C); nil for Llama
+	LMHead []float32 // (V, C) untied unembedding; nil when tied
 
 	specs   []ParamSpec
 	offsets []int
+}
+
+// Unembedding is the (V, C) matrix the logits read: LMHead, or WTE when tied.
+func (p *Params) Unembedding() []float32 {
+	if p.LMHead != nil {
+		return p.LMHead
+	}
+	return p.WTE
 }
 
 // NewParams allocates a zeroed buffer for cfg's parameters and its views.
@@ -90,23 +144,55 @@ func ViewParams(cfg Config, data []float32) *Params {
 	specs := cfg.ParamSpecs()
 	p := &Params{Data: data, specs: specs, offsets: make([]int, len(specs)+1)}
 	off := 0
-	views := make([][]float32, len(specs))
+	byName := make(map[string][2]int, len(specs))
 	for i, s := range specs {
 		p.offsets[i] = off
-		views[i] = data[off : off+s.Size() : off+s.Size()]
+		byName[s.Name] = [2]int{off, off + s.Size()}
 		off += s.Size()
 	}
 	p.offsets[len(specs)] = off
 	if off != len(data) {
 		panic(fmt.Sprintf("gpt: parameter buffer has %d floats, config needs %d", len(data), off))
 	}
-	p.WTE, p.WPE = views[0], views[1]
-	p.Layers = make([]Layer, cfg.NLayer)
-	for l := range p.Layers {
-		v := views[2+12*l : 2+12*(l+1)]
-		p.Layers[l] = Layer{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]}
+	// span views the tensors first..last, which sit side by side.
+	span := func(first, last string) []float32 {
+		a, ok1 := byName[first]
+		b, ok2 := byName[last]
+		if !ok1 || !ok2 {
+			return nil
+		}
+		return data[a[0]:b[1]:b[1]]
 	}
-	p.LNFW, p.LNFB = views[len(views)-2], views[len(views)-1]
+	one := func(name string) []float32 { return span(name, name) }
+	p.Layers = make([]Layer, cfg.NLayer)
+	if cfg.IsLlama() {
+		p.WTE, p.LNFW, p.LMHead = one("model.embed_tokens.weight"), one("model.norm.weight"), one("lm_head.weight")
+		for l := range p.Layers {
+			n := fmt.Sprintf("model.layers.%d.", l)
+			p.Layers[l] = Layer{
+				LN1W:     one(n + "input_layernorm.weight"),
+				QKVW:     span(n+"self_attn.q_proj.weight", n+"self_attn.v_proj.weight"),
+				QKVB:     span(n+"self_attn.q_proj.bias", n+"self_attn.v_proj.bias"),
+				AttProjW: one(n + "self_attn.o_proj.weight"),
+				LN2W:     one(n + "post_attention_layernorm.weight"),
+				FCW:      span(n+"mlp.gate_proj.weight", n+"mlp.up_proj.weight"),
+				FCProjW:  one(n + "mlp.down_proj.weight"),
+			}
+		}
+		return p
+	}
+	p.WTE, p.WPE, p.LNFW, p.LNFB = one("wte.weight"), one("wpe.weight"), one("ln_f.weight"), one("ln_f.bias")
+	for l := range p.Layers {
+		n := fmt.Sprintf("h.%d.", l)
+		p.Layers[l] = Layer{
+			one(n + "ln_1.weight"), one(n + "ln_1.bias"),
+			one(n + "attn.c_attn.weight"), one(n + "attn.c_attn.bias"),
+			one(n + "attn.c_proj.weight"), one(n + "attn.c_proj.bias"),
+			one(n + "ln_2.weight"), one(n + "ln_2.bias"),
+			one(n + "mlp.c_fc.weight"), one(n + "mlp.c_fc.bias"),
+			one(n + "mlp.c_proj.weight"), one(n + "mlp.c_proj.bias"),
+		}
+	}
 	return p
 }
 

