@@ -243,7 +243,10 @@ func TestLlamaConfigErrors(t *testing.T) {
 	}{
 		{"window disabled (Qwen2.5)", func(r map[string]any) { r["sliding_window"] = 16; r["use_sliding_window"] = false }},
 		{"window longer than the context", func(r map[string]any) { r["sliding_window"] = 4096 }},
-		{"default rope type", func(r map[string]any) { r["rope_scaling"] = map[string]any{"rope_type": "default"}; r["rope_theta"] = 10000.0 }},
+		{"default rope type", func(r map[string]any) {
+			r["rope_scaling"] = map[string]any{"rope_type": "default"}
+			r["rope_theta"] = 10000.0
+		}},
 		{"eos list", func(r map[string]any) { r["eos_token_id"] = []int{5, 6} }},
 	} {
 		if err := edit(c.change); err != nil {
