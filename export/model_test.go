@@ -54,6 +54,50 @@ func trained(t *testing.T) (*gpt.Model, *tokenizer.Tokenizer) {
 // trainTestModel trains a BPE tokenizer and the model on the corpus: 300
 // AdamW steps of 8 windows of 64 tokens from the repeated corpus.
 func trainTestModel() (*gpt.Model, *tokenizer.Tokenizer, [2]float32, error) {
+	return trainTestModelOf(testModelConfig)
+}
+
+// llamaTestConfigs are the Llama-family models of the llama.cpp check, of
+// the test model's size: Llama 3 (grouped-query attention, an untied
+// lm_head, llama3 rope scaling), Qwen2 (Q/K/V biases, one key/value head,
+// tied), and a Mistral-style model with linear rope scaling.
+var llamaTestConfigs = map[string]gpt.Config{
+	"llama3": {Arch: gpt.ArchLlama, NLayer: 2, NHead: 4, NKVHead: 2, NEmbd: 64, NInner: 128, BlockSize: 64, LayerNormEps: 1e-5,
+		RopeTheta: 500000, Untied: true,
+		RopeScaling: &gpt.RopeScaling{Type: "llama3", Factor: 8, LowFreqFactor: 1, HighFreqFactor: 4, OriginalMaxPositions: 32}},
+	"qwen2": {Arch: gpt.ArchLlama, NLayer: 2, NHead: 4, NKVHead: 1, NEmbd: 64, NInner: 128, BlockSize: 64, LayerNormEps: 1e-6,
+		RopeTheta: 1e6, QKVBias: true},
+	"mistral": {Arch: gpt.ArchLlama, NLayer: 2, NHead: 4, NEmbd: 64, NInner: 160, BlockSize: 64, LayerNormEps: 1e-5,
+		RopeTheta: 10000, RopeScaling: &gpt.RopeScaling{Type: "linear", Factor: 2}},
+}
+
+var (
+	llamaTrainedMu sync.Mutex
+	llamaTrained   = map[string]*gpt.Model{}
+)
+
+// trainedLlama returns the Llama-family test model of that name, trained
+// once per test binary with the GPT-2 test model's tokenizer.
+func trainedLlama(t *testing.T, name string) (*gpt.Model, *tokenizer.Tokenizer) {
+	t.Helper()
+	_, tok := trained(t)
+	llamaTrainedMu.Lock()
+	defer llamaTrainedMu.Unlock()
+	if m := llamaTrained[name]; m != nil {
+		return m, tok
+	}
+	m, _, loss, err := trainTestModelOf(llamaTestConfigs[name])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loss[1] > 0.3 {
+		t.Fatalf("%s test model did not learn the corpus: loss %.3f → %.3f", name, loss[0], loss[1])
+	}
+	llamaTrained[name] = m
+	return m, tok
+}
+
+func trainTestModelOf(cfg gpt.Config) (*gpt.Model, *tokenizer.Tokenizer, [2]float32, error) {
 	var loss [2]float32
 	tok, err := tokenizer.TrainStrings(corpus, tokenizer.TrainOptions{VocabSize: 320, SpecialTokens: specials})
 	if err != nil {
@@ -63,7 +107,6 @@ func trainTestModel() (*gpt.Model, *tokenizer.Tokenizer, [2]float32, error) {
 	for range 4 {
 		stream = tok.AppendEncode(stream, strings.Join(corpus, ""))
 	}
-	cfg := testModelConfig
 	cfg.VocabSize = tok.VocabSize()
 	m, err := gpt.New(cfg, 1)
 	if err != nil {

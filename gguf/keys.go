@@ -17,6 +17,22 @@ const (
 	KeyGPT2HeadCount        = "gpt2.attention.head_count"         // u32, n_head
 	KeyGPT2LayerNormEpsilon = "gpt2.attention.layer_norm_epsilon" // f32, 1e-5
 
+	// Llama-family hyper-parameters: the architecture name ("llama" or
+	// "qwen2") then these suffixes (see ArchKey).
+	KeyContextLength   = "context_length"                   // u32
+	KeyEmbeddingLength = "embedding_length"                 // u32
+	KeyFeedForwardLen  = "feed_forward_length"              // u32, intermediate_size
+	KeyBlockCount      = "block_count"                      // u32
+	KeyHeadCount       = "attention.head_count"             // u32
+	KeyHeadCountKV     = "attention.head_count_kv"          // u32
+	KeyRMSEpsilon      = "attention.layer_norm_rms_epsilon" // f32
+	KeyRopeDimCount    = "rope.dimension_count"             // u32, head size
+	KeyRopeFreqBase    = "rope.freq_base"                   // f32, rope_theta
+	KeyRopeScalingType = "rope.scaling.type"                // string: "linear"
+	KeyRopeScaleFactor = "rope.scaling.factor"              // f32
+	KeyVocabSize       = "vocab_size"                       // u32
+	TensorRopeFreqs    = "rope_freqs.weight"                // per-frequency divisors (Llama 3.1 scaling)
+
 	// Tokenizer.
 	KeyTokenizerModel = "tokenizer.ggml.model"        // string: "gpt2" for byte-level BPE
 	KeyTokenizerPre   = "tokenizer.ggml.pre"          // string: pre-tokenizer name, "gpt-2"
@@ -29,7 +45,13 @@ const (
 	KeyPaddingTokenID = "tokenizer.ggml.padding_token_id"
 	KeyAddBOSToken    = "tokenizer.ggml.add_bos_token" // bool
 	KeyChatTemplate   = "tokenizer.chat_template"      // string (Jinja)
+	KeyScores         = "tokenizer.ggml.scores"        // []float32, SentencePiece piece scores
+	KeyAddEOSToken    = "tokenizer.ggml.add_eos_token" // bool
 )
+
+// ArchKey is an architecture's hyper-parameter key, e.g.
+// ArchKey("llama", KeyBlockCount) is "llama.block_count".
+func ArchKey(arch, key string) string { return arch + "." + key }
 
 // Limits of the format as llama.cpp enforces them.
 const (

@@ -145,3 +145,23 @@ func swigluBackward(dgu, dout, gu []float32, N, I int) {
 		}
 	})
 }
+
+// RopeFreqDivisors returns, per rotary frequency, the factor by which the
+// config's rope scaling divides it (1 where unscaled): what llama.cpp reads
+// as its rope_freqs tensor.
+func RopeFreqDivisors(cfg Config) []float32 {
+	hs := cfg.HeadSize()
+	out := make([]float32, hs/2)
+	base := make([]float32, hs/2)
+	for i := range base {
+		base[i] = float32(1 / math.Pow(cfg.RopeTheta, float64(float32(2*i)/float32(hs))))
+	}
+	scaled := append([]float32(nil), base...)
+	if s := cfg.RopeScaling; s != nil && s.Type == "llama3" {
+		llama3Scale(scaled, s)
+	}
+	for i := range out {
+		out[i] = float32(float64(base[i]) / float64(scaled[i]))
+	}
+	return out
+}
