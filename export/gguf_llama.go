@@ -133,4 +133,3 @@ func interleaveHeads(a []float32, heads, hs int) []float32 {
 	}
 	return out
 }
-
