@@ -56,8 +56,13 @@ func Torch(ctx context.Context, python string, tc TrainConfig, threads int) (Tor
 	best := TorchStats{}
 	for _, th := range []int{1, threads} {
 		c := tc.Model
-		cmd := exec.CommandContext(ctx, python, script,
+		arch := "gpt2"
+		if c.IsLlama() {
+			arch = "llama"
+		}
+		cmd := exec.CommandContext(ctx, python, script, "--arch", arch,
 			"--layers", strconv.Itoa(c.NLayer), "--width", strconv.Itoa(c.NEmbd), "--heads", strconv.Itoa(c.NHead),
+			"--kv-heads", strconv.Itoa(c.KVHeads()), "--inner", strconv.Itoa(c.Inner()), "--theta", strconv.FormatFloat(c.RopeTheta, 'g', -1, 64),
 			"--context", strconv.Itoa(c.BlockSize), "--vocab", strconv.Itoa(c.VocabSize),
 			"--batch", strconv.Itoa(tc.Batch), "--steps", strconv.Itoa(tc.Steps), "--threads", strconv.Itoa(th))
 		cmd.Env = env

@@ -14,6 +14,9 @@ type TrainConfig struct {
 	Model gpt.Config
 	Batch int
 	Steps int
+	// DecodeTokens is how many tokens each sequence of the decoding
+	// benchmark generates; 0 fills the context.
+	DecodeTokens int
 }
 
 // DefaultTrain: 4 layers, width 256, 4 heads, context 128, vocabulary 1024,
@@ -72,13 +75,20 @@ func Train(tc TrainConfig) (TrainStats, error) {
 	}, nil
 }
 
-// DecodeTokensPerSec measures KV-cached greedy decoding: batch sequences
-// with 16-token prompts, each generating up to the context length.
-func DecodeTokensPerSec(cfg gpt.Config, batch int) (float64, error) {
+// DecodeTokensPerSec measures KV-cached greedy decoding of a fresh model:
+// batch sequences with 16-token prompts, each generating newTokens tokens
+// (0: up to the context length).
+func DecodeTokensPerSec(cfg gpt.Config, batch, newTokens int) (float64, error) {
 	m, err := gpt.New(cfg, 1)
 	if err != nil {
 		return 0, err
 	}
+	return Decode(m, batch, newTokens)
+}
+
+// Decode measures KV-cached greedy decoding of m (see DecodeTokensPerSec).
+func Decode(m *gpt.Model, batch, newTokens int) (float64, error) {
+	cfg := m.Config
 	prompts := make([][]int32, batch)
 	for i := range prompts {
 		prompts[i] = make([]int32, 16)
@@ -86,7 +96,9 @@ func DecodeTokensPerSec(cfg gpt.Config, batch int) (float64, error) {
 			prompts[i][j] = int32((i*16 + j) % cfg.VocabSize)
 		}
 	}
-	newTokens := cfg.BlockSize - 16
+	if newTokens <= 0 || newTokens > cfg.BlockSize-16 {
+		newTokens = cfg.BlockSize - 16
+	}
 	var total int
 	var genErr error
 	d := median(3, func() {
@@ -115,6 +127,9 @@ func TrainResults(tc TrainConfig, squareGFLOPs float64) ([]Result, TrainStats, e
 	}
 	c := tc.Model
 	desc := fmt.Sprintf("L=%d C=%d NH=%d T=%d V=%d B=%d, %d threads", c.NLayer, c.NEmbd, c.NHead, c.BlockSize, c.VocabSize, tc.Batch, matmul.Threads())
+	if c.IsLlama() {
+		desc = fmt.Sprintf("Llama L=%d C=%d NH=%d NKV=%d I=%d T=%d V=%d B=%d, %d threads", c.NLayer, c.NEmbd, c.NHead, c.KVHeads(), c.Inner(), c.BlockSize, c.VocabSize, tc.Batch, matmul.Threads())
+	}
 	out := []Result{
 		{Name: "train step", Value: st.StepSeconds * 1000, Unit: "ms", Detail: desc},
 		{Name: "train throughput", Value: st.TokensPerSec, Unit: "tokens/s", Detail: desc},
@@ -124,7 +139,7 @@ func TrainResults(tc TrainConfig, squareGFLOPs float64) ([]Result, TrainStats, e
 		out = append(out, Result{Name: "train / matmul 1024³", Value: 100 * st.GFLOPs / squareGFLOPs, Unit: "%", Detail: "target ≥ 40%"})
 	}
 	for _, b := range []int{1, 16} {
-		tps, err := DecodeTokensPerSec(c, b)
+		tps, err := DecodeTokensPerSec(c, b, tc.DecodeTokens)
 		if err != nil {
 			return nil, st, err
 		}

