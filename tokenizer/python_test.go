@@ -153,7 +153,7 @@ func TestAgainstPythonGPT2(t *testing.T) {
 			t.Errorf("Encode(%q) = %v, GPT-2 reference %v", s, got, ref[i].IDs)
 		}
 		var splits []string
-		tk.matcher.scan(s, func(piece string, id int32) {
+		tk.rawMatcher.scan(s, func(piece string, id int32) {
 			if id < 0 {
 				splits = append(splits, PreTokenize(piece)...)
 			}
