@@ -139,8 +139,13 @@ func (r *renderer) getattr(v Value, name string, line int) (Value, error) {
 	if m, ok, err := method(v, name, line); ok || err != nil {
 		return m, err
 	}
-	if d, ok := v.(*Dict); ok {
+	switch d := v.(type) {
+	case *Dict:
 		if x, ok := d.Get(name); ok {
+			return x, nil
+		}
+	case *Loop:
+		if x, ok := d.attr(name); ok {
 			return x, nil
 		}
 	}
@@ -257,6 +262,9 @@ func (r *renderer) evalSlice(x *sliceExpr, f *frame) (Value, error) {
 		return nil, errorf(x.line, "'%s' object is not subscriptable", typeName(v))
 	}
 	idx, err := sliceIndices(n, bounds, x.line)
+	if err == nil {
+		err = r.charge(x.line, len(idx))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -471,10 +479,16 @@ func (r *renderer) repeat(a, b Value, line int) (Value, error) {
 		if len(s) > 0 && n > int64(r.lim.MaxOutput/len(s)) {
 			return nil, r.checkSize(r.lim.MaxOutput + 1)
 		}
+		if err := r.checkSize(len(s) * int(n)); err != nil {
+			return nil, err
+		}
 		return strings.Repeat(s, int(n)), nil
 	case *List:
 		if len(s.Items) > 0 && n > int64(r.lim.MaxOutput/len(s.Items)) {
 			return nil, r.checkSize(r.lim.MaxOutput + 1)
+		}
+		if err := r.charge(line, len(s.Items)*int(n)); err != nil {
+			return nil, err
 		}
 		out := make([]Value, 0, len(s.Items)*int(n))
 		for i := int64(0); i < n; i++ {
@@ -709,7 +723,7 @@ func (r *renderer) compare(op string, a, b Value, line int) (bool, error) {
 		lt, err := less(b, a, line)
 		return lt || (err == nil && equal(a, b)), err
 	case "in", "notin":
-		in, err := contains2(b, a, line)
+		in, err := r.contains2(b, a, line)
 		if op == "notin" {
 			in = !in
 		}
@@ -719,7 +733,7 @@ func (r *renderer) compare(op string, a, b Value, line int) (bool, error) {
 }
 
 // contains2 is Python's "x in container".
-func contains2(container, x Value, line int) (bool, error) {
+func (r *renderer) contains2(container, x Value, line int) (bool, error) {
 	switch c := container.(type) {
 	case Undefined:
 		return false, nil
@@ -731,6 +745,9 @@ func contains2(container, x Value, line int) (bool, error) {
 		return strings.Contains(c, s), nil
 	case *List:
 		for _, it := range c.Items {
+			if err := r.charge(line, 1); err != nil {
+				return false, err
+			}
 			if equal(it, x) {
 				return true, nil
 			}

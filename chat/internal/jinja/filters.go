@@ -117,7 +117,14 @@ func fDefault(_ *renderer, v Value, args []Value, kw *Dict) (Value, error) {
 	return v, nil
 }
 
-func (r *renderer) items(v Value) ([]Value, error) { return r.iterate(v, r.line) }
+// items lists what a filter walks, charging one step per item.
+func (r *renderer) items(v Value) ([]Value, error) {
+	items, err := r.iterate(v, r.line)
+	if err == nil {
+		err = r.charge(r.line, len(items))
+	}
+	return items, err
+}
 
 func fFirst(r *renderer, v Value, _ []Value, _ *Dict) (Value, error) {
 	items, err := r.items(v)

@@ -90,6 +90,9 @@ func gRange(r *renderer, args []Value, _ *Dict) (Value, error) {
 	if n > maxRange || n < 0 {
 		return nil, fmt.Errorf("range too big: the sandbox allows at most %d items", maxRange)
 	}
+	if err := r.charge(r.line, int(n)); err != nil {
+		return nil, err
+	}
 	out := make([]Value, n)
 	for i := range out {
 		out[i] = start + int64(i)*step

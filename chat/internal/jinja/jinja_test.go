@@ -43,6 +43,9 @@ func TestLimits(t *testing.T) {
 		"{{ [1, 2] * 1000000000 }}",
 		"{% for i in range(100000) %}{{ 'xxxxxxxxxxxxxxxxxxxxxx' }}{% endfor %}",
 		"{{ ('x' * 200000)|replace('', 'yyyyyyyyy') }}",
+		"{% for i in range(99999) %}{{ range(99999)|length }}{% endfor %}",
+		"{% set l = range(99999)|list %}{% for i in l %}{{ 5 in l }}{{ l[1:]|length }}{% endfor %}",
+		"{% set s = 'x' * 60000 %}{% for i in range(99999) %}{{ (s ~ s)|length }}{% endfor %}",
 	} {
 		tpl, err := Parse(src)
 		if err != nil {

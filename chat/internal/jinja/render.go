@@ -95,20 +95,26 @@ func (t *Template) Render(vars map[string]Value, opt Options) (string, error) {
 	return r.out.String(), nil
 }
 
-func (r *renderer) step(line int) error {
-	r.steps++
-	if r.steps > r.lim.MaxSteps {
+func (r *renderer) step(line int) error { return r.charge(line, 1) }
+
+// charge counts n steps of work: one per statement or loop iteration, and
+// for building values one per item or per 64 bytes, so that a loop cannot
+// hide unbounded work in its expressions.
+func (r *renderer) charge(line, n int) error {
+	r.steps += n
+	if r.steps > r.lim.MaxSteps || n < 0 {
 		return &LimitError{Line: line, What: fmt.Sprintf("more than %d steps", r.lim.MaxSteps)}
 	}
 	return nil
 }
 
-// checkSize refuses a string or list longer than the output limit.
+// checkSize refuses a string (bytes) or list (items) longer than the
+// output limit, and charges the work of building it.
 func (r *renderer) checkSize(n int) error {
-	if n > r.lim.MaxOutput {
+	if n > r.lim.MaxOutput || n < 0 {
 		return &LimitError{Line: r.line, What: fmt.Sprintf("a value of more than %d bytes", r.lim.MaxOutput)}
 	}
-	return nil
+	return r.charge(r.line, n/64)
 }
 
 func (r *renderer) write(line int, s string) error {
@@ -116,7 +122,7 @@ func (r *renderer) write(line int, s string) error {
 		return &LimitError{Line: line, What: fmt.Sprintf("output longer than %d bytes", r.lim.MaxOutput)}
 	}
 	r.out.WriteString(s)
-	return nil
+	return r.charge(line, len(s)/64)
 }
 
 func (r *renderer) exec(nodes []node, f *frame) error {
@@ -183,6 +189,9 @@ func (r *renderer) iterate(v Value, line int) ([]Value, error) {
 			return out, nil
 		}
 	case string:
+		if err := r.charge(line, len(v)); err != nil {
+			return nil, err
+		}
 		var out []Value
 		for _, c := range v {
 			out = append(out, string(c))
@@ -248,7 +257,7 @@ func (r *renderer) execFor(n *forNode, f *frame) error {
 		}
 		// Each iteration is a fresh scope, as in Jinja2: a set inside the
 		// body neither leaks out nor survives to the next iteration.
-		vars := map[string]Value{"loop": loopInfo(items, i)}
+		vars := map[string]Value{"loop": &Loop{items: items, i: i}}
 		if err := r.bind(vars, n.targets, it, n.line); err != nil {
 			return err
 		}
@@ -261,27 +270,6 @@ func (r *renderer) execFor(n *forNode, f *frame) error {
 		}
 	}
 	return nil
-}
-
-func loopInfo(items []Value, i int) *Dict {
-	n := len(items)
-	d := NewDict()
-	d.Set("index", int64(i+1))
-	d.Set("index0", int64(i))
-	d.Set("revindex", int64(n-i))
-	d.Set("revindex0", int64(n-i-1))
-	d.Set("first", i == 0)
-	d.Set("last", i == n-1)
-	d.Set("length", int64(n))
-	d.Set("depth", int64(1))
-	d.Set("depth0", int64(0))
-	if i > 0 {
-		d.Set("previtem", items[i-1])
-	}
-	if i < n-1 {
-		d.Set("nextitem", items[i+1])
-	}
-	return d
 }
 
 func (r *renderer) execSet(n *setNode, f *frame) error {

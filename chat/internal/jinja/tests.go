@@ -78,7 +78,7 @@ func init() {
 			if len(args) != 1 {
 				return false, fmt.Errorf("in takes one argument")
 			}
-			return contains2(args[0], v, r.line)
+			return r.contains2(args[0], v, r.line)
 		},
 		"eq": cmp("=="), "equalto": cmp("=="), "==": cmp("=="),
 		"ne": cmp("!="), "!=": cmp("!="),

@@ -54,6 +54,53 @@ func (d *Dict) Keys() []string { return d.keys }
 // Len is the number of keys.
 func (d *Dict) Len() int { return len(d.keys) }
 
+// Loop is a for loop's "loop" variable.
+type Loop struct {
+	items []Value
+	i     int
+}
+
+// attr returns loop.name.
+func (l *Loop) attr(name string) (Value, bool) {
+	n := len(l.items)
+	switch name {
+	case "index":
+		return int64(l.i + 1), true
+	case "index0":
+		return int64(l.i), true
+	case "revindex":
+		return int64(n - l.i), true
+	case "revindex0":
+		return int64(n - l.i - 1), true
+	case "first":
+		return l.i == 0, true
+	case "last":
+		return l.i == n-1, true
+	case "length":
+		return int64(n), true
+	case "depth":
+		return int64(1), true
+	case "depth0":
+		return int64(0), true
+	case "previtem":
+		if l.i > 0 {
+			return l.items[l.i-1], true
+		}
+	case "nextitem":
+		if l.i < n-1 {
+			return l.items[l.i+1], true
+		}
+	case "cycle":
+		return &Func{Name: "cycle", Call: func(_ *renderer, args []Value, _ *Dict) (Value, error) {
+			if len(args) == 0 {
+				return nil, fmt.Errorf("no items for cycling given")
+			}
+			return args[l.i%len(args)], nil
+		}}, true
+	}
+	return nil, false
+}
+
 // Func is a callable: a global, or a method bound to its receiver.
 type Func struct {
 	Name string
@@ -87,6 +134,8 @@ func typeName(v Value) string {
 		return "dict"
 	case *Func:
 		return "builtin_function_or_method"
+	case *Loop:
+		return "LoopContext"
 	}
 	return fmt.Sprintf("%T", v)
 }
@@ -181,6 +230,8 @@ func writeRepr(b *strings.Builder, v Value) {
 		b.WriteString("}")
 	case *Func:
 		b.WriteString("<built-in function " + v.Name + ">")
+	case *Loop:
+		fmt.Fprintf(b, "<LoopContext %d/%d>", v.i+1, len(v.items))
 	default:
 		fmt.Fprint(b, v)
 	}
