@@ -58,9 +58,15 @@ func (t *Tokenizer) AppendEncode(dst []int32, text string) []int32 {
 	return dst
 }
 
-// appendSegment pre-tokenizes text that holds no added token and encodes
-// each pre-token.
+// appendSegment encodes text that holds no added token.
 func (t *Tokenizer) appendSegment(dst []int32, seg piece, sc *encodeScratch) []int32 {
+	t.preTokens(seg, sc, func(word string) { dst = t.appendWord(dst, word) })
+	return dst
+}
+
+// preTokens runs the pre-tokenizer on seg and calls yield with each
+// pre-token, as the model reads it (raw bytes under ByteLevel).
+func (t *Tokenizer) preTokens(seg piece, sc *encodeScratch, yield func(word string)) {
 	pieces := append(sc.pieces[:0], seg)
 	for _, step := range t.pipe.pre.steps {
 		next := sc.next[:0]
@@ -75,22 +81,21 @@ func (t *Tokenizer) appendSegment(dst []int32, seg piece, sc *encodeScratch) []i
 		s := p.s
 		switch {
 		case bl == nil:
-			dst = t.appendWord(dst, s)
+			yield(s)
 			continue
 		case bl.addPrefixSpace && !strings.HasPrefix(s, " "):
 			s = " " + s
 		}
 		if !bl.useRegex {
-			dst = t.appendWord(dst, s)
+			yield(s)
 			continue
 		}
 		for len(s) > 0 {
 			n := preTokenLen(s)
-			dst = t.appendWord(dst, s[:n])
+			yield(s[:n])
 			s = s[n:]
 		}
 	}
-	return dst
 }
 
 // appendWord encodes one pre-token: raw bytes when a ByteLevel

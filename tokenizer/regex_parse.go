@@ -382,8 +382,8 @@ func (p *reParser) escape(fold bool) (classItem, *charClass, error) {
 	if c < utf8.RuneSelf && !isAlnum(c) {
 		return lit(rune(c))
 	}
-	p.pos--
-	return classItem{}, nil, p.errorf("escape \\%s is not supported", firstRune(p.src[p.pos:]))
+	p.pos -= 2
+	return classItem{}, nil, p.errorf("escape \\%s is not supported", firstRune(p.src[p.pos+1:]))
 }
 
 func isAlnum(c byte) bool {
