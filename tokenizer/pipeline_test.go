@@ -269,11 +269,11 @@ func TestAddedTokenOptions(t *testing.T) {
 	}{
 		{"<s>a b", []int32{20, 0, 1, 0, 2}}, // each segment gets its own "▁"
 		{"a<s>", []int32{0, 1, 20}},
-		{"[N]a", []int32{21, 1}},                 // "▁[N]a": the token takes the prepended "▁"
-		{"a [N]", []int32{0, 1, 21}},             // "▁a▁[N]"
-		{"a[N]", []int32{0, 1, 3, 4, 5}},         // "▁a[N]" has no "▁[N]"
+		{"[N]a", []int32{21, 1}},                    // "▁[N]a": the token takes the prepended "▁"
+		{"a [N]", []int32{0, 1, 21}},                // "▁a▁[N]"
+		{"a[N]", []int32{0, 1, 3, 4, 5}},            // "▁a[N]" has no "▁[N]"
 		{"_x_ a_x_", []int32{22, 0, 0, 1, 6, 7, 6}}, // '_' is a word character: "a_x_" is no single word
-		{"a  <L>  b", []int32{0, 1, 23, 0, 2}},   // lstrip/rstrip take the spaces
+		{"a  <L>  b", []int32{0, 1, 23, 0, 2}},      // lstrip/rstrip take the spaces
 	}
 	for _, c := range cases {
 		if got := tk.Encode(c.in); !slices.Equal(got, c.want) {

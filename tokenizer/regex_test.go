@@ -89,7 +89,7 @@ func TestRegexLookaheadAndEmpty(t *testing.T) {
 		{`a(?=b)`, "aab ab", []string{"a", "a"}},
 		{`a(?!b)`, "aab ac", []string{"a", "a"}},
 		{`\s+(?!\S)|\s+`, "a   b  ", []string{"  ", " ", "  "}},
-		{`x*`, "xab", []string{"x", "", ""}}, // no empty match right after "x"
+		{`x*`, "xab", []string{"x", "", ""}},                // no empty match right after "x"
 		{`(?i)k`, "kK\u212a", []string{"k", "K", "\u212a"}}, // Kelvin sign folds to k
 		{`(?i:'s)`, "'S 'ſ", []string{"'S", "'ſ"}},
 		{`[^\S\n]+`, "a \t\nb", []string{" \t"}},
