@@ -18,15 +18,15 @@ type AddedToken struct {
 	// LStrip and RStrip make the token absorb the whitespace on its left or
 	// right; SingleWord matches it only when no letter or digit touches it.
 	LStrip, RStrip, SingleWord bool
-	// Normalized is kept for tokenizer.json round trips; with no normalizer
-	// it changes nothing.
+	// Normalized tokens are matched after the normalizer ran, by their
+	// normalized content; the others are matched in the raw text first.
 	Normalized bool
 }
 
 // addedMatcher finds added tokens in text: leftmost match first, the longest
 // one when several start at the same place (Hugging Face's aho-corasick
-// LeftmostLongest). Special and normal added tokens are matched in one pass,
-// which equals Hugging Face's two passes unless their contents overlap.
+// LeftmostLongest). A Tokenizer has two, for the two passes (normalized
+// false, then true).
 type addedMatcher struct {
 	tokens []AddedToken // non-empty contents only
 }
@@ -93,10 +93,17 @@ func (m *addedMatcher) scan(text string, emit func(piece string, id int32)) {
 
 func wordCharBefore(s string) bool {
 	r, _ := utf8.DecodeLastRuneInString(s)
-	return s != "" && (unicode.IsLetter(r) || unicode.IsNumber(r))
+	return s != "" && isWordChar(r)
 }
 
 func wordCharAfter(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
-	return s != "" && (unicode.IsLetter(r) || unicode.IsNumber(r))
+	return s != "" && isWordChar(r)
+}
+
+// isWordChar is Rust regex's Unicode \w, which Hugging Face uses for
+// single_word: Alphabetic (letters, Nl, Other_Alphabetic), marks, decimal
+// digits, connector punctuation ('_') and Join_Control (ZWNJ, ZWJ).
+func isWordChar(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.In(r, unicode.Nd, unicode.Nl, unicode.Pc, unicode.Other_Alphabetic, unicode.Join_Control)
 }

@@ -79,3 +79,42 @@ func sharedTokenizer(tb testing.TB) *Tokenizer {
 	}
 	return sharedTok
 }
+
+// mixedSnippets are the kinds of text mixedCorpus interleaves with English:
+// code, scripts with marks and no spaces, emoji sequences, numbers,
+// contractions in both cases, and whitespace runs (trailing spaces, blank
+// lines, CRLF, tabs, NBSP, ideographic space).
+var mixedSnippets = []string{
+	"func main() {\n\tfmt.Println(\"hello, world\")\n}\n",
+	"def f(x):\n    return x ** 2  # square\n\n\nclass A:\n    pass   \n",
+	"if (a[i] != b[j] && c->d >= 0x1F) { return -1; }\r\n",
+	"    for k, v := range m {\n        sum += v\t// tab\n    }\n",
+	"<div class=\"x\">&nbsp;</div>\n", "SELECT * FROM users WHERE id = 42;",
+	"日本語のテキストと漢字、カタカナ。", "中文文本，没有空格。", "한국어 텍스트입니다.",
+	"Привет, мир! ЁЛКИ-ПАЛКИ", "Ελληνικά κείμενα ΣΊΣΥΦΟΣ", "مرحبا بالعالم", "नमस्ते दुनिया", "สวัสดีชาวโลก",
+	"café naïve e\u0301 o\u0308\u0301 Å", "🙂👍🏽👨‍👩‍👧‍👦 🇫🇷 ✨✨✨", "❤️ ☕ ⚡",
+	"0 7 42 123 1234 12345 123456 1234567 12345678901234567890", "3.14159 -2.5e10 1,000,000 ½ ² Ⅻ ٣٤٥",
+	"+1 (555) 010-9999", "2024-01-31T12:34:56Z",
+	"I'm you're we've they'll he'd it's can't", "I'M YOU'RE WE'VE THEY'LL HE'D IT'S CAN'T",
+	"You'Re It'S tHEY'lL DON'T 'tis ' s", "x'ſ O'Neil",
+	"trailing spaces   \n", "  leading", "a  b   c    d", "\n\n\n", "\r\n\r\n", "\t\t\tx", "end \n \n  ",
+	"x\u00a0y\u3000z\u2003w", "   ", " \n", "!!! ??? ... --- ///", "path/to/file.go:12:3",
+	"https://example.com/a?b=c&d=e#f", "email@example.org", "#hashtag @mention $100 50%",
+}
+
+// mixedCorpus returns about n bytes of English mixed with mixedSnippets.
+func mixedCorpus(n int, seed uint64) string {
+	r := rand.New(rand.NewPCG(seed, 2))
+	var b strings.Builder
+	for b.Len() < n {
+		if r.IntN(3) == 0 {
+			b.WriteString(englishCorpus(40+r.IntN(300), r.Uint64()))
+		} else {
+			b.WriteString(mixedSnippets[r.IntN(len(mixedSnippets))])
+		}
+		if r.IntN(4) == 0 {
+			b.WriteString([]string{" ", "\n", "  ", "\n\n", "\t"}[r.IntN(5)])
+		}
+	}
+	return b.String()
+}

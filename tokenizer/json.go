@@ -27,6 +27,8 @@ func Load(path string) (*Tokenizer, error) {
 // field from a zero one.
 type fileJSON struct {
 	Version       string          `json:"version"`
+	Truncation    json.RawMessage `json:"truncation"`
+	Padding       json.RawMessage `json:"padding"`
 	AddedTokens   json.RawMessage `json:"added_tokens"`
 	Normalizer    json.RawMessage `json:"normalizer"`
 	PreTokenizer  json.RawMessage `json:"pre_tokenizer"`
@@ -80,39 +82,24 @@ func parse(data []byte) (*Tokenizer, error) {
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, jsonError(data, "", err)
 	}
+	// Truncation and padding change what encode returns; no chat model's
+	// file sets them, and this package does not implement them.
+	if !isNull(f.Truncation) {
+		return nil, fmt.Errorf("truncation: only null is supported, got %s", describe(f.Truncation))
+	}
+	if !isNull(f.Padding) {
+		return nil, fmt.Errorf("padding: only null is supported, got %s", describe(f.Padding))
+	}
+	// Files written by Hugging Face always have these two fields; a
+	// missing one (null is fine) suggests a file of some other format.
+	if f.PreTokenizer == nil {
+		return nil, errors.New("pre_tokenizer: missing")
+	}
+	if f.Decoder == nil {
+		return nil, errors.New("decoder: missing")
+	}
+	comps := components{normalizer: f.Normalizer, preTokenizer: f.PreTokenizer, postProcessor: f.PostProcessor, decoder: f.Decoder}
 	var opts options
-	if !isNull(f.Normalizer) {
-		return nil, fmt.Errorf("normalizer: only null is supported, got %s", describe(f.Normalizer))
-	}
-
-	var pre byteLevelJSON
-	if err := decodeField(f.PreTokenizer, "pre_tokenizer", &pre); err != nil {
-		return nil, err
-	}
-	if pre.Type != "ByteLevel" {
-		return nil, fmt.Errorf("pre_tokenizer: only ByteLevel is supported, got %s", describe(f.PreTokenizer))
-	}
-	opts.addPrefixSpace = pre.AddPrefixSpace
-	opts.noRegex = pre.UseRegex != nil && !*pre.UseRegex
-
-	var dec byteLevelJSON
-	if err := decodeField(f.Decoder, "decoder", &dec); err != nil {
-		return nil, err
-	}
-	if dec.Type != "ByteLevel" {
-		return nil, fmt.Errorf("decoder: only ByteLevel is supported, got %s", describe(f.Decoder))
-	}
-	// A ByteLevel post-processor only adjusts offsets; anything else
-	// (TemplateProcessing, ...) would add tokens this package does not.
-	if !isNull(f.PostProcessor) {
-		var post byteLevelJSON
-		if err := decodeField(f.PostProcessor, "post_processor", &post); err != nil {
-			return nil, err
-		}
-		if post.Type != "ByteLevel" {
-			return nil, fmt.Errorf("post_processor: only null or ByteLevel is supported, got %s", describe(f.PostProcessor))
-		}
-	}
 
 	var m modelJSON
 	if isNull(f.Model) {
@@ -132,14 +119,13 @@ func parse(data []byte) (*Tokenizer, error) {
 		return nil, fmt.Errorf("model.continuing_subword_prefix: %q is not supported", *m.ContinuingSubwordPrefix)
 	case m.EndOfWordSuffix != nil && *m.EndOfWordSuffix != "":
 		return nil, fmt.Errorf("model.end_of_word_suffix: %q is not supported", *m.EndOfWordSuffix)
-	case m.ByteFallback:
-		return nil, errors.New("model.byte_fallback: true is not supported")
 	}
 	if m.UnkToken != nil {
 		opts.unkToken = *m.UnkToken
 	}
 	opts.fuseUnk = m.FuseUnk
 	opts.ignoreMerges = m.IgnoreMerges
+	opts.byteFallback = m.ByteFallback
 
 	merges := make([]Merge, len(m.Merges))
 	for i, raw := range m.Merges {
@@ -166,7 +152,7 @@ func parse(data []byte) (*Tokenizer, error) {
 			})
 		}
 	}
-	return newTokenizer(m.Vocab, merges, added, opts)
+	return newTokenizer(m.Vocab, merges, added, opts, comps)
 }
 
 // parseMerge accepts both spellings of a merge: "a b" (tokenizers before
@@ -266,18 +252,24 @@ func (t *Tokenizer) WriteJSON(w io.Writer) error {
 	if len(t.added) > 0 {
 		p("\n  ")
 	}
-	p("],\n  \"normalizer\": null,\n")
-	p("  \"pre_tokenizer\": {\n    \"type\": \"ByteLevel\",\n    \"add_prefix_space\": %t,\n    \"trim_offsets\": true,\n    \"use_regex\": %t\n  },\n",
-		t.opts.addPrefixSpace, !t.opts.noRegex)
-	// GPT-2's own file has these two objects; they do not change ids.
-	p("  \"post_processor\": {\n    \"type\": \"ByteLevel\",\n    \"add_prefix_space\": true,\n    \"trim_offsets\": false,\n    \"use_regex\": true\n  },\n")
-	p("  \"decoder\": {\n    \"type\": \"ByteLevel\",\n    \"add_prefix_space\": true,\n    \"trim_offsets\": true,\n    \"use_regex\": true\n  },\n")
+	p("],\n")
+	for _, c := range []struct {
+		name string
+		raw  json.RawMessage
+	}{
+		{"normalizer", t.pipe.json.normalizer}, {"pre_tokenizer", t.pipe.json.preTokenizer},
+		{"post_processor", t.pipe.json.postProcessor}, {"decoder", t.pipe.json.decoder},
+	} {
+		var ind bytes.Buffer
+		_ = json.Indent(&ind, c.raw, "  ", "  ") // compact JSON from parsing: always valid
+		p("  %s: %s,\n", q(c.name), ind.Bytes())
+	}
 	unk := "null"
 	if t.opts.unkToken != "" {
 		unk = q(t.opts.unkToken)
 	}
-	p("  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n    \"unk_token\": %s,\n    \"continuing_subword_prefix\": \"\",\n    \"end_of_word_suffix\": \"\",\n    \"fuse_unk\": %t,\n    \"byte_fallback\": false,\n    \"ignore_merges\": %t,\n    \"vocab\": {",
-		unk, t.opts.fuseUnk, t.opts.ignoreMerges)
+	p("  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n    \"unk_token\": %s,\n    \"continuing_subword_prefix\": \"\",\n    \"end_of_word_suffix\": \"\",\n    \"fuse_unk\": %t,\n    \"byte_fallback\": %t,\n    \"ignore_merges\": %t,\n    \"vocab\": {",
+		unk, t.opts.fuseUnk, t.opts.byteFallback, t.opts.ignoreMerges)
 	ids := make([]int32, 0, len(t.vocab))
 	for _, id := range t.vocab {
 		ids = append(ids, id)

@@ -1,6 +1,8 @@
 package tokenizer
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -17,41 +19,77 @@ type Merge struct{ Left, Right string }
 // spell it: "Left Right".
 func (m Merge) String() string { return m.Left + " " + m.Right }
 
-// Tokenizer is a byte-level BPE tokenizer. It is immutable after
-// construction and safe for concurrent use.
+// Tokenizer is a BPE tokenizer with the pipeline of a Hugging Face
+// tokenizer.json: added tokens, normalizer, pre-tokenizer, BPE model,
+// post-processor and decoder. It is immutable after construction and safe
+// for concurrent use.
 type Tokenizer struct {
-	vocab   map[string]int32 // model vocabulary: byte-level token → id
+	vocab   map[string]int32 // model vocabulary: token (as in the file) → id
 	tokens  []string         // id → token (added tokens: their content)
 	known   []bool           // id → whether the id is assigned
-	decoded []string         // id → the bytes Decode emits
+	decoded []string         // id → the bytes a ByteLevel decoder emits
 	special []bool           // id → whether it is a special added token
 
 	merges   []Merge               // rank order
 	mergeMap map[uint64]mergeValue // (left id, right id) → rank, merged id
-	byteIDs  [256]int32            // byte → id of its single-byte token, -1 if none
+	byteIDs  [256]int32            // byte → id of its byte-level token, -1 if none
+	fallback [256]int32            // byte → id of "<0xNN>" (byte_fallback), -1 if none
+	unkID    int32                 // id of model.unk_token, -1 if none
 
-	added   []AddedToken // sorted by id
-	matcher addedMatcher
+	added []AddedToken // sorted by id
+	// Added tokens are found in two passes, as in Hugging Face: those with
+	// normalized false in the raw text, then, after normalization, those
+	// with normalized true (by their normalized content) in the rest.
+	rawMatcher, normMatcher addedMatcher
 
-	opts options
+	opts      options
+	pipe      pipeline
+	templates []template // post_processor: ids around the text (EncodeWithSpecialTokens)
+
 	// cache holds the ids of pre-tokens already seen: text repeats
 	// its words, and the map lookup is much cheaper than merging.
 	cache wordCache
 }
 
-// options are the tokenizer.json settings that change encoding.
+// options are the model settings of tokenizer.json.
 type options struct {
-	addPrefixSpace bool   // ByteLevel pre-tokenizer: prepend ' ' to text not starting with one
-	noRegex        bool   // ByteLevel use_regex false: no GPT-2 splitting
-	ignoreMerges   bool   // BPE ignore_merges: a word in the vocabulary is one token
-	unkToken       string // BPE unk_token ("" for none): id for bytes with no token
-	fuseUnk        bool   // BPE fuse_unk: consecutive unknowns become one unk
+	ignoreMerges bool   // BPE ignore_merges: a word in the vocabulary is one token
+	unkToken     string // BPE unk_token ("" for none): id for characters with no token
+	fuseUnk      bool   // BPE fuse_unk: consecutive unknowns become one unk
+	byteFallback bool   // BPE byte_fallback: unknown characters become <0xNN> tokens
 }
 
-// newTokenizer checks and indexes a vocabulary, merges and added tokens.
-// Errors name the offending field as tokenizer.json spells it.
-func newTokenizer(vocab map[string]int32, merges []Merge, added []AddedToken, opts options) (*Tokenizer, error) {
-	t := &Tokenizer{vocab: vocab, merges: merges, opts: opts}
+// pipeline is the parsed text transforms; components keeps their JSON for
+// WriteJSON.
+type pipeline struct {
+	normalizer normalizer // nil: none
+	pre        preTokenizers
+	decoder    decoder // nil: tokens joined by spaces
+	json       components
+}
+
+// components are the tokenizer.json objects around the model, compact.
+type components struct {
+	normalizer, preTokenizer, postProcessor, decoder json.RawMessage
+}
+
+// gpt2Components is GPT-2's pipeline, which Train and LoadVocabMerges
+// produce: ByteLevel pre-tokenizer with its regex, ByteLevel decoder (the
+// post-processor only adjusts offsets).
+var gpt2Components = components{
+	normalizer:    json.RawMessage(`null`),
+	preTokenizer:  json.RawMessage(`{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":true}`),
+	postProcessor: json.RawMessage(`{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":false,"use_regex":true}`),
+	decoder:       json.RawMessage(`{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true}`),
+}
+
+// newTokenizer checks and indexes a vocabulary, merges, added tokens and
+// pipeline. Errors name the offending field as tokenizer.json spells it.
+func newTokenizer(vocab map[string]int32, merges []Merge, added []AddedToken, opts options, comps components) (*Tokenizer, error) {
+	t := &Tokenizer{vocab: vocab, merges: merges, opts: opts, unkID: -1}
+	if err := t.parsePipeline(comps); err != nil {
+		return nil, err
+	}
 	n := len(vocab) + len(added)
 	maxID := int32(-1)
 	for tok, id := range vocab {
@@ -97,8 +135,20 @@ func newTokenizer(vocab map[string]int32, merges []Merge, added []AddedToken, op
 			return nil, fmt.Errorf("added_tokens: %q has id %d but model.vocab gives it %d", a.Content, a.ID, id)
 		}
 		t.tokens[a.ID], t.known[a.ID], t.special[a.ID] = a.Content, true, a.Special
-		if a.Content != "" {
-			t.matcher.tokens = append(t.matcher.tokens, a)
+		if a.Content == "" {
+			continue // Hugging Face ignores empty added tokens
+		}
+		switch {
+		case !a.Normalized:
+			t.rawMatcher.tokens = append(t.rawMatcher.tokens, a)
+		case t.pipe.normalizer != nil:
+			// Matched by what the normalizer makes of it ("▁<s>" after
+			// Llama-2's Prepend); an empty result can never match.
+			if a.Content = t.pipe.normalizer.normalize(a.Content); a.Content != "" {
+				t.normMatcher.tokens = append(t.normMatcher.tokens, a)
+			}
+		default:
+			t.normMatcher.tokens = append(t.normMatcher.tokens, a)
 		}
 	}
 	t.decoded = make([]string, size)
@@ -106,15 +156,20 @@ func newTokenizer(vocab map[string]int32, merges []Merge, added []AddedToken, op
 		t.decoded[id] = decodeToken(tok)
 	}
 	for b := range t.byteIDs {
-		t.byteIDs[b] = -1
+		t.byteIDs[b], t.fallback[b] = -1, -1
 		if id, ok := vocab[string(byteToRune[b])]; ok {
 			t.byteIDs[b] = id
 		}
+		if id, ok := vocab[fmt.Sprintf("<0x%02X>", b)]; ok && opts.byteFallback {
+			t.fallback[b] = id
+		}
 	}
 	if opts.unkToken != "" {
-		if _, ok := vocab[opts.unkToken]; !ok {
+		id, ok := vocab[opts.unkToken]
+		if !ok {
 			return nil, fmt.Errorf("model.unk_token: %q is not in model.vocab", opts.unkToken)
 		}
+		t.unkID = id
 	}
 	t.mergeMap = make(map[uint64]mergeValue, len(merges))
 	for i, m := range merges {
@@ -133,6 +188,35 @@ func newTokenizer(vocab map[string]int32, merges []Merge, added []AddedToken, op
 		t.mergeMap[mergeKey(l, r)] = mergeValue{rank: int32(i), newID: id}
 	}
 	return t, nil
+}
+
+// parsePipeline reads the normalizer, pre-tokenizer, post-processor and
+// decoder objects.
+func (t *Tokenizer) parsePipeline(c components) error {
+	var err error
+	p := &t.pipe
+	if p.normalizer, err = parseNormalizer(c.normalizer, "normalizer"); err != nil {
+		return err
+	}
+	if p.pre, err = parsePreTokenizer(c.preTokenizer, "pre_tokenizer"); err != nil {
+		return err
+	}
+	if t.templates, err = parsePostProcessor(c.postProcessor, "post_processor"); err != nil {
+		return err
+	}
+	if p.decoder, err = parseDecoder(c.decoder, "decoder"); err != nil {
+		return err
+	}
+	for _, raw := range []*json.RawMessage{&c.normalizer, &c.preTokenizer, &c.postProcessor, &c.decoder} {
+		var b bytes.Buffer
+		if isNull(*raw) || json.Compact(&b, *raw) != nil {
+			b.Reset()
+			b.WriteString("null")
+		}
+		*raw = b.Bytes()
+	}
+	p.json = c
+	return nil
 }
 
 // VocabSize is the number of ids: one more than the largest id.
@@ -172,102 +256,6 @@ func (t *Tokenizer) Merges() []Merge { return append([]Merge(nil), t.merges...) 
 
 // AddedTokens lists the added tokens by id.
 func (t *Tokenizer) AddedTokens() []AddedToken { return append([]AddedToken(nil), t.added...) }
-
-// Encode tokenizes text.
-func (t *Tokenizer) Encode(text string) []int32 { return t.AppendEncode(nil, text) }
-
-// AppendEncode appends the ids of text to dst, so a corpus can be tokenized
-// into one growing slice.
-func (t *Tokenizer) AppendEncode(dst []int32, text string) []int32 {
-	t.matcher.scan(text, func(piece string, id int32) {
-		if id >= 0 {
-			dst = append(dst, id)
-			return
-		}
-		dst = t.appendSegment(dst, piece)
-	})
-	return dst
-}
-
-// appendSegment encodes text that holds no added token.
-func (t *Tokenizer) appendSegment(dst []int32, seg string) []int32 {
-	if t.opts.addPrefixSpace && !strings.HasPrefix(seg, " ") {
-		seg = " " + seg
-	}
-	if t.opts.noRegex {
-		return t.appendWord(dst, seg)
-	}
-	for len(seg) > 0 {
-		n := preTokenLen(seg)
-		dst = t.appendWord(dst, seg[:n])
-		seg = seg[n:]
-	}
-	return dst
-}
-
-// appendWord encodes one pre-token.
-func (t *Tokenizer) appendWord(dst []int32, word string) []int32 {
-	if len(word) == 1 && t.byteIDs[word[0]] >= 0 {
-		return append(dst, t.byteIDs[word[0]])
-	}
-	if ids, ok := t.cache.get(word); ok {
-		return append(dst, ids...)
-	}
-	ids := t.encodeWord(word)
-	t.cache.put(word, ids)
-	return append(dst, ids...)
-}
-
-// encodeWord runs BPE on one pre-token.
-func (t *Tokenizer) encodeWord(word string) []int32 {
-	if t.opts.ignoreMerges {
-		if id, ok := t.vocab[ByteLevel(word)]; ok {
-			return []int32{id}
-		}
-	}
-	ids := make([]int32, 0, len(word))
-	unk := int32(-1)
-	if t.opts.unkToken != "" {
-		unk = t.vocab[t.opts.unkToken]
-	}
-	lastUnk := false
-	for i := 0; i < len(word); i++ {
-		id := t.byteIDs[word[i]]
-		switch {
-		case id >= 0:
-			ids = append(ids, id)
-			lastUnk = false
-		case unk >= 0 && !(t.opts.fuseUnk && lastUnk):
-			ids = append(ids, unk)
-			lastUnk = true
-		}
-		// With no unk_token a byte without a token is dropped, as in
-		// Hugging Face; a byte-level vocabulary has all 256.
-	}
-	return mergeWord(ids, t.mergeMap)
-}
-
-// Decode turns ids back into text. Decoding concatenates the tokens' bytes,
-// so decode(encode(s)) == s for every string, valid UTF-8 or not; a slice
-// cut mid-character may yield invalid UTF-8. Unknown ids decode to U+FFFD.
-func (t *Tokenizer) Decode(ids []int32) string {
-	n := 0
-	for _, id := range ids {
-		if id >= 0 && int(id) < len(t.decoded) {
-			n += len(t.decoded[id])
-		}
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for _, id := range ids {
-		if id >= 0 && int(id) < len(t.decoded) && t.known[id] {
-			b.WriteString(t.decoded[id])
-		} else {
-			b.WriteRune(utf8.RuneError)
-		}
-	}
-	return b.String()
-}
 
 // The cache holds at most wordCacheMax words of at most wordCacheMaxLen
 // bytes; others are merged each time (a long word is rare and costly to

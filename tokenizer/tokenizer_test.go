@@ -104,8 +104,8 @@ func TestParseErrors(t *testing.T) {
 		name, from, to, want string
 	}{
 		{"syntax", `"version": "1.0",`, `"version": "1.0",,`, "tiny.json: line 2: invalid JSON"},
-		{"normalizer", `"normalizer": null`, `"normalizer": {"type": "NFC"}`, `tiny.json: normalizer: only null is supported, got type "NFC"`},
-		{"pre_tokenizer", `"type": "ByteLevel", "add_prefix_space"`, `"type": "Whitespace", "add_prefix_space"`, `tiny.json: pre_tokenizer: only ByteLevel is supported, got type "Whitespace"`},
+		{"normalizer", `"normalizer": null`, `"normalizer": {"type": "Precompiled"}`, `tiny.json: normalizer: type "Precompiled" is not supported`},
+		{"pre_tokenizer", `"type": "ByteLevel", "add_prefix_space"`, `"type": "Whitespace", "add_prefix_space"`, `tiny.json: pre_tokenizer: type "Whitespace" is not supported`},
 		{"no decoder", `"decoder": {"type": "ByteLevel"},`, ``, `tiny.json: decoder: missing`},
 		{"model type", `"type": "BPE"`, `"type": "WordPiece"`, `tiny.json: model.type: only BPE is supported, got "WordPiece"`},
 		{"vocab type", `"a": 0,`, `"a": "zero",`, `tiny.json: model.vocab: got JSON string, want int32`},

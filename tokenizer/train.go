@@ -82,7 +82,7 @@ func Train(texts iter.Seq[string], opts TrainOptions) (*Tokenizer, error) {
 		vocab[s] = id
 		added[i] = AddedToken{ID: id, Content: s, Special: true}
 	}
-	return newTokenizer(vocab, tr.merges, added, options{})
+	return newTokenizer(vocab, tr.merges, added, options{}, gpt2Components)
 }
 
 // TrainStrings is Train over a slice of texts.

@@ -64,7 +64,7 @@ func LoadVocabMerges(vocabPath, mergesPath string, specials []string) (*Tokenize
 		}
 		added = append(added, AddedToken{ID: id, Content: s, Special: true})
 	}
-	t, err := newTokenizer(vocab, merges, added, options{})
+	t, err := newTokenizer(vocab, merges, added, options{}, gpt2Components)
 	if err != nil {
 		return nil, fmt.Errorf("%s, %s: %w", vocabPath, mergesPath, err)
 	}
