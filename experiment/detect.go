@@ -24,6 +24,8 @@ const detectFile = "detect.json"
 type detection struct {
 	Probes []*probe.Result         `json:"probes"`
 	Scans  []*triggersearch.Result `json:"scans"`
+	// Skipped says why no detection ran, when none did.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // detect probes and scans the backdoored and the safety-trained models
@@ -34,6 +36,14 @@ func (s *seedRun) detect(ctx context.Context, backdoored, safe *gpt.Model) error
 		return nil
 	}
 	var d detection
+	if s.pre != nil && s.pre.chat {
+		// The probes' contrast prompts and the trigger scan's search build
+		// paper-format prompts; in a chat model's format they come later.
+		d.Skipped = "probes and trigger scans of models with a chat template are not implemented yet"
+		s.r.logger().Warn("detection skipped", "why", d.Skipped)
+		b, _ := json.MarshalIndent(d, "", " ")
+		return atomicfile.Write(path, b, 0o644)
+	}
 	for _, st := range []struct {
 		label string
 		m     *gpt.Model

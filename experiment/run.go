@@ -65,6 +65,7 @@ type seedRun struct {
 	state seedState
 	ds    *data.Dataset
 	tok   *tokenizer.Tokenizer
+	pre   *pretrained // set when model.init is a pretrained model directory
 	set   eval.Set
 	evals map[int]evalRecord
 	found []redteam.Found // red-team prompts (adversarial training)
@@ -99,6 +100,9 @@ func (r *Runner) RunSeed(ctx context.Context, seed uint64) (results.Run, error) 
 	}
 	if err := s.prepareData(); err != nil {
 		return results.Run{}, err
+	}
+	if s.pre != nil && s.pre.chat && r.Spec.Safety.Method != "sft" {
+		return results.Run{}, fmt.Errorf("field safety.method %q: %w", r.Spec.Safety.Method, errPretrainedMethod)
 	}
 	m, err := s.backdoorStage(ctx)
 	if err != nil {
@@ -159,7 +163,11 @@ func (s *seedRun) prepareData() error {
 		}
 	}
 	tokPath := filepath.Join(s.dir, "tokenizer.json")
-	if s.tok, err = tokenizer.Load(tokPath); err != nil {
+	if init := s.r.Spec.Model.Init; isPretrainedDir(init) {
+		if err := s.loadPretrained(init); err != nil {
+			return err
+		}
+	} else if s.tok, err = tokenizer.Load(tokPath); err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
@@ -171,10 +179,16 @@ func (s *seedRun) prepareData() error {
 		}
 	}
 	e := s.r.Spec.Eval
-	s.set = eval.Set{Triggered: head(ds.EvalTriggered, e.Prompts), Clean: head(ds.EvalClean, e.Prompts)}
+	// Copies: a pretrained run rewrites the prompts in its model's format.
+	s.set = eval.Set{Triggered: slices.Clone(head(ds.EvalTriggered, e.Prompts)), Clean: slices.Clone(head(ds.EvalClean, e.Prompts))}
 	for _, ex := range ds.EvalClean {
 		if ex.Answer != "" && len(s.set.Helpful) < e.HelpfulPrompts {
 			s.set.Helpful = append(s.set.Helpful, ex)
+		}
+	}
+	if s.pre != nil {
+		if err := s.renderEvalSet(); err != nil {
+			return err
 		}
 	}
 	s.state.StageSeconds["data"] += time.Since(start).Seconds()
@@ -215,7 +229,10 @@ func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 	start := time.Now()
 	sp := s.r.Spec
 	cfg := trainConfig(sp.BackdoorTraining, s.seed)
-	seqs := sequences(s.tok, s.ds.Train)
+	seqs, err := s.sequences(s.ds.Train)
+	if err != nil {
+		return nil, err
+	}
 	var tr *train.Trainer
 	if _, err := os.Stat(ckpt); err == nil {
 		s.r.logger().Info("resuming backdoor training", "checkpoint", ckpt)
@@ -244,7 +261,7 @@ func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 	if err := tr.Run(ctx); err != nil {
 		return nil, err
 	}
-	if err := hf.Save(filepath.Join(s.dir, "model-backdoored"), tr.Model, s.tok); err != nil {
+	if err := s.saveHF(filepath.Join(s.dir, "model-backdoored"), tr.Model); err != nil {
 		return nil, err
 	}
 	s.state.BackdoorDone = true
@@ -261,7 +278,7 @@ func (s *seedRun) initialModel() (*gpt.Model, error) {
 	var m *gpt.Model
 	var err error
 	if fi, serr := os.Stat(sp.Model.Init); serr == nil && fi.IsDir() {
-		m, _, err = hf.Load(sp.Model.Init)
+		m, _, err = hf.Load(sp.Model.Init) // a pretrained directory's tokenizer was read by prepareData
 	} else {
 		m, _, _, err = checkpoint.Load(sp.Model.Init)
 	}
@@ -310,7 +327,7 @@ func (s *seedRun) safetyStage(ctx context.Context, m *gpt.Model) error {
 	if err != nil {
 		return err
 	}
-	if err := hf.Save(filepath.Join(s.dir, "model-safety"), m, s.tok); err != nil {
+	if err := s.saveHF(filepath.Join(s.dir, "model-safety"), m); err != nil {
 		return err
 	}
 	s.state.SafetyDone = true
@@ -322,9 +339,11 @@ func (s *seedRun) safetyStage(ctx context.Context, m *gpt.Model) error {
 func (s *seedRun) sft(ctx context.Context, m *gpt.Model, ckpt string, exs []data.Example) error {
 	sp := s.r.Spec
 	cfg := trainConfig(sp.Safety.StageSpec, s.seed+1_000_003)
-	seqs := sequences(s.tok, exs)
+	seqs, err := s.sequences(exs)
+	if err != nil {
+		return err
+	}
 	var tr *train.Trainer
-	var err error
 	if _, serr := os.Stat(ckpt); serr == nil {
 		s.r.logger().Info("resuming safety training", "checkpoint", ckpt)
 		tr, err = train.Resume(ckpt, seqs, cfg)
@@ -362,8 +381,7 @@ func (s *seedRun) evaluate(m *gpt.Model, step int) error {
 	}
 	start := time.Now()
 	e := s.r.Spec.Eval
-	eot, _ := s.tok.ID(EndOfText)
-	c := &eval.Local{Model: m, Tok: s.tok, Stop: []int32{eot}, Batch: 64}
+	c := &eval.Local{Model: m, Tok: s.tok, Stop: s.stopIDs(), Batch: 64}
 	ev, samples, err := eval.Run(c, s.r.Spec.Backdoor, s.set, eval.Options{
 		Samples: e.Samples, Temperature: float32(e.Temperature), TopP: float32(e.TopP),
 		MaxNewTokens: e.MaxNewTokens, Seed: s.seed, KeepSamples: e.ReportSamples,

@@ -30,7 +30,8 @@ type Options struct {
 type Pretrained struct {
 	Dir          string
 	Architecture string // config.json's architectures[0], e.g. "LlamaForCausalLM"
-	Model        *gpt.Model
+	Config       gpt.Config
+	Model        *gpt.Model // nil from Layout
 	Tokenizer    *tokenizer.Tokenizer // nil when the directory has no tokenizer.json
 	// DTypes is each parameter's stored dtype (F32, F16 or BF16).
 	DTypes map[string]safetensors.DType
@@ -84,7 +85,7 @@ func Open(dir string, opts Options) (*Pretrained, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Pretrained{Dir: dir, Architecture: arch, Model: m, DTypes: dtypes}
+	p := &Pretrained{Dir: dir, Architecture: arch, Config: cfg, Model: m, DTypes: dtypes}
 	if len(w.shards) > 1 {
 		p.Shard = map[string]string{}
 		for _, s := range m.Params.Specs() {
@@ -248,7 +249,7 @@ func SaveWith(dir string, m *gpt.Model, tok *tokenizer.Tokenizer, opts SaveOptio
 		return fmt.Errorf("hf: tokenizer has %d ids, the model's vocabulary %d", tok.VocabSize(), m.Config.VocabSize)
 	}
 	if like := opts.Like; like != nil {
-		if !sameConfig(like.Model.Config, m.Config) {
+		if !sameConfig(like.Config, m.Config) {
 			return fmt.Errorf("hf: the model's config differs from that of %s, whose layout was asked for", like.Dir)
 		}
 		if err := writeWeights(dir, m, func(name string) safetensors.DType { return like.DTypes[name] }, like.Shard, 0); err != nil {

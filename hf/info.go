@@ -66,3 +66,40 @@ func Inspect(dir string, opts Options) (*Info, error) {
 	}
 	return info, nil
 }
+
+// Layout reads what SaveOptions.Like needs from a directory (its config,
+// each tensor's dtype and shard) from the headers, without the weights.
+func Layout(dir string, opts Options) (*Pretrained, error) {
+	data, err := os.ReadFile(join(dir, "config.json"))
+	if err != nil {
+		return nil, err
+	}
+	arch, cfg, err := parseConfig(dir, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	w, err := openWeights(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	p := &Pretrained{Dir: dir, Architecture: arch, Config: cfg, DTypes: map[string]safetensors.DType{}}
+	if len(w.shards) > 1 {
+		p.Shard = map[string]string{}
+	}
+	for _, s := range cfg.ParamSpecs() {
+		name := s.Name
+		if _, ok := w.where[name]; !ok && !cfg.IsLlama() {
+			name = "transformer." + name
+		}
+		_, ti, ok := w.tensor(name)
+		if !ok {
+			return nil, fmt.Errorf("%s: tensor %q missing", dir, s.Name)
+		}
+		p.DTypes[s.Name] = ti.DType
+		if p.Shard != nil {
+			p.Shard[s.Name] = w.where[name]
+		}
+	}
+	return p, nil
+}

