@@ -31,7 +31,7 @@ type Pretrained struct {
 	Dir          string
 	Architecture string // config.json's architectures[0], e.g. "LlamaForCausalLM"
 	Config       gpt.Config
-	Model        *gpt.Model // nil from Layout
+	Model        *gpt.Model           // nil from Layout
 	Tokenizer    *tokenizer.Tokenizer // nil when the directory has no tokenizer.json
 	// DTypes is each parameter's stored dtype (F32, F16 or BF16).
 	DTypes map[string]safetensors.DType
