@@ -9,6 +9,7 @@ import (
 type Regex struct {
 	src  string
 	prog *inst
+	size int // number of instructions + 1
 }
 
 // instruction opcodes. The program is a graph: each instruction links to
@@ -24,6 +25,7 @@ const (
 )
 
 type inst struct {
+	id       int // index for the failure memo
 	op       uint8
 	lazy     bool
 	neg      bool
@@ -41,7 +43,23 @@ func CompileRegex(pattern string) (*Regex, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Regex{src: pattern, prog: compileNode(tree, &inst{op: opMatch})}, nil
+	re := &Regex{src: pattern, prog: compileNode(tree, &inst{op: opMatch})}
+	re.size = numberInsts(re.prog, 1)
+	return re, nil
+}
+
+// numberInsts gives each instruction reachable from p an id from next on
+// (ids start at 1; 0 marks "not yet numbered") and returns the next free id.
+func numberInsts(p *inst, next int) int {
+	for ; p != nil && p.id == 0; p = p.next {
+		p.id = next
+		next++
+		for _, a := range p.alts {
+			next = numberInsts(a, next)
+		}
+		next = numberInsts(p.sub, next)
+	}
+	return next
 }
 
 // String is the pattern's source.
@@ -101,10 +119,47 @@ func charAt(s string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(s[i:])
 }
 
-// run reports whether the program p matches s at i, setting *end. The
+// memoAfter is how many instruction runs one search may take before
+// failures are remembered. Backtracking can take exponential time on
+// patterns such as (?:a|a){30}b; a failure at (instruction, position) is
+// final (there are no captures or back-references), so remembering them
+// bounds the work by program size times text length. Real split patterns
+// never get here.
+const memoAfter = 1 << 14
+
+// machine is the state of one FindAll: the text, the steps of the current
+// match attempt, and the memo of failures.
+type machine struct {
+	s     string
+	size  int
+	steps int
+	memo  map[int]struct{} // id + size*position of runs that failed
+}
+
+// run reports whether the program p matches m.s at i, setting *end. The
 // recursion depth is bounded by the pattern, not the text: only
 // alternatives and repeats recurse.
-func run(p *inst, s string, i int, end *int) bool {
+func (m *machine) run(p *inst, i int, end *int) bool {
+	m.steps++
+	if m.steps > memoAfter {
+		if m.memo == nil {
+			m.memo = map[int]struct{}{}
+		}
+		key := p.id + m.size*i
+		if _, failed := m.memo[key]; failed {
+			return false
+		}
+		if m.exec(p, i, end) {
+			return true
+		}
+		m.memo[key] = struct{}{}
+		return false
+	}
+	return m.exec(p, i, end)
+}
+
+func (m *machine) exec(p *inst, i int, end *int) bool {
+	s := m.s
 	for {
 		switch p.op {
 		case opSet:
@@ -118,18 +173,18 @@ func run(p *inst, s string, i int, end *int) bool {
 			i += n
 			p = p.next
 		case opRepeat:
-			return runRepeat(p, s, i, end)
+			return m.runRepeat(p, i, end)
 		case opAlt:
 			last := len(p.alts) - 1
 			for _, a := range p.alts[:last] {
-				if run(a, s, i, end) {
+				if m.run(a, i, end) {
 					return true
 				}
 			}
 			p = p.alts[last]
 		case opLook:
 			var ignored int
-			if run(p.sub, s, i, &ignored) == p.neg {
+			if m.run(p.sub, i, &ignored) == p.neg {
 				return false
 			}
 			p = p.next
@@ -144,11 +199,12 @@ func run(p *inst, s string, i int, end *int) bool {
 
 // runRepeat matches p.cls repeated, then p.next, backtracking one
 // character at a time.
-func runRepeat(p *inst, s string, i int, end *int) bool {
+func (m *machine) runRepeat(p *inst, i int, end *int) bool {
+	s := m.s
 	start, n := i, 0
 	if p.lazy {
 		for {
-			if n >= p.min && run(p.next, s, i, end) {
+			if n >= p.min && m.run(p.next, i, end) {
 				return true
 			}
 			if (p.max >= 0 && n >= p.max) || i >= len(s) {
@@ -178,7 +234,7 @@ func runRepeat(p *inst, s string, i int, end *int) bool {
 		return true
 	}
 	for {
-		if run(p.next, s, i, end) {
+		if m.run(p.next, i, end) {
 			return true
 		}
 		if n == p.min {
@@ -193,9 +249,10 @@ func runRepeat(p *inst, s string, i int, end *int) bool {
 }
 
 // matchAt returns the end of the match starting at i, or -1.
-func (re *Regex) matchAt(s string, i int) int {
+func (re *Regex) matchAt(m *machine, i int) int {
+	m.steps = 0 // the memo, once made, stays valid, but is consulted only in long searches
 	end := -1
-	if !run(re.prog, s, i, &end) {
+	if !m.run(re.prog, i, &end) {
 		return -1
 	}
 	return end
@@ -207,11 +264,12 @@ func (re *Regex) matchAt(s string, i int) int {
 // character later, and an empty match right where the previous match ended
 // is skipped.
 func (re *Regex) FindAll(s string, yield func(start, end int)) {
+	m := machine{s: s, size: re.size}
 	from, lastEnd := 0, -1
 	for from <= len(s) {
 		start, end := -1, -1
 		for i := from; i <= len(s); {
-			if e := re.matchAt(s, i); e >= 0 {
+			if e := re.matchAt(&m, i); e >= 0 {
 				start, end = i, e
 				break
 			}

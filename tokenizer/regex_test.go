@@ -108,3 +108,24 @@ func TestRegexLookaheadAndEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestRegexCatastrophicPattern: exponential backtracking is cut short by
+// remembering failures, so a hostile pattern in a file cannot hang encoding.
+func TestRegexCatastrophicPattern(t *testing.T) {
+	re, err := CompileRegex(`(?:a|a){40}b|(?:a?){40}c`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Repeat("a", 60)
+	n := 0
+	re.FindAll(s, func(a, b int) { n++ })
+	if n != 0 {
+		t.Fatalf("%d matches, want none", n)
+	}
+	s += "c"
+	var got []string
+	re.FindAll(s, func(a, b int) { got = append(got, s[a:b]) })
+	if want := []string{strings.Repeat("a", 40) + "c"}; !slices.Equal(got, want) {
+		t.Fatalf("%q, want %q", got, want)
+	}
+}
