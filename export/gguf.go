@@ -16,7 +16,13 @@ import (
 // the tied unembedding (token_embd) decides the logits. The file is written
 // atomically.
 func GGUF(path string, m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool) error {
-	w, err := ggufWriter(m, tok, f16)
+	return GGUFWith(path, m, tok, f16, Specials{})
+}
+
+// GGUFWith is GGUF with the model's special tokens (a pretrained model's
+// BOS, EOS and chat template).
+func GGUFWith(path string, m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool, sp Specials) error {
+	w, err := ggufWriter(m, tok, f16, sp)
 	if err != nil {
 		return fmt.Errorf("export gguf %s: %w", path, err)
 	}
@@ -28,9 +34,9 @@ func GGUF(path string, m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool) error {
 var ErrNoTokenizer = errors.New("no tokenizer: llama.cpp needs the vocabulary in the GGUF file; give the model's tokenizer.json")
 
 // ggufWriter collects the metadata and tensors of a GGUF export.
-func ggufWriter(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool) (*gguf.Writer, error) {
+func ggufWriter(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool, sp Specials) (*gguf.Writer, error) {
 	if m.Config.IsLlama() {
-		return ggufLlama(m, tok, f16)
+		return ggufLlama(m, tok, f16, sp)
 	}
 	if tok == nil {
 		return nil, ErrNoTokenizer
@@ -50,7 +56,7 @@ func ggufWriter(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool) (*gguf.Writer,
 	w.AddUint32(gguf.KeyGPT2BlockCount, uint32(cfg.NLayer))
 	w.AddUint32(gguf.KeyGPT2HeadCount, uint32(cfg.NHead))
 	w.AddFloat32(gguf.KeyGPT2LayerNormEpsilon, cfg.LayerNormEps)
-	if err := addVocab(w, tok, cfg.VocabSize); err != nil {
+	if err := addVocab(w, tok, cfg.VocabSize, sp); err != nil {
 		return nil, err
 	}
 	for i, s := range m.Params.Specs() {

@@ -19,7 +19,7 @@ import (
 //   - Llama 3.1's rope scaling is a rope_freqs tensor of per-frequency
 //     divisors; linear scaling is a pair of metadata keys;
 //   - a tied unembedding has no output.weight (token_embd is read).
-func ggufLlama(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool) (*gguf.Writer, error) {
+func ggufLlama(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool, sp Specials) (*gguf.Writer, error) {
 	if tok == nil {
 		return nil, ErrNoTokenizer
 	}
@@ -51,7 +51,7 @@ func ggufLlama(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool) (*gguf.Writer, 
 		w.AddString(key(gguf.KeyRopeScalingType), "linear")
 		w.AddFloat32(key(gguf.KeyRopeScaleFactor), float32(s.Factor))
 	}
-	if err := addVocab(w, tok, cfg.VocabSize); err != nil {
+	if err := addVocab(w, tok, cfg.VocabSize, sp); err != nil {
 		return nil, err
 	}
 	if s := cfg.RopeScaling; s != nil && s.Type == "llama3" {

