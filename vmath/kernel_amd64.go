@@ -5,8 +5,9 @@ package vmath
 import "golang.org/x/sys/cpu"
 
 // The assembly kernels: AVX-512F (16 lanes, masked tails, VSCALEFPS) and
-// AVX2+FMA (8 lanes; the Go wrappers hand the last len mod 8 elements to the
-// generic code, so the assembly only sees whole vectors).
+// AVX2+FMA (8 lanes; the Go wrappers of the older routines hand the last
+// len mod 8 elements to the generic code, so their assembly only sees whole
+// vectors; RMSNorm and SwiGLU do the tail as a VMASKMOVPS vector).
 
 var avx512Kernel = &kernel{
 	name: "avx512",
@@ -56,6 +57,32 @@ var avx512Kernel = &kernel{
 	lnGradAccum: func(gw, gb, d, x []float32, m, s float32) {
 		if len(x) > 0 {
 			lnGradAccumAVX512(&gw[0], &gb[0], &d[0], &x[0], len(x), m, s)
+		}
+	},
+	rmsFwdRow: func(out, x, w []float32, eps float32) float32 {
+		if len(x) == 0 {
+			return rmsFwdRowGeneric(out, x, w, eps) // 0/0: NaN, as generic
+		}
+		return rmsFwdRowAVX512(&out[0], &x[0], &w[0], len(x), eps)
+	},
+	rmsBwdRow: func(di, d, x, w []float32, r float32) {
+		if len(x) > 0 {
+			rmsBwdRowAVX512(&di[0], &d[0], &x[0], &w[0], len(x), r)
+		}
+	},
+	rmsGradAccum: func(gw, d, x []float32, r float32) {
+		if len(x) > 0 {
+			rmsGradAccumAVX512(&gw[0], &d[0], &x[0], len(x), r)
+		}
+	},
+	swiglu: func(out, gate, up []float32) {
+		if len(out) > 0 {
+			swigluAVX512(&out[0], &gate[0], &up[0], len(out))
+		}
+	},
+	swigluBwd: func(dgate, dup, dout, gate, up []float32) {
+		if len(dout) > 0 {
+			swigluBwdAVX512(&dgate[0], &dup[0], &dout[0], &gate[0], &up[0], len(dout))
 		}
 	},
 }
@@ -115,6 +142,36 @@ var avx2Kernel = &kernel{
 	softmaxBwd:  softmaxBwdGeneric,
 	lnBwdRow:    lnBwdRowGeneric,
 	lnGradAccum: lnGradAccumGeneric,
+	// The RMSNorm and SwiGLU routines take the whole slice and do the last
+	// len mod 8 elements as one VMASKMOVPS vector. A scalar Go tail would
+	// round differently (no FMA), and RMSNormGradAccum promises bits that do
+	// not depend on how callers split the columns.
+	rmsFwdRow: func(out, x, w []float32, eps float32) float32 {
+		if len(x) == 0 {
+			return rmsFwdRowGeneric(out, x, w, eps)
+		}
+		return rmsFwdRowAVX2(&out[0], &x[0], &w[0], len(x), eps)
+	},
+	rmsBwdRow: func(di, d, x, w []float32, r float32) {
+		if len(x) > 0 {
+			rmsBwdRowAVX2(&di[0], &d[0], &x[0], &w[0], len(x), r)
+		}
+	},
+	rmsGradAccum: func(gw, d, x []float32, r float32) {
+		if len(x) > 0 {
+			rmsGradAccumAVX2(&gw[0], &d[0], &x[0], len(x), r)
+		}
+	},
+	swiglu: func(out, gate, up []float32) {
+		if len(out) > 0 {
+			swigluAVX2(&out[0], &gate[0], &up[0], len(out))
+		}
+	},
+	swigluBwd: func(dgate, dup, dout, gate, up []float32) {
+		if len(dout) > 0 {
+			swigluBwdAVX2(&dgate[0], &dup[0], &dout[0], &gate[0], &up[0], len(dout))
+		}
+	},
 }
 
 func init() {
@@ -178,3 +235,33 @@ func lnFwdRowAVX512(out, x, w, b *float32, n int, eps float32) (mean, rstd float
 
 //go:noescape
 func softmaxBwdAVX512(dp, p *float32, n int, scale float32)
+
+//go:noescape
+func rmsFwdRowAVX512(out, x, w *float32, n int, eps float32) (rstd float32)
+
+//go:noescape
+func rmsBwdRowAVX512(di, d, x, w *float32, n int, r float32)
+
+//go:noescape
+func rmsGradAccumAVX512(gw, d, x *float32, n int, r float32)
+
+//go:noescape
+func swigluAVX512(out, gate, up *float32, n int)
+
+//go:noescape
+func swigluBwdAVX512(dgate, dup, dout, gate, up *float32, n int)
+
+//go:noescape
+func rmsFwdRowAVX2(out, x, w *float32, n int, eps float32) (rstd float32)
+
+//go:noescape
+func rmsBwdRowAVX2(di, d, x, w *float32, n int, r float32)
+
+//go:noescape
+func rmsGradAccumAVX2(gw, d, x *float32, n int, r float32)
+
+//go:noescape
+func swigluAVX2(out, gate, up *float32, n int)
+
+//go:noescape
+func swigluBwdAVX2(dgate, dup, dout, gate, up *float32, n int)
