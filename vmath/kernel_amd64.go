@@ -5,9 +5,9 @@ package vmath
 import "golang.org/x/sys/cpu"
 
 // The assembly kernels: AVX-512F (16 lanes, masked tails, VSCALEFPS) and
-// AVX2+FMA (8 lanes; the Go wrappers of the older routines hand the last
-// len mod 8 elements to the generic code, so their assembly only sees whole
-// vectors; RMSNorm and SwiGLU do the tail as a VMASKMOVPS vector).
+// AVX2+FMA (8 lanes; the element-wise routines do the tail as a VMASKMOVPS
+// vector; Max and ExpSubSum, which callers apply to whole rows, hand the
+// last len mod 8 elements to the generic code).
 
 var avx512Kernel = &kernel{
 	name: "avx512",
@@ -89,19 +89,20 @@ var avx512Kernel = &kernel{
 
 var avx2Kernel = &kernel{
 	name: "avx2",
+	// GELU, AdamW, RMSNorm and SwiGLU take the whole slice and do the last
+	// len mod 8 elements as one VMASKMOVPS vector. A scalar Go tail would
+	// round differently (no FMA, scalar exp), and these are called on pieces
+	// whose boundaries depend on the thread count: an element must get the
+	// same bits wherever it lands (TestElementwiseSplit).
 	geluFwd: func(out, inp []float32) {
-		n := len(inp) &^ 7
-		if n > 0 {
-			geluFwdAVX2(&out[0], &inp[0], n)
+		if len(inp) > 0 {
+			geluFwdAVX2(&out[0], &inp[0], len(inp))
 		}
-		geluFwdGeneric(out[n:], inp[n:])
 	},
 	geluBwd: func(dinp, inp, dout []float32) {
-		n := len(inp) &^ 7
-		if n > 0 {
-			geluBwdAVX2(&dinp[0], &inp[0], &dout[0], n)
+		if len(inp) > 0 {
+			geluBwdAVX2(&dinp[0], &inp[0], &dout[0], len(inp))
 		}
-		geluBwdGeneric(dinp[n:], inp[n:], dout[n:])
 	},
 	expSubSum: func(x []float32, m float32, store bool) float32 {
 		n := len(x) &^ 7
@@ -130,11 +131,9 @@ var avx2Kernel = &kernel{
 		scaleGeneric(x[n:], a)
 	},
 	adamw: func(p, g, m, v []float32, c *adamConsts) {
-		n := len(p) &^ 7
-		if n > 0 {
-			adamwAVX2(&p[0], &g[0], &m[0], &v[0], n, c)
+		if len(p) > 0 {
+			adamwAVX2(&p[0], &g[0], &m[0], &v[0], len(p), c)
 		}
-		adamwGeneric(p[n:], g[n:], m[n:], v[n:], c)
 	},
 	// LayerNorm backward is a small share of a training step on machines
 	// without AVX-512; the portable code serves there.
@@ -142,10 +141,6 @@ var avx2Kernel = &kernel{
 	softmaxBwd:  softmaxBwdGeneric,
 	lnBwdRow:    lnBwdRowGeneric,
 	lnGradAccum: lnGradAccumGeneric,
-	// The RMSNorm and SwiGLU routines take the whole slice and do the last
-	// len mod 8 elements as one VMASKMOVPS vector. A scalar Go tail would
-	// round differently (no FMA), and RMSNormGradAccum promises bits that do
-	// not depend on how callers split the columns.
 	rmsFwdRow: func(out, x, w []float32, eps float32) float32 {
 		if len(x) == 0 {
 			return rmsFwdRowGeneric(out, x, w, eps)
