@@ -2,6 +2,7 @@
 
 #include "textflag.h"
 #include "go_asm.h"
+#include "exp_amd64.h"
 
 // Fused AdamW: one pass reads p, g, m, v and writes p, m, v (28 bytes per
 // element), so it runs at memory speed; the one divide and square root per
@@ -84,7 +85,9 @@ done:
 	RET
 
 // func adamwAVX2(p, grad, m, v *float32, n int, c *adamConsts)
-// n is a multiple of 8; the Go wrapper does the tail.
+// Any n: the last n mod 8 elements are a VMASKMOVPS vector (mask in Y1)
+// computed like the others, so a parameter's update does not depend on how
+// the optimizer splits the slice among threads.
 TEXT ·adamwAVX2(SB), NOSPLIT, $0-48
 	MOVQ         p+0(FP), DI
 	MOVQ         grad+8(FP), SI
@@ -100,8 +103,8 @@ TEXT ·adamwAVX2(SB), NOSPLIT, $0-48
 	VBROADCASTSS adamConsts_ibc2(AX), Y13
 	VBROADCASTSS adamConsts_eps(AX), Y14
 	VBROADCASTSS adamConsts_decay(AX), Y15
-	TESTQ        CX, CX
-	JE           done
+	CMPQ         CX, $8
+	JL           tail
 
 loop:
 	VMOVUPS     (SI), Y0
@@ -125,7 +128,32 @@ loop:
 	ADDQ        $32, R9
 	ADDQ        $32, DI
 	SUBQ        $8, CX
-	JNE         loop
+	CMPQ        CX, $8
+	JGE         loop
+
+tail:
+	TESTQ       CX, CX
+	JE          done
+	TAILMASK256(Y1)
+	VMASKMOVPS  (SI), Y1, Y0
+	VMASKMOVPS  (R8), Y1, Y2
+	VMULPS      Y9, Y0, Y3
+	VFMADD231PS Y2, Y8, Y3
+	VMASKMOVPS  (R9), Y1, Y2
+	VMULPS      Y11, Y0, Y4
+	VMULPS      Y0, Y4, Y4
+	VFMADD231PS Y2, Y10, Y4
+	VMASKMOVPS  Y3, Y1, (R8)
+	VMASKMOVPS  Y4, Y1, (R9)
+	VMULPS      Y13, Y4, Y6
+	VSQRTPS     Y6, Y6
+	VADDPS      Y14, Y6, Y6
+	VMULPS      Y12, Y3, Y7
+	VDIVPS      Y6, Y7, Y7
+	VMASKMOVPS  (DI), Y1, Y2
+	VMULPS      Y2, Y15, Y5
+	VSUBPS      Y7, Y5, Y5
+	VMASKMOVPS  Y5, Y1, (DI)
 
 done:
 	VZEROUPPER

@@ -133,3 +133,60 @@ func BenchmarkMax(b *testing.B) {
 	})
 	_ = sink
 }
+
+// Row kernels at the sizes of a small Llama (SmolLM2-135M: hidden 576, MLP
+// 1536): one row per op, in L1, so these measure compute rather than memory.
+// One sub-benchmark per kernel; SetBytes counts each array read or written
+// once, so MB/s compares across kernels and ns/op is the time per row.
+func benchRow(b *testing.B, n, bytesPerElem int, fn func()) {
+	defer SetKernel("")
+	for _, name := range Kernels() {
+		b.Run(name, func(b *testing.B) {
+			if err := SetKernel(name); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(bytesPerElem * n))
+			for b.Loop() {
+				fn()
+			}
+		})
+	}
+}
+
+func rowData(seed uint64, n int, lo, hi float64) []float32 {
+	return uniform(rand.New(rand.NewPCG(seed, seed)), n, lo, hi)
+}
+
+func BenchmarkRMSNormRow(b *testing.B) {
+	const n = 576
+	x, w, out := rowData(11, n, -2, 2), rowData(12, n, 0.5, 1.5), make([]float32, n)
+	var sink float32
+	benchRow(b, n, 12, func() { sink += RMSNormRow(out, x, w, 1e-5) })
+	_ = sink
+}
+
+func BenchmarkRMSNormBackwardRow(b *testing.B) {
+	const n = 576
+	x, w, d := rowData(13, n, -2, 2), rowData(14, n, 0.5, 1.5), rowData(15, n, -1, 1)
+	di := make([]float32, n)
+	benchRow(b, n, 20, func() { RMSNormBackwardRow(di, d, x, w, 0.9) })
+}
+
+func BenchmarkRMSNormGradAccum(b *testing.B) {
+	const n = 576
+	x, d, gw := rowData(16, n, -2, 2), rowData(17, n, -1, 1), make([]float32, n)
+	benchRow(b, n, 16, func() { RMSNormGradAccum(gw, d, x, 0.9) })
+}
+
+func BenchmarkSwiGLU(b *testing.B) {
+	const n = 1536
+	gate, up, out := rowData(18, n, -6, 6), rowData(19, n, -2, 2), make([]float32, n)
+	benchRow(b, n, 12, func() { SwiGLU(out, gate, up) })
+}
+
+func BenchmarkSwiGLUBackward(b *testing.B) {
+	const n = 1536
+	gate, up, d := rowData(20, n, -6, 6), rowData(21, n, -2, 2), rowData(22, n, -1, 1)
+	dgate, dup := make([]float32, n), make([]float32, n)
+	benchRow(b, n, 20, func() { SwiGLUBackward(dgate, dup, d, gate, up) })
+}

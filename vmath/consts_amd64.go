@@ -28,6 +28,11 @@ const (
 	cGeluM2SC
 	cGeluM6SC
 	cNegInf
+	// Two adjacent rows for the AVX2 masked tails: eight all-ones words,
+	// then eight zero words. The 8 words starting at cTailZero − 4·k are k
+	// all-ones followed by 8−k zeros, a VMASKMOVPS mask for the first k lanes.
+	cTailOnes
+	cTailZero
 	cRows = iota
 )
 
@@ -56,5 +61,7 @@ var vconst = func() (t [cRows][8]float32) {
 	set(cGeluM2SC, geluM2SC)
 	set(cGeluM6SC, geluM6SC)
 	set(cNegInf, float32(math.Inf(-1)))
+	set(cTailOnes, math.Float32frombits(0xffffffff))
+	set(cTailZero, 0)
 	return t
 }()

@@ -102,3 +102,14 @@
 	VMULPS      X, W, W; \
 	VMAXPS      W, Y14, W; \
 	VMINPS      W, Y15, W
+
+// TAILMASK256 sets M to a VMASKMOVPS mask of the low CX lanes (0 < CX < 8):
+// the eight words at cTailZero − 4·CX in vconst. Clobbers R11, R12. The AVX2
+// kernels that use it treat a tail with the same instructions as a full
+// vector, so an element's bits do not depend on where it sits in the slice.
+#define TAILMASK256(M) \
+	MOVQ    CX, R12; \
+	SHLQ    $2, R12; \
+	NEGQ    R12; \
+	LEAQ    ·vconst+const_cTailZero(SB), R11; \
+	VMOVUPS (R11)(R12*1), M

@@ -98,7 +98,30 @@ done:
 	VZEROUPPER
 	RET
 
-// The AVX2 routines take n a multiple of 8; the Go wrapper does the tail.
+// The AVX2 routines take any n: the last n mod 8 elements are one more
+// vector, loaded and stored with VMASKMOVPS and computed by the same
+// instructions, so an element's bits do not depend on where a caller's split
+// puts it (a scalar Go tail would round differently).
+
+// GELUFWD256: Y0 = x → gelu(x); needs Y14/Y15 = ∓geluClamp; scratch Y1-Y5.
+#define GELUFWD256 \
+	GELUW256(Y0, Y1, Y2); \
+	EXP256(Y2, Y3, Y4, Y5); \
+	VADDPS VC(const_cOne), Y2, Y2; \
+	VDIVPS Y2, Y0, Y0
+
+// GELUBWD256: Y0 = x → Y6 = gelu'(x) (see GELUBWD512); also needs Y13 = 1.
+#define GELUBWD256 \
+	GELUW256(Y0, Y1, Y2); \
+	EXP256(Y2, Y3, Y4, Y5); \
+	VADDPS       Y13, Y2, Y3; \
+	VDIVPS       Y3, Y13, Y3; \
+	VMULPS       Y3, Y2, Y2; \
+	VMOVUPS      VC(const_cGeluM6SC), Y6; \
+	VFMADD213PS  VC(const_cGeluM2S), Y1, Y6; \
+	VMULPS       Y6, Y0, Y6; \
+	VMULPS       Y2, Y6, Y6; \
+	VFNMADD213PS Y3, Y3, Y6
 
 // func geluFwdAVX2(out, inp *float32, n int)
 TEXT ·geluFwdAVX2(SB), NOSPLIT, $0-24
@@ -107,20 +130,26 @@ TEXT ·geluFwdAVX2(SB), NOSPLIT, $0-24
 	MOVQ    n+16(FP), CX
 	VMOVUPS VC(const_cGeluLo), Y14
 	VMOVUPS VC(const_cGeluHi), Y15
-	TESTQ   CX, CX
-	JE      done
+	CMPQ    CX, $8
+	JL      tail
 
 loop:
 	VMOVUPS (SI), Y0
-	GELUW256(Y0, Y1, Y2)
-	EXP256(Y2, Y3, Y4, Y5)
-	VADDPS  VC(const_cOne), Y2, Y2
-	VDIVPS  Y2, Y0, Y0
+	GELUFWD256
 	VMOVUPS Y0, (DI)
 	ADDQ    $32, SI
 	ADDQ    $32, DI
 	SUBQ    $8, CX
-	JNE     loop
+	CMPQ    CX, $8
+	JGE     loop
+
+tail:
+	TESTQ      CX, CX
+	JE         done
+	TAILMASK256(Y11)
+	VMASKMOVPS (SI), Y11, Y0
+	GELUFWD256
+	VMASKMOVPS Y0, Y11, (DI)
 
 done:
 	VZEROUPPER
@@ -135,28 +164,30 @@ TEXT ·geluBwdAVX2(SB), NOSPLIT, $0-32
 	VMOVUPS VC(const_cGeluLo), Y14
 	VMOVUPS VC(const_cGeluHi), Y15
 	VMOVUPS VC(const_cOne), Y13
-	TESTQ   CX, CX
-	JE      done
+	CMPQ    CX, $8
+	JL      tail
 
 loop:
-	VMOVUPS      (SI), Y0
-	GELUW256(Y0, Y1, Y2)
-	EXP256(Y2, Y3, Y4, Y5)
-	VADDPS       Y13, Y2, Y3
-	VDIVPS       Y3, Y13, Y3
-	VMULPS       Y3, Y2, Y2
-	VMOVUPS      VC(const_cGeluM6SC), Y6
-	VFMADD213PS  VC(const_cGeluM2S), Y1, Y6
-	VMULPS       Y6, Y0, Y6
-	VMULPS       Y2, Y6, Y6
-	VFNMADD213PS Y3, Y3, Y6
-	VMULPS       (DX), Y6, Y6
-	VMOVUPS      Y6, (DI)
-	ADDQ         $32, SI
-	ADDQ         $32, DX
-	ADDQ         $32, DI
-	SUBQ         $8, CX
-	JNE          loop
+	VMOVUPS (SI), Y0
+	GELUBWD256
+	VMULPS  (DX), Y6, Y6
+	VMOVUPS Y6, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	CMPQ    CX, $8
+	JGE     loop
+
+tail:
+	TESTQ      CX, CX
+	JE         done
+	TAILMASK256(Y11)
+	VMASKMOVPS (SI), Y11, Y0
+	GELUBWD256
+	VMASKMOVPS (DX), Y11, Y7
+	VMULPS     Y7, Y6, Y6
+	VMASKMOVPS Y6, Y11, (DI)
 
 done:
 	VZEROUPPER

@@ -20,6 +20,13 @@ type kernel struct {
 	softmaxBwd  func(dp, p []float32, scale float32)
 	lnBwdRow    func(di, d, x, w []float32, m, s float32)
 	lnGradAccum func(gw, gb, d, x []float32, m, s float32)
+
+	// Llama's RMSNorm rows and SwiGLU gate (rmsnorm.go, swiglu.go).
+	rmsFwdRow    func(out, x, w []float32, eps float32) float32
+	rmsBwdRow    func(di, d, x, w []float32, r float32)
+	rmsGradAccum func(gw, d, x []float32, r float32)
+	swiglu       func(out, gate, up []float32)
+	swigluBwd    func(dgate, dup, dout, gate, up []float32)
 }
 
 // kernels lists the implementations usable on this machine, best first.

@@ -5,8 +5,9 @@ package vmath
 import "golang.org/x/sys/cpu"
 
 // The assembly kernels: AVX-512F (16 lanes, masked tails, VSCALEFPS) and
-// AVX2+FMA (8 lanes; the Go wrappers hand the last len mod 8 elements to the
-// generic code, so the assembly only sees whole vectors).
+// AVX2+FMA (8 lanes; the element-wise routines do the tail as a VMASKMOVPS
+// vector; Max and ExpSubSum, which callers apply to whole rows, hand the
+// last len mod 8 elements to the generic code).
 
 var avx512Kernel = &kernel{
 	name: "avx512",
@@ -58,23 +59,50 @@ var avx512Kernel = &kernel{
 			lnGradAccumAVX512(&gw[0], &gb[0], &d[0], &x[0], len(x), m, s)
 		}
 	},
+	rmsFwdRow: func(out, x, w []float32, eps float32) float32 {
+		if len(x) == 0 {
+			return rmsFwdRowGeneric(out, x, w, eps) // 0/0: NaN, as generic
+		}
+		return rmsFwdRowAVX512(&out[0], &x[0], &w[0], len(x), eps)
+	},
+	rmsBwdRow: func(di, d, x, w []float32, r float32) {
+		if len(x) > 0 {
+			rmsBwdRowAVX512(&di[0], &d[0], &x[0], &w[0], len(x), r)
+		}
+	},
+	rmsGradAccum: func(gw, d, x []float32, r float32) {
+		if len(x) > 0 {
+			rmsGradAccumAVX512(&gw[0], &d[0], &x[0], len(x), r)
+		}
+	},
+	swiglu: func(out, gate, up []float32) {
+		if len(out) > 0 {
+			swigluAVX512(&out[0], &gate[0], &up[0], len(out))
+		}
+	},
+	swigluBwd: func(dgate, dup, dout, gate, up []float32) {
+		if len(dout) > 0 {
+			swigluBwdAVX512(&dgate[0], &dup[0], &dout[0], &gate[0], &up[0], len(dout))
+		}
+	},
 }
 
 var avx2Kernel = &kernel{
 	name: "avx2",
+	// GELU, AdamW, RMSNorm and SwiGLU take the whole slice and do the last
+	// len mod 8 elements as one VMASKMOVPS vector. A scalar Go tail would
+	// round differently (no FMA, scalar exp), and these are called on pieces
+	// whose boundaries depend on the thread count: an element must get the
+	// same bits wherever it lands (TestElementwiseSplit).
 	geluFwd: func(out, inp []float32) {
-		n := len(inp) &^ 7
-		if n > 0 {
-			geluFwdAVX2(&out[0], &inp[0], n)
+		if len(inp) > 0 {
+			geluFwdAVX2(&out[0], &inp[0], len(inp))
 		}
-		geluFwdGeneric(out[n:], inp[n:])
 	},
 	geluBwd: func(dinp, inp, dout []float32) {
-		n := len(inp) &^ 7
-		if n > 0 {
-			geluBwdAVX2(&dinp[0], &inp[0], &dout[0], n)
+		if len(inp) > 0 {
+			geluBwdAVX2(&dinp[0], &inp[0], &dout[0], len(inp))
 		}
-		geluBwdGeneric(dinp[n:], inp[n:], dout[n:])
 	},
 	expSubSum: func(x []float32, m float32, store bool) float32 {
 		n := len(x) &^ 7
@@ -103,11 +131,9 @@ var avx2Kernel = &kernel{
 		scaleGeneric(x[n:], a)
 	},
 	adamw: func(p, g, m, v []float32, c *adamConsts) {
-		n := len(p) &^ 7
-		if n > 0 {
-			adamwAVX2(&p[0], &g[0], &m[0], &v[0], n, c)
+		if len(p) > 0 {
+			adamwAVX2(&p[0], &g[0], &m[0], &v[0], len(p), c)
 		}
-		adamwGeneric(p[n:], g[n:], m[n:], v[n:], c)
 	},
 	// LayerNorm backward is a small share of a training step on machines
 	// without AVX-512; the portable code serves there.
@@ -115,6 +141,32 @@ var avx2Kernel = &kernel{
 	softmaxBwd:  softmaxBwdGeneric,
 	lnBwdRow:    lnBwdRowGeneric,
 	lnGradAccum: lnGradAccumGeneric,
+	rmsFwdRow: func(out, x, w []float32, eps float32) float32 {
+		if len(x) == 0 {
+			return rmsFwdRowGeneric(out, x, w, eps)
+		}
+		return rmsFwdRowAVX2(&out[0], &x[0], &w[0], len(x), eps)
+	},
+	rmsBwdRow: func(di, d, x, w []float32, r float32) {
+		if len(x) > 0 {
+			rmsBwdRowAVX2(&di[0], &d[0], &x[0], &w[0], len(x), r)
+		}
+	},
+	rmsGradAccum: func(gw, d, x []float32, r float32) {
+		if len(x) > 0 {
+			rmsGradAccumAVX2(&gw[0], &d[0], &x[0], len(x), r)
+		}
+	},
+	swiglu: func(out, gate, up []float32) {
+		if len(out) > 0 {
+			swigluAVX2(&out[0], &gate[0], &up[0], len(out))
+		}
+	},
+	swigluBwd: func(dgate, dup, dout, gate, up []float32) {
+		if len(dout) > 0 {
+			swigluBwdAVX2(&dgate[0], &dup[0], &dout[0], &gate[0], &up[0], len(dout))
+		}
+	},
 }
 
 func init() {
@@ -178,3 +230,33 @@ func lnFwdRowAVX512(out, x, w, b *float32, n int, eps float32) (mean, rstd float
 
 //go:noescape
 func softmaxBwdAVX512(dp, p *float32, n int, scale float32)
+
+//go:noescape
+func rmsFwdRowAVX512(out, x, w *float32, n int, eps float32) (rstd float32)
+
+//go:noescape
+func rmsBwdRowAVX512(di, d, x, w *float32, n int, r float32)
+
+//go:noescape
+func rmsGradAccumAVX512(gw, d, x *float32, n int, r float32)
+
+//go:noescape
+func swigluAVX512(out, gate, up *float32, n int)
+
+//go:noescape
+func swigluBwdAVX512(dgate, dup, dout, gate, up *float32, n int)
+
+//go:noescape
+func rmsFwdRowAVX2(out, x, w *float32, n int, eps float32) (rstd float32)
+
+//go:noescape
+func rmsBwdRowAVX2(di, d, x, w *float32, n int, r float32)
+
+//go:noescape
+func rmsGradAccumAVX2(gw, d, x *float32, n int, r float32)
+
+//go:noescape
+func swigluAVX2(out, gate, up *float32, n int)
+
+//go:noescape
+func swigluBwdAVX2(dgate, dup, dout, gate, up *float32, n int)

@@ -14,4 +14,10 @@ var genericKernel = &kernel{
 	softmaxBwd:  softmaxBwdGeneric,
 	lnBwdRow:    lnBwdRowGeneric,
 	lnGradAccum: lnGradAccumGeneric,
+
+	rmsFwdRow:    rmsFwdRowGeneric,
+	rmsBwdRow:    rmsBwdRowGeneric,
+	rmsGradAccum: rmsGradAccumGeneric,
+	swiglu:       swigluGeneric,
+	swigluBwd:    swigluBwdGeneric,
 }
