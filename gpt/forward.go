@@ -71,6 +71,10 @@ func (m *Model) Forward(b *Batch) (float32, error) {
 	m.useShape(B, T)
 	a, p := m.acts, m.Params
 
+	lo := m.lora
+	if lo != nil && lo.Enabled {
+		lo.prepare(BT, cfg.NLayer)
+	}
 	if cfg.IsLlama() {
 		m.llamaForward(B, T, b.Tokens)
 	} else {
@@ -81,12 +85,16 @@ func (m *Model) Forward(b *Batch) (float32, error) {
 			residual := a.residual(l)
 			layerNormForward(la.ln1, la.ln1Mean, la.ln1Rstd, residual, lp.LN1W, lp.LN1B, BT, C, cfg.LayerNormEps)
 			linearForward(la.qkv, la.ln1, lp.QKVW, lp.QKVB, BT, C, 3*C, false)
+			lo.forward(l, siteQKV, la.ln1, BT, la.qkv, true)
 			attentionForward(la.atty, la.att, la.qkv, B, T, hd)
 			residualLinearForward(la.res2, residual, la.atty, lp.AttProjW, lp.AttProjB, BT, C, C)
+			lo.forward(l, siteAttO, la.atty, BT, la.res2, true)
 			layerNormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.res2, lp.LN2W, lp.LN2B, BT, C, cfg.LayerNormEps)
 			linearForward(la.fch, la.ln2, lp.FCW, lp.FCB, BT, C, 4*C, false)
+			lo.forward(l, siteFC, la.ln2, BT, la.fch, true)
 			geluForward(la.fchGelu, la.fch, BT*4*C)
 			residualLinearForward(la.res3, la.res2, la.fchGelu, lp.FCProjW, lp.FCProjB, BT, 4*C, C)
+			lo.forward(l, siteDown, la.fchGelu, BT, la.res3, true)
 		}
 		layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.residual(cfg.NLayer), p.LNFW, p.LNFB, BT, C, cfg.LayerNormEps)
 	}

@@ -52,7 +52,9 @@ func (m *Model) BackwardHidden(dhidden []float32) error {
 		dlogits := a.logits
 		// logits = lnf·Wᵀ (W the unembedding: wte when tied):
 		// dW += dlogitsᵀ·lnf, dlnf = dlogits·W.
-		matmul.Gemm(true, false, V, C, BT, dlogits, V, a.lnf, C, 1, g.Unembedding(), C)
+		if g != nil { // nil: the base is frozen (LoRA)
+			matmul.Gemm(true, false, V, C, BT, dlogits, V, a.lnf, C, 1, g.Unembedding(), C)
+		}
 		matmul.Gemm(false, false, BT, C, V, dlogits, V, p.Unembedding(), C, 0, s.dln, C)
 		if dhidden != nil {
 			addInto(s.dln, dhidden)
@@ -73,7 +75,7 @@ func (m *Model) backwardFromHidden() {
 		return
 	}
 	cfg := m.Config
-	a, p, g, in, s := m.acts, m.Params, m.Grads, m.inputs, m.gradActs
+	a, p, g, in, s, lo := m.acts, m.Params, m.gradViews(), m.inputs, m.gradActs, m.lora
 	B, T, C := a.B, a.T, cfg.NEmbd
 	BT := B * T
 	hd := headsOf(cfg)
@@ -83,12 +85,16 @@ func (m *Model) backwardFromHidden() {
 		la, lp, lg := &a.layers[l], &p.Layers[l], &g.Layers[l]
 		residual := a.residual(l)
 		linearBackward(s.dfch, lg.FCProjW, lg.FCProjB, s.dres, la.fchGelu, lp.FCProjW, BT, 4*C, C, 0)
+		lo.backward(l, siteDown, la.fchGelu, s.dres, BT, s.dfch)
 		geluBackward(s.dfch, la.fch, s.dfch, BT*4*C)
 		linearBackward(s.dln, lg.FCW, lg.FCB, s.dfch, la.ln2, lp.FCW, BT, C, 4*C, 0)
+		lo.backward(l, siteFC, la.ln2, s.dfch, BT, s.dln)
 		layerNormBackward(s.dres, lg.LN2W, lg.LN2B, s.dln, la.res2, lp.LN2W, la.ln2Mean, la.ln2Rstd, BT, C)
 		linearBackward(s.datty, lg.AttProjW, lg.AttProjB, s.dres, la.atty, lp.AttProjW, BT, C, C, 0)
+		lo.backward(l, siteAttO, la.atty, s.dres, BT, s.datty)
 		attentionBackward(s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, hd)
 		linearBackward(s.dln, lg.QKVW, lg.QKVB, s.dqkv, la.ln1, lp.QKVW, BT, C, 3*C, 0)
+		lo.backward(l, siteQKV, la.ln1, s.dqkv, BT, s.dln)
 		layerNormBackward(s.dres, lg.LN1W, lg.LN1B, s.dln, residual, lp.LN1W, la.ln1Mean, la.ln1Rstd, BT, C)
 	}
 	encoderBackward(g.WTE, g.WPE, s.dres, in.tokens, B, T, C)

@@ -100,6 +100,7 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 	b.scores = grow(b.scores, R*NH*cfg.BlockSize)
 	p := m.Params
 	llama := cfg.IsLlama()
+	lo := m.lora
 	parallel(R, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			x, we := b.x[r*C:(r+1)*C], p.WTE[int(toks[r])*C:]
@@ -121,10 +122,12 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 		if llama {
 			rmsNormForward(b.ln, rstd, b.x, lp.LN1W, R, C, eps)
 			linearNT(b.qkv, b.ln, lp.QKVW, lp.QKVB, nil, R, C, QKV)
+			lo.forward(l, siteQKV, b.ln, R, b.qkv, false)
 			m.rope().apply(b.qkv, R, QKV, hd.NH+hd.NKV, func(r int) int { return rows[r].pos }, false)
 		} else {
 			layerNormForward(b.ln, mean, rstd, b.x, lp.LN1W, lp.LN1B, R, C, eps)
 			linearForward(b.qkv, b.ln, lp.QKVW, lp.QKVB, R, C, 3*C, false)
+			lo.forward(l, siteQKV, b.ln, R, b.qkv, false)
 		}
 		for r, ri := range rows {
 			copy(kv.row(kv.K, l, ri.slot, ri.pos), b.qkv[r*QKV+C:r*QKV+C+KVD])
@@ -151,17 +154,23 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 		if llama {
 			I := cfg.Inner()
 			linearNT(b.x, b.atty, lp.AttProjW, nil, b.x, R, C, C)
+			lo.forward(l, siteAttO, b.atty, R, b.x, false)
 			rmsNormForward(b.ln, rstd, b.x, lp.LN2W, R, C, eps)
 			linearNT(b.fch, b.ln, lp.FCW, nil, nil, R, C, 2*I)
+			lo.forward(l, siteFC, b.ln, R, b.fch, false)
 			swigluForward(b.hid, b.fch, R, I)
 			linearNT(b.x, b.hid, lp.FCProjW, nil, b.x, R, I, C)
+			lo.forward(l, siteDown, b.hid, R, b.x, false)
 			continue
 		}
 		linearForward(b.x, b.atty, lp.AttProjW, lp.AttProjB, R, C, C, true)
+		lo.forward(l, siteAttO, b.atty, R, b.x, false)
 		layerNormForward(b.ln, mean, rstd, b.x, lp.LN2W, lp.LN2B, R, C, eps)
 		linearForward(b.fch, b.ln, lp.FCW, lp.FCB, R, C, 4*C, false)
-		geluForward(b.fch, b.fch, R*4*C)
-		linearForward(b.x, b.fch, lp.FCProjW, lp.FCProjB, R, 4*C, C, true)
+		lo.forward(l, siteFC, b.ln, R, b.fch, false)
+		geluForward(b.hid, b.fch, R*4*C)
+		linearForward(b.x, b.hid, lp.FCProjW, lp.FCProjB, R, 4*C, C, true)
+		lo.forward(l, siteDown, b.hid, R, b.x, false)
 	}
 	// Final LayerNorm and unembedding for each slot's last row only.
 	S := len(slots)

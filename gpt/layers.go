@@ -31,6 +31,9 @@ func encoderForward(out []float32, tokens []int32, wte, wpe []float32, B, T, C i
 // over channels so that each gradient element is summed by one goroutine in
 // token order.
 func encoderBackward(dwte, dwpe, dout []float32, tokens []int32, B, T, C int) {
+	if dwte == nil { // frozen
+		return
+	}
 	parallel(C, func(lo, hi int) {
 		for i := 0; i < B*T; i++ {
 			t := i % T
@@ -66,6 +69,9 @@ func layerNormBackward(dinp, dw, db, dout, inp, w, mean, rstd []float32, N, C in
 			vmath.LayerNormBackwardRow(dinp[r:r+C], dout[r:r+C], inp[r:r+C], w, mean[i], rstd[i])
 		}
 	})
+	if dw == nil { // frozen
+		return
+	}
 	parallel(C, func(lo, hi int) {
 		for i := 0; i < N; i++ {
 			r := i * C
@@ -96,6 +102,9 @@ func residualLinearForward(out, res, inp, w, b []float32, N, IC, OC int) {
 // db (OC) += column sums of dout.
 func linearBackward(dinp, dw, db, dout, inp, w []float32, N, IC, OC int, dinpBeta float32) {
 	matmul.Gemm(false, true, N, IC, OC, dout, OC, w, OC, dinpBeta, dinp, IC)
+	if dw == nil { // frozen
+		return
+	}
 	matmul.Gemm(true, false, IC, OC, N, inp, IC, dout, OC, 1, dw, OC)
 	if db != nil {
 		parallel(OC, func(lo, hi int) {

@@ -31,6 +31,9 @@ func rmsNormBackward(dinp, dw, dout, inp, w, rstd []float32, N, C int) {
 			vmath.RMSNormBackwardRow(dinp[r:r+C], dout[r:r+C], inp[r:r+C], w, rstd[i])
 		}
 	})
+	if dw == nil { // frozen
+		return
+	}
 	parallel(C, func(lo, hi int) {
 		for i := 0; i < N; i++ {
 			r := i * C

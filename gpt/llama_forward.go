@@ -15,6 +15,7 @@ func (m *Model) llamaForward(B, T int, tokens []int32) {
 	C, BT, QKV, I, eps := cfg.NEmbd, B*T, cfg.QKVDim(), cfg.Inner(), cfg.LayerNormEps
 	hd := headsOf(cfg)
 	rp := m.rope()
+	lo := m.lora
 	embed(a.encoded, tokens, p.WTE, C)
 	pos := func(i int) int { return i % T }
 	for l := range cfg.NLayer {
@@ -22,13 +23,17 @@ func (m *Model) llamaForward(B, T int, tokens []int32) {
 		residual := a.residual(l)
 		rmsNormForward(la.ln1, la.ln1Rstd, residual, lp.LN1W, BT, C, eps)
 		linearNT(la.qkv, la.ln1, lp.QKVW, lp.QKVB, nil, BT, C, QKV)
+		lo.forward(l, siteQKV, la.ln1, BT, la.qkv, true)
 		rp.apply(la.qkv, BT, QKV, hd.NH+hd.NKV, pos, false)
 		attentionForward(la.atty, la.att, la.qkv, B, T, hd)
 		linearNT(la.res2, la.atty, lp.AttProjW, nil, residual, BT, C, C)
+		lo.forward(l, siteAttO, la.atty, BT, la.res2, true)
 		rmsNormForward(la.ln2, la.ln2Rstd, la.res2, lp.LN2W, BT, C, eps)
 		linearNT(la.fch, la.ln2, lp.FCW, nil, nil, BT, C, 2*I)
+		lo.forward(l, siteFC, la.ln2, BT, la.fch, true)
 		swigluForward(la.fchGelu, la.fch, BT, I)
 		linearNT(la.res3, la.fchGelu, lp.FCProjW, nil, la.res2, BT, I, C)
+		lo.forward(l, siteDown, la.fchGelu, BT, la.res3, true)
 	}
 	rmsNormForward(a.lnf, a.lnfRstd, a.residual(cfg.NLayer), p.LNFW, BT, C, eps)
 }
@@ -53,6 +58,9 @@ func embed(out []float32, tokens []int32, wte []float32, C int) {
 // embedBackward adds dout (N,C) into the rows of dwte, split over channels so
 // that each element is summed by one goroutine in token order.
 func embedBackward(dwte, dout []float32, tokens []int32, C int) {
+	if dwte == nil {
+		return
+	}
 	parallel(C, func(lo, hi int) {
 		for i, t := range tokens {
 			d := dout[i*C+lo : i*C+hi]
@@ -71,10 +79,13 @@ func linearNT(out, inp, w, b, res []float32, N, IC, OC int) {
 }
 
 // linearNTBackward: dinp (N,IC) = dinpBeta·dinp + dout·w; dw (OC,IC) +=
-// doutᵀ·inp; db (OC) += column sums of dout (when db is not nil).
+// doutᵀ·inp and db (OC) += column sums of dout, each unless nil (a frozen
+// weight).
 func linearNTBackward(dinp, dw, db, dout, inp, w []float32, N, IC, OC int, dinpBeta float32) {
 	matmul.Gemm(false, false, N, IC, OC, dout, OC, w, IC, dinpBeta, dinp, IC)
-	matmul.Gemm(true, false, OC, IC, N, dout, OC, inp, IC, 1, dw, IC)
+	if dw != nil {
+		matmul.Gemm(true, false, OC, IC, N, dout, OC, inp, IC, 1, dw, IC)
+	}
 	if db != nil {
 		parallel(OC, func(lo, hi int) {
 			g := db[lo:hi]

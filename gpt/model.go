@@ -20,6 +20,7 @@ type Model struct {
 	actBuf   []float32     // backs acts; grows to the largest batch seen
 	gradBuf  []float32     // backs gradActs
 	ropeTab  *rope         // rotary tables (Llama family), made on first use
+	lora     *LoRA         // adapters, when attached (the base is then frozen: Grads is nil)
 }
 
 // New returns a model with GPT-2's initialisation: weights N(0, 0.02), the
@@ -64,8 +65,13 @@ func FromParams(cfg Config, data []float32) (*Model, error) {
 
 // ZeroGrad clears the parameter gradients; Backward accumulates into them.
 func (m *Model) ZeroGrad() {
-	g := m.Grads.Data
-	parallel(len(g), func(lo, hi int) { clear(g[lo:hi]) })
+	if m.Grads != nil {
+		g := m.Grads.Data
+		parallel(len(g), func(lo, hi int) { clear(g[lo:hi]) })
+	}
+	if m.lora != nil {
+		m.lora.ZeroGrad()
+	}
 }
 
 func hasSuffix(s string, suffixes ...string) bool {

