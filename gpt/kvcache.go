@@ -183,7 +183,11 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 	} else {
 		layerNormForward(b.lnf, mean[:S], rstd[:S], b.lnf, p.LNFW, p.LNFB, S, C, eps)
 	}
-	gemmNT(logits[:S*V], b.lnf, p.Unembedding(), S, V, C)
+	if llama {
+		linearNT(logits[:S*V], b.lnf, p.Unembedding(), nil, nil, S, C, V)
+	} else {
+		gemmNT(logits[:S*V], b.lnf, p.Unembedding(), S, V, C)
+	}
 	for i, s := range slots {
 		kv.Len[s] += len(tokens[i])
 	}

@@ -75,7 +75,39 @@ func embedBackward(dwte, dout []float32, tokens []int32, C int) {
 // linearNT is nn.Linear: out (N,OC) = inp (N,IC) · w (OC,IC)ᵀ + b (OC; may be
 // nil), plus res (N,OC) when not nil (a residual connection; res may be out).
 func linearNT(out, inp, w, b, res []float32, N, IC, OC int) {
+	if N <= gemvRows {
+		gemvNT(out, inp, w, b, res, N, IC, OC)
+		return
+	}
 	matmul.GemmBias(false, true, N, OC, IC, inp, IC, w, IC, b, res, OC, out, OC)
+}
+
+// gemvRows is the most rows gemvNT handles: decoding one token per sequence
+// for a sequence or two. There the packed product would copy every weight
+// once more than it reads it, and decoding a pretrained model is bound by
+// reading the weights.
+const gemvRows = 2
+
+// gemvNT is linearNT for a few rows: each output element is one dot product
+// of an input row with a weight row ([out, in] is row-major in the weight's
+// own layout), split over outputs, so every weight is read once per row and
+// no element's sum depends on the thread count.
+func gemvNT(out, inp, w, b, res []float32, N, IC, OC int) {
+	parallel(OC, func(lo, hi int) {
+		for n := range N {
+			x := inp[n*IC : (n+1)*IC]
+			for o := lo; o < hi; o++ {
+				s := matmul.Dot(x, w[o*IC:(o+1)*IC])
+				if b != nil {
+					s += b[o]
+				}
+				if res != nil {
+					s += res[n*OC+o]
+				}
+				out[n*OC+o] = s
+			}
+		}
+	})
 }
 
 // linearNTBackward: dinp (N,IC) = dinpBeta·dinp + dout·w; dw (OC,IC) +=

