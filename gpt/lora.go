@@ -131,7 +131,7 @@ type LoRA struct {
 	nsites  int   // sites per block
 	offsets []int // per (layer, site): start of A; B follows A
 	seed    uint64
-	step    uint64 // dropout masks are drawn per forward pass
+	step    uint64 // dropout masks are drawn per training step (SetDropoutStep)
 
 	// per (layer, site): s·drop(x)·Aᵀ (N, r) of the last forward, which
 	// backward reads; and scratch.
@@ -269,8 +269,11 @@ func (l *LoRA) prepare(N, layers int) {
 	for i := range layers * l.nsites {
 		l.us = append(l.us, l.usBuf[i*N*r:(i+1)*N*r])
 	}
-	l.step++
 }
+
+// SetDropoutStep chooses the dropout masks of the next training passes:
+// the trainer sets its step, so masks depend on nothing else.
+func (l *LoRA) SetDropoutStep(step uint64) { l.step = step }
 
 // forward adds block l's adapters of the given kind to their products:
 // for each site, us = s·drop(x)·Aᵀ (kept for backward when training),

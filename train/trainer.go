@@ -74,7 +74,12 @@ func New(m *gpt.Model, data []Sequence, cfg Config) (*Trainer, error) {
 			return nil, fmt.Errorf("train: sequence %d has %d tokens and prompt length %d: need a non-empty completion", i, len(s.Tokens), s.PromptLen)
 		}
 	}
-	opt, err := optim.NewAdamW(cfg.AdamW, len(m.Params.Data), m.Params.Offsets(), m.Params.DecayMask())
+	params, _ := trainable(m)
+	offsets, decay := m.Params.Offsets(), m.Params.DecayMask()
+	if l := m.LoRA(); l != nil {
+		offsets, decay = l.Offsets(), l.DecayMask()
+	}
+	opt, err := optim.NewAdamW(cfg.AdamW, len(params), offsets, decay)
 	if err != nil {
 		return nil, err
 	}
@@ -121,6 +126,13 @@ func (t *Trainer) Run(ctx context.Context) error {
 func (t *Trainer) step() (StepStats, error) {
 	start := time.Now()
 	batch, counted := t.batches.batch(t.Step)
+	if l := t.Model.LoRA(); l != nil {
+		// Dropout acts in training steps only, with masks drawn for this
+		// step: the same on a resumed run, whatever was evaluated between.
+		l.Training = true
+		l.SetDropoutStep(uint64(t.Step))
+		defer func() { l.Training = false }()
+	}
 	loss, err := t.Model.Forward(batch)
 	if err != nil {
 		return StepStats{}, err
@@ -129,10 +141,20 @@ func (t *Trainer) step() (StepStats, error) {
 	if err := t.Model.Backward(); err != nil {
 		return StepStats{}, err
 	}
-	norm := optim.ClipGradNorm(t.Model.Grads.Data, t.Config.Clip)
+	params, grads := trainable(t.Model)
+	norm := optim.ClipGradNorm(grads, t.Config.Clip)
 	lr := t.Config.LR.At(t.Step)
-	t.Opt.Update(t.Model.Params.Data, t.Model.Grads.Data, float32(lr))
+	t.Opt.Update(params, grads, float32(lr))
 	t.Step++
 	return StepStats{Step: t.Step, Loss: loss, LR: lr, GradNorm: norm, Tokens: counted,
 		TokensPerSec: float64(batch.B*batch.T) / time.Since(start).Seconds()}, nil
+}
+
+// trainable returns what a step optimizes: the adapters when the model has
+// them (its base is frozen), else every parameter.
+func trainable(m *gpt.Model) (params, grads []float32) {
+	if l := m.LoRA(); l != nil {
+		return l.Params, l.Grads
+	}
+	return m.Params.Data, m.Grads.Data
 }
