@@ -114,15 +114,7 @@ func (r *rope) apply(x []float32, N, ld, heads int, pos func(i int) int, inverse
 			for h := range heads {
 				a := x[i*ld+h*2*half : i*ld+h*2*half+half]
 				b := x[i*ld+h*2*half+half : i*ld+(h+1)*2*half]
-				for j, c := range cs {
-					s := sn[j]
-					if inverse {
-						s = -s
-					}
-					x0, x1 := a[j], b[j]
-					a[j] = x0*c - x1*s
-					b[j] = x1*c + x0*s
-				}
+				vmath.RotateHalves(a, b, cs, sn, inverse)
 			}
 		}
 	})

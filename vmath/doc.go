@@ -1,7 +1,7 @@
 // Package vmath holds vectorized float32 element-wise kernels for training:
 // GELU forward/backward, the exp passes of softmax and cross-entropy, max,
 // scaling, the fused AdamW update, LayerNorm and softmax-backward rows, and
-// Llama's RMSNorm rows and SwiGLU gate.
+// Llama's RMSNorm rows, SwiGLU gate and rotary position embedding.
 //
 // On amd64 the work is done by AVX-512 (16 lanes) or AVX2+FMA (8 lanes)
 // assembly chosen at run time; elsewhere, or when forced with SetKernel,
@@ -20,4 +20,6 @@
 // σ is clamped or denormal and the error is under 5e-39·(1+|g|)), its
 // derivative within the bound derived in swiglu_test.go; RMSNorm within
 // first-order rounding bounds that grow with the row length (rmsnorm_test.go).
+// RotateHalves rounds each product and the sum separately, without FMA, in
+// every kernel, so its results are the same bits everywhere (rope_test.go).
 package vmath

@@ -27,6 +27,9 @@ type kernel struct {
 	rmsGradAccum func(gw, d, x []float32, r float32)
 	swiglu       func(out, gate, up []float32)
 	swigluBwd    func(dgate, dup, dout, gate, up []float32)
+
+	// Llama's rotary position embedding of one head (rope.go).
+	rotateHalves func(a, b, cos, sin []float32, inverse bool)
 }
 
 // kernels lists the implementations usable on this machine, best first.

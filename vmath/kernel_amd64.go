@@ -85,15 +85,20 @@ var avx512Kernel = &kernel{
 			swigluBwdAVX512(&dgate[0], &dup[0], &dout[0], &gate[0], &up[0], len(dout))
 		}
 	},
+	rotateHalves: func(a, b, cos, sin []float32, inverse bool) {
+		if len(a) > 0 {
+			rotateHalvesAVX512(&a[0], &b[0], &cos[0], &sin[0], len(a), inverse)
+		}
+	},
 }
 
 var avx2Kernel = &kernel{
 	name: "avx2",
-	// GELU, AdamW, RMSNorm and SwiGLU take the whole slice and do the last
-	// len mod 8 elements as one VMASKMOVPS vector. A scalar Go tail would
-	// round differently (no FMA, scalar exp), and these are called on pieces
-	// whose boundaries depend on the thread count: an element must get the
-	// same bits wherever it lands (TestElementwiseSplit).
+	// GELU, AdamW, RMSNorm, SwiGLU and RotateHalves take the whole slice and
+	// do the last len mod 8 elements as one VMASKMOVPS vector. A scalar Go
+	// tail would round differently (no FMA, scalar exp), and these are called
+	// on pieces whose boundaries depend on the thread count: an element must
+	// get the same bits wherever it lands (TestElementwiseSplit).
 	geluFwd: func(out, inp []float32) {
 		if len(inp) > 0 {
 			geluFwdAVX2(&out[0], &inp[0], len(inp))
@@ -165,6 +170,11 @@ var avx2Kernel = &kernel{
 	swigluBwd: func(dgate, dup, dout, gate, up []float32) {
 		if len(dout) > 0 {
 			swigluBwdAVX2(&dgate[0], &dup[0], &dout[0], &gate[0], &up[0], len(dout))
+		}
+	},
+	rotateHalves: func(a, b, cos, sin []float32, inverse bool) {
+		if len(a) > 0 {
+			rotateHalvesAVX2(&a[0], &b[0], &cos[0], &sin[0], len(a), inverse)
 		}
 	},
 }
@@ -260,3 +270,9 @@ func swigluAVX2(out, gate, up *float32, n int)
 
 //go:noescape
 func swigluBwdAVX2(dgate, dup, dout, gate, up *float32, n int)
+
+//go:noescape
+func rotateHalvesAVX512(a, b, cos, sin *float32, n int, inverse bool)
+
+//go:noescape
+func rotateHalvesAVX2(a, b, cos, sin *float32, n int, inverse bool)

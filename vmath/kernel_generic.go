@@ -20,4 +20,5 @@ var genericKernel = &kernel{
 	rmsGradAccum: rmsGradAccumGeneric,
 	swiglu:       swigluGeneric,
 	swigluBwd:    swigluBwdGeneric,
+	rotateHalves: rotateHalvesGeneric,
 }

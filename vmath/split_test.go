@@ -46,6 +46,12 @@ func TestElementwiseSplit(t *testing.T) {
 			{"SwiGLUBackward", func(lo, hi int, o [][]float32) {
 				SwiGLUBackward(o[0][lo:hi], o[1][lo:hi], c[lo:hi], a[lo:hi], b[lo:hi])
 			}, 2},
+			{"RotateHalves", func(lo, hi int, o [][]float32) {
+				copy(o[0][lo:hi], a[lo:hi])
+				copy(o[1][lo:hi], b[lo:hi])
+				RotateHalves(o[0][lo:hi], o[1][lo:hi], c[lo:hi], b[lo:hi], false)
+				RotateHalves(o[0][lo:hi], o[1][lo:hi], c[lo:hi], b[lo:hi], true)
+			}, 2},
 		}
 		alloc := func(k int) [][]float32 {
 			o := make([][]float32, k)
