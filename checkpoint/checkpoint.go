@@ -32,6 +32,11 @@ type Meta struct {
 	// Config is the caller's full configuration (e.g. the resolved
 	// experiment spec), stored verbatim.
 	Config json.RawMessage `json:"config,omitempty"`
+	// LoRA describes the adapters when the model has them: then the
+	// optimizer's state is the adapters' (the base is frozen), and the
+	// adapters are stored as tensor "lora.params" beside the base.
+	LoRA     *gpt.LoRAConfig `json:"lora,omitempty"`
+	LoRASeed uint64          `json:"lora_seed,omitempty"`
 }
 
 // Save writes the model, and the optimizer if not nil, to path.
@@ -42,6 +47,13 @@ func Save(path string, m *gpt.Model, opt *optim.AdamW, meta Meta) error {
 	w.SetMetadata("version", fmt.Sprint(Version))
 	for i, s := range m.Params.Specs() {
 		if err := w.AddF32("model."+s.Name, s.Shape, m.Params.Tensor(i)); err != nil {
+			return err
+		}
+	}
+	if l := m.LoRA(); l != nil {
+		c := l.Config
+		meta.LoRA, meta.LoRASeed = &c, l.Seed()
+		if err := w.AddF32("lora.params", []int{len(l.Params)}, l.Params); err != nil {
 			return err
 		}
 	}
@@ -92,10 +104,21 @@ func Load(path string) (*gpt.Model, *optim.AdamW, Meta, error) {
 			return nil, nil, meta, err
 		}
 	}
+	params, offsets, decay := m.Params.Data, m.Params.Offsets(), m.Params.DecayMask()
+	if meta.LoRA != nil {
+		l, err := m.AttachLoRA(*meta.LoRA, meta.LoRASeed)
+		if err != nil {
+			return nil, nil, meta, fmt.Errorf("%s: metadata field \"lora\": %v", path, err)
+		}
+		if err := readExact(f, "lora.params", l.Params); err != nil {
+			return nil, nil, meta, err
+		}
+		params, offsets, decay = l.Params, l.Offsets(), l.DecayMask()
+	}
 	if _, ok := f.Tensor("optim.m"); !ok {
 		return m, nil, meta, nil
 	}
-	opt, err := optim.NewAdamW(meta.AdamW, len(m.Params.Data), m.Params.Offsets(), m.Params.DecayMask())
+	opt, err := optim.NewAdamW(meta.AdamW, len(params), offsets, decay)
 	if err != nil {
 		return nil, nil, meta, err
 	}

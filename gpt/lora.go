@@ -184,6 +184,9 @@ func (m *Model) AttachLoRA(c LoRAConfig, seed uint64) (*LoRA, error) {
 	return l, nil
 }
 
+// Seed is the seed the adapters were drawn with (and their dropout masks).
+func (l *LoRA) Seed() uint64 { return l.seed }
+
 // LoRA returns the model's adapters, or nil.
 func (m *Model) LoRA() *LoRA { return m.lora }
 

@@ -181,9 +181,11 @@ var avx2Kernel = &kernel{
 
 func init() {
 	var ks []*kernel
-	// Everything the AVX-512 code uses (VSCALEFPS, k-mask tails and k-register
-	// logic, VEXTRACTF64X4) is AVX512F; x/sys/cpu also checks OS zmm support.
-	if cpu.X86.HasAVX512F {
+	// The AVX-512 code uses AVX512F (VSCALEFPS, k-mask tails and k-register
+	// logic, VEXTRACTF64X4) and, in SwiGLU, VXORPS on zmm registers, which
+	// is AVX512DQ; x/sys/cpu also checks OS zmm support. Every AVX-512 CPU
+	// but the Xeon Phi has both.
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ {
 		ks = append(ks, avx512Kernel)
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
