@@ -133,31 +133,7 @@ func TestGradModelLlama(t *testing.T) {
 			for i := range m.Params.Data {
 				m.Params.Data[i] += float32(rng.NormFloat64() * 0.3)
 			}
-			B, T := 2, 5
-			batch := &Batch{B: B, T: T, Tokens: make([]int32, B*T), Targets: make([]int32, B*T), Mask: make([]float32, B*T)}
-			for i := range batch.Tokens {
-				batch.Tokens[i] = int32(rng.IntN(cfg.VocabSize))
-				batch.Targets[i] = int32(rng.IntN(cfg.VocabSize))
-				batch.Mask[i] = float32(rng.IntN(2))
-			}
-			batch.Mask[0] = 1
-			J := func() float64 {
-				loss, err := m.Forward(batch)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return float64(loss)
-			}
-			J()
-			m.ZeroGrad()
-			if err := m.Backward(); err != nil {
-				t.Fatal(err)
-			}
-			grads := append([]float32(nil), m.Grads.Data...)
-			for i, s := range m.Params.Specs() {
-				g := grads[m.Params.Offsets()[i]:m.Params.Offsets()[i+1]]
-				checkGrad(t, s.Name, m.Params.Tensor(i), g, J)
-			}
+			checkModelGrads(t, m, lossOf(t, m, randomBatch(rng, cfg.VocabSize, 2, 5), nil))
 		})
 	}
 }

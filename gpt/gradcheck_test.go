@@ -152,6 +152,61 @@ func TestGradEncoder(t *testing.T) {
 	checkGrad(t, "encoder.wpe", wpe, dwpe, J)
 }
 
+// randomBatch is a B×T batch of random tokens and targets with random 0/1
+// loss weights (the first position counted).
+func randomBatch(rng *rand.Rand, V, B, T int) *Batch {
+	b := &Batch{B: B, T: T, Tokens: make([]int32, B*T), Targets: make([]int32, B*T), Mask: make([]float32, B*T)}
+	for i := range b.Tokens {
+		b.Tokens[i] = int32(rng.IntN(V))
+		b.Targets[i] = int32(rng.IntN(V))
+		b.Mask[i] = float32(rng.IntN(2))
+	}
+	b.Mask[0] = 1
+	return b
+}
+
+// lossOf returns J, the loss of a forward pass over b, after before (if
+// not nil) has run.
+func lossOf(t *testing.T, m *Model, b *Batch, before func()) func() float64 {
+	return func() float64 {
+		if before != nil {
+			before()
+		}
+		loss, err := m.Forward(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return float64(loss)
+	}
+}
+
+// checkTensorGrads runs J and Backward once, then checks by finite
+// differences the gradient of each named tensor, tensor k being
+// params[offs[k]:offs[k+1]] with its gradient at the same place of grads
+// (read after Backward, so grads may be the model's own buffer).
+func checkTensorGrads(t *testing.T, m *Model, J func() float64, names []string, offs []int, params []float32, grads func() []float32) {
+	t.Helper()
+	J()
+	m.ZeroGrad()
+	if err := m.Backward(); err != nil {
+		t.Fatal(err)
+	}
+	g := append([]float32(nil), grads()...)
+	for k, n := range names {
+		checkGrad(t, n, params[offs[k]:offs[k+1]], g[offs[k]:offs[k+1]], J)
+	}
+}
+
+// checkModelGrads checks the gradient of every parameter of m.
+func checkModelGrads(t *testing.T, m *Model, J func() float64) {
+	t.Helper()
+	var names []string
+	for _, s := range m.Params.Specs() {
+		names = append(names, s.Name)
+	}
+	checkTensorGrads(t, m, J, names, m.Params.Offsets(), m.Params.Data, func() []float32 { return m.Grads.Data })
+}
+
 // TestGradModel checks the whole model's gradient on every parameter of a
 // tiny GPT, and the input-embedding gradient hook.
 func TestGradModel(t *testing.T) {
@@ -166,31 +221,15 @@ func TestGradModel(t *testing.T) {
 		m.Params.Data[i] += float32(rng.NormFloat64() * 0.3)
 	}
 	B, T := 2, 5
-	batch := &Batch{B: B, T: T, Tokens: make([]int32, B*T), Targets: make([]int32, B*T), Mask: make([]float32, B*T)}
-	for i := range batch.Tokens {
-		batch.Tokens[i] = int32(rng.IntN(cfg.VocabSize))
-		batch.Targets[i] = int32(rng.IntN(cfg.VocabSize))
-		batch.Mask[i] = float32(rng.IntN(2))
-	}
-	batch.Mask[0] = 1
-	J := func() float64 {
-		loss, err := m.Forward(batch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return float64(loss)
-	}
+	batch := randomBatch(rng, cfg.VocabSize, B, T)
+	J := lossOf(t, m, batch, nil)
+	checkModelGrads(t, m, J)
 	J()
 	m.ZeroGrad()
 	if err := m.Backward(); err != nil {
 		t.Fatal(err)
 	}
-	grads := append([]float32(nil), m.Grads.Data...)
 	dEmb := append([]float32(nil), m.InputEmbeddingGrad()...)
-	for i, s := range m.Params.Specs() {
-		g := grads[m.Params.Offsets()[i]:m.Params.Offsets()[i+1]]
-		checkGrad(t, s.Name, m.Params.Tensor(i), g, J)
-	}
 	// The input-embedding gradient summed over the batch is wpe's gradient
 	// (encoded = wte[token] + wpe[t]).
 	C := cfg.NEmbd

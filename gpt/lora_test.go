@@ -21,17 +21,7 @@ func loraFamilies() map[string]Config {
 	}
 }
 
-func loraBatch(rng *rand.Rand, cfg Config) *Batch {
-	B, T := 2, 5
-	b := &Batch{B: B, T: T, Tokens: make([]int32, B*T), Targets: make([]int32, B*T), Mask: make([]float32, B*T)}
-	for i := range b.Tokens {
-		b.Tokens[i] = int32(rng.IntN(cfg.VocabSize))
-		b.Targets[i] = int32(rng.IntN(cfg.VocabSize))
-		b.Mask[i] = float32(rng.IntN(2))
-	}
-	b.Mask[0] = 1
-	return b
-}
+func loraBatch(rng *rand.Rand, cfg Config) *Batch { return randomBatch(rng, cfg.VocabSize, 2, 5) }
 
 // TestLoRAZeroBIsBase: a fresh adapter (B = 0) leaves the logits bit for
 // bit, in the full forward pass and in KV-cached decoding.
@@ -94,24 +84,9 @@ func TestLoRAGradients(t *testing.T) {
 				rng := rand.New(rand.NewPCG(3, 4))
 				randomizeB(l, rng)
 				b := loraBatch(rng, cfg)
-				J := func() float64 {
-					l.step, l.Training = 41, true // the same dropout mask for every evaluation
-					loss, err := m.Forward(b)
-					if err != nil {
-						t.Fatal(err)
-					}
-					return float64(loss)
-				}
-				J()
-				m.ZeroGrad()
-				if err := m.Backward(); err != nil {
-					t.Fatal(err)
-				}
-				grads := slices.Clone(l.Grads)
-				names, offs := l.TensorNames(), l.Offsets()
-				for k, n := range names {
-					checkGrad(t, n, l.Params[offs[k]:offs[k+1]], grads[offs[k]:offs[k+1]], J)
-				}
+				// The same dropout mask for every evaluation.
+				J := lossOf(t, m, b, func() { l.step, l.Training = 41, true })
+				checkTensorGrads(t, m, J, l.TensorNames(), l.Offsets(), l.Params, func() []float32 { return l.Grads })
 			})
 		}
 	}
