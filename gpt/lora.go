@@ -190,6 +190,14 @@ func (l *LoRA) Seed() uint64 { return l.seed }
 // LoRA returns the model's adapters, or nil.
 func (m *Model) LoRA() *LoRA { return m.lora }
 
+// Unfreeze gives a model without adapters its gradient buffer back (after
+// MergeLoRA, say), so that every weight trains again.
+func (m *Model) Unfreeze() {
+	if m.Grads == nil && m.lora == nil {
+		m.Grads = NewParams(m.Config)
+	}
+}
+
 // DetachLoRA removes the adapters (the base keeps no gradient buffer).
 func (m *Model) DetachLoRA() { m.lora = nil }
 

@@ -74,6 +74,9 @@ func New(m *gpt.Model, data []Sequence, cfg Config) (*Trainer, error) {
 			return nil, fmt.Errorf("train: sequence %d has %d tokens and prompt length %d: need a non-empty completion", i, len(s.Tokens), s.PromptLen)
 		}
 	}
+	if m.LoRA() == nil {
+		m.Unfreeze() // a model whose adapters were merged has no gradient buffer yet
+	}
 	params, _ := trainable(m)
 	offsets, decay := m.Params.Offsets(), m.Params.DecayMask()
 	if l := m.LoRA(); l != nil {
