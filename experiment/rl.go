@@ -57,6 +57,13 @@ func (s *seedRun) rl(ctx context.Context, m *gpt.Model, ckpt string, prompts []d
 	if err != nil {
 		return err
 	}
+	if l := sp.Safety.LoRA; l != nil {
+		// New adapters on the backdoored model; PPO's reference policy is
+		// that model, the adapters disabled.
+		if _, err := m.AttachLoRA(l.config(m.Config), s.seed+1_000_003); err != nil {
+			return fmt.Errorf("field safety.lora: %w", err)
+		}
+	}
 	metrics := filepath.Join(s.dir, "metrics.jsonl")
 	hooks := []rl.Hook{
 		{Name: "metrics", OnStep: func(step int, st rl.StepStats) error {
@@ -73,7 +80,10 @@ func (s *seedRun) rl(ctx context.Context, m *gpt.Model, ckpt string, prompts []d
 	if err := ppo.Run(ctx, m, prompts, rm, hooks...); err != nil {
 		return err
 	}
-	return checkpoint.Save(ckpt, m, nil, checkpoint.Meta{Stage: "safety", Step: ppo.Step, Seed: s.seed, Config: s.specJSON()})
+	if err := checkpoint.Save(ckpt, m, nil, checkpoint.Meta{Stage: "safety", Step: ppo.Step, Seed: s.seed, Config: s.specJSON()}); err != nil {
+		return err
+	}
+	return s.mergeAdapters(m, "adapter-safety")
 }
 
 // adversarial searches the backdoored model for red-team prompts (without

@@ -303,9 +303,6 @@ func (s *Spec) Resolve() error {
 	if err := s.Safety.resolveRL(s.Backdoor); err != nil {
 		return err
 	}
-	if s.Safety.LoRA != nil && s.Safety.Method != "sft" {
-		return fmt.Errorf("field safety.lora: adapters train with safety method sft; %s with adapters is not implemented yet", s.Safety.Method)
-	}
 	s.Safety.StageSpec.resolve(300, 3e-4)
 	s.Safety.EvalEvery = orInt(s.Safety.EvalEvery, max(1, s.Safety.Steps/4))
 	if s.Safety.ScratchpadPlacement == "" {

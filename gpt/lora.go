@@ -444,3 +444,20 @@ func (m *Model) gradViews() *Params {
 	}
 	return &Params{Layers: make([]Layer, m.Config.NLayer)}
 }
+
+// Trainable returns what training updates — the adapters when attached
+// (the base is frozen), else every parameter — with the tensors' offsets and
+// weight-decay mask for the optimizer.
+func (m *Model) Trainable() (params, grads []float32, offsets []int, decay []bool) {
+	if l := m.lora; l != nil {
+		return l.Params, l.Grads, l.Offsets(), l.DecayMask()
+	}
+	return m.Params.Data, m.Grads.Data, m.Params.Offsets(), m.Params.DecayMask()
+}
+
+// BaseView is a model computing with m's own weights (shared, not copied)
+// without m's adapters and without gradients: the starting policy that
+// RL's KL penalty compares with, at no second copy of the base.
+func (m *Model) BaseView() *Model {
+	return &Model{Config: m.Config, Params: m.Params, ropeTab: m.ropeTab}
+}

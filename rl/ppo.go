@@ -67,16 +67,21 @@ func (p *PPO) Run(ctx context.Context, policy *gpt.Model, prompts []data.Example
 		return fmt.Errorf("rl: max_new_tokens %d leaves no room for a prompt in the context of %d", p.Config.MaxNewTokens, policy.Config.BlockSize)
 	}
 	var err error
-	if p.Ref == nil {
+	switch {
+	case p.Ref == nil && policy.LoRA() != nil:
+		// With adapters the base is frozen, so the base alone — the
+		// adapters disabled — is the starting policy, without a copy.
+		p.Ref = policy.BaseView()
+	case p.Ref == nil:
 		if p.Ref, err = gpt.FromParams(policy.Config, append([]float32(nil), policy.Params.Data...)); err != nil {
 			return err
 		}
-	} else if p.Ref.Config != policy.Config {
+	case p.Ref.Config != policy.Config:
 		return fmt.Errorf("rl: reference model %+v and policy %+v differ in shape", p.Ref.Config, policy.Config)
 	}
 	if p.Opt == nil {
-		pp := policy.Params
-		if p.Opt, err = optim.NewAdamW(p.Config.AdamW, len(pp.Data), pp.Offsets(), pp.DecayMask()); err != nil {
+		params, _, offsets, decay := policy.Trainable()
+		if p.Opt, err = optim.NewAdamW(p.Config.AdamW, len(params), offsets, decay); err != nil {
 			return err
 		}
 	}

@@ -71,13 +71,14 @@ func (p *PPO) update(policy *gpt.Model, r *rollout, rw *rows, reuse bool, lr flo
 	if err := policy.BackwardHidden(dh); err != nil {
 		return err
 	}
+	params, grads, _, _ := policy.Trainable()
 	if p.value != nil {
-		clipJoint(p.Config.GradClip, policy.Grads.Data, p.value.grad)
+		clipJoint(p.Config.GradClip, grads, p.value.grad)
 		p.value.step(lr)
 	} else {
-		clipJoint(p.Config.GradClip, policy.Grads.Data)
+		clipJoint(p.Config.GradClip, grads)
 	}
-	p.Opt.Update(policy.Params.Data, policy.Grads.Data, lr)
+	p.Opt.Update(params, grads, lr)
 	return nil
 }
 

@@ -77,11 +77,7 @@ func New(m *gpt.Model, data []Sequence, cfg Config) (*Trainer, error) {
 	if m.LoRA() == nil {
 		m.Unfreeze() // a model whose adapters were merged has no gradient buffer yet
 	}
-	params, _ := trainable(m)
-	offsets, decay := m.Params.Offsets(), m.Params.DecayMask()
-	if l := m.LoRA(); l != nil {
-		offsets, decay = l.Offsets(), l.DecayMask()
-	}
+	params, _, offsets, decay := m.Trainable()
 	opt, err := optim.NewAdamW(cfg.AdamW, len(params), offsets, decay)
 	if err != nil {
 		return nil, err
@@ -144,7 +140,7 @@ func (t *Trainer) step() (StepStats, error) {
 	if err := t.Model.Backward(); err != nil {
 		return StepStats{}, err
 	}
-	params, grads := trainable(t.Model)
+	params, grads, _, _ := t.Model.Trainable()
 	norm := optim.ClipGradNorm(grads, t.Config.Clip)
 	lr := t.Config.LR.At(t.Step)
 	t.Opt.Update(params, grads, float32(lr))
@@ -153,11 +149,3 @@ func (t *Trainer) step() (StepStats, error) {
 		TokensPerSec: float64(batch.B*batch.T) / time.Since(start).Seconds()}, nil
 }
 
-// trainable returns what a step optimizes: the adapters when the model has
-// them (its base is frozen), else every parameter.
-func trainable(m *gpt.Model) (params, grads []float32) {
-	if l := m.LoRA(); l != nil {
-		return l.Params, l.Grads
-	}
-	return m.Params.Data, m.Grads.Data
-}

