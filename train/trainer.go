@@ -148,4 +148,3 @@ func (t *Trainer) step() (StepStats, error) {
 	return StepStats{Step: t.Step, Loss: loss, LR: lr, GradNorm: norm, Tokens: counted,
 		TokensPerSec: float64(batch.B*batch.T) / time.Since(start).Seconds()}, nil
 }
-
