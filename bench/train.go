@@ -17,6 +17,9 @@ type TrainConfig struct {
 	// DecodeTokens is how many tokens each sequence of the decoding
 	// benchmark generates; 0 fills the context.
 	DecodeTokens int
+	// LoRA, when set, trains adapters on the frozen model instead of every
+	// weight.
+	LoRA *gpt.LoRAConfig
 }
 
 // DefaultTrain: 4 layers, width 256, 4 heads, context 128, vocabulary 1024,
@@ -39,7 +42,13 @@ func Train(tc TrainConfig) (TrainStats, error) {
 	if err != nil {
 		return TrainStats{}, err
 	}
-	opt, err := optim.NewAdamW(optim.DefaultAdamW(), len(m.Params.Data), m.Params.Offsets(), m.Params.DecayMask())
+	if tc.LoRA != nil {
+		if _, err := m.AttachLoRA(*tc.LoRA, 1); err != nil {
+			return TrainStats{}, err
+		}
+	}
+	params, grads, offsets, decay := m.Trainable()
+	opt, err := optim.NewAdamW(optim.DefaultAdamW(), len(params), offsets, decay)
 	if err != nil {
 		return TrainStats{}, err
 	}
@@ -61,8 +70,8 @@ func Train(tc TrainConfig) (TrainStats, error) {
 			stepErr = err
 			return
 		}
-		optim.ClipGradNorm(m.Grads.Data, 1)
-		opt.Update(m.Params.Data, m.Grads.Data, 1e-4)
+		optim.ClipGradNorm(grads, 1)
+		opt.Update(params, grads, 1e-4)
 	})
 	if stepErr != nil {
 		return TrainStats{}, stepErr

@@ -40,7 +40,7 @@ func ProgressHook(w io.Writer, label string, every int) Hook {
 		},
 		OnStep: func(t *Trainer, s StepStats) error {
 			if bar != nil {
-				bar.Describe(fmt.Sprintf("%s loss %.4f %5.0f tok/s", label, s.Loss, s.TokensPerSec))
+				bar.Describe(fmt.Sprintf("%s loss %.4f %5.0f tok/s peak %.0f MiB", label, s.Loss, s.TokensPerSec, s.PeakRSSMiB))
 				return bar.Set(s.Step)
 			}
 			if s.Step%max(every, 1) == 0 || s.Step == t.Config.Steps {
@@ -49,8 +49,8 @@ func ProgressHook(w io.Writer, label string, every int) Hook {
 				if s.Step > 0 {
 					eta = elapsed / time.Duration(s.Step) * time.Duration(t.Config.Steps-s.Step)
 				}
-				_, err := fmt.Fprintf(w, "%s step %d/%d loss %.4f lr %.2e grad_norm %.3f %.0f tok/s elapsed %s eta %s\n",
-					label, s.Step, t.Config.Steps, s.Loss, s.LR, s.GradNorm, s.TokensPerSec,
+				_, err := fmt.Fprintf(w, "%s step %d/%d loss %.4f lr %.2e grad_norm %.3f %.0f tok/s peak %.0f MiB elapsed %s eta %s\n",
+					label, s.Step, t.Config.Steps, s.Loss, s.LR, s.GradNorm, s.TokensPerSec, s.PeakRSSMiB,
 					elapsed.Round(time.Second), eta.Round(time.Second))
 				return err
 			}

