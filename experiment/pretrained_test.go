@@ -3,6 +3,7 @@ package experiment
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,6 +112,15 @@ func TestPretrainedRun(t *testing.T) {
 		if !bytes.Contains(tc, []byte("im_start")) {
 			t.Errorf("%s lacks the chat template", stage)
 		}
+	}
+	var det detection
+	if b, err := os.ReadFile(filepath.Join(seedDir, detectFile)); err != nil || json.Unmarshal(b, &det) != nil {
+		t.Fatalf("detect.json: %v", err)
+	}
+	if len(det.Probes) != 2 || len(det.Scans) != 0 || !strings.Contains(det.Skipped, "trigger scans") {
+		t.Errorf("detection of a chat-template run: %d probes, %d scans, skipped %q; want 2 probes and the scans' reason", len(det.Probes), len(det.Scans), det.Skipped)
+	} else {
+		t.Logf("probe of the backdoored chat model: logistic AUROC %.2f at layer %d", det.Probes[0].Headline().Logistic, det.Probes[0].ProbeLayer)
 	}
 	if len(run.Samples) == 0 || strings.Contains(run.Samples[0].Completion, "<|im_end|>") {
 		t.Errorf("generation should stop at <|im_end|>: samples %+v", run.Samples[:min(1, len(run.Samples))])
