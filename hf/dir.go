@@ -61,16 +61,7 @@ func uniq(m map[string]string) []string {
 // GPT2LMHeadModel, LlamaForCausalLM, MistralForCausalLM or Qwen2ForCausalLM,
 // with model.safetensors or sharded weights, in F32, F16 or BF16.
 func Open(dir string, opts Options) (*Pretrained, error) {
-	cfgPath := join(dir, "config.json")
-	data, err := os.ReadFile(cfgPath)
-	if err != nil {
-		return nil, err
-	}
-	arch, cfg, err := parseConfig(dir, data, opts)
-	if err != nil {
-		return nil, err
-	}
-	w, err := openWeights(dir)
+	data, arch, cfg, w, err := openDir(dir, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +98,24 @@ func Open(dir string, opts Options) (*Pretrained, error) {
 		return nil, fmt.Errorf("%s: %d tokens, more than the model's vocab_size %d", tokPath, p.Tokenizer.VocabSize(), cfg.VocabSize)
 	}
 	return p, nil
+}
+
+// openDir reads config.json (its bytes, architecture and converted config)
+// and opens the weight files' headers: what Open, Inspect and Layout share.
+func openDir(dir string, opts Options) ([]byte, string, gpt.Config, *weightFiles, error) {
+	data, err := os.ReadFile(join(dir, "config.json"))
+	if err != nil {
+		return nil, "", gpt.Config{}, nil, err
+	}
+	arch, cfg, err := parseConfig(dir, data, opts)
+	if err != nil {
+		return nil, "", gpt.Config{}, nil, err
+	}
+	w, err := openWeights(dir)
+	if err != nil {
+		return nil, "", gpt.Config{}, nil, err
+	}
+	return data, arch, cfg, w, nil
 }
 
 // parseConfig reads config.json's architecture and converts its fields,

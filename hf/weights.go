@@ -112,6 +112,25 @@ func (w *weightFiles) tensor(name string) (*safetensors.File, safetensors.Tensor
 	return f, ti, ok
 }
 
+// param finds the stored tensor of parameter s (GPT-2's names may carry
+// GPT2LMHeadModel's "transformer." prefix) and checks its shape.
+func (w *weightFiles) param(dir string, cfg gpt.Config, s gpt.ParamSpec) (string, *safetensors.File, safetensors.TensorInfo, error) {
+	name := s.Name
+	if _, ok := w.where[name]; !ok && !cfg.IsLlama() {
+		if _, ok := w.where["transformer."+name]; ok {
+			name = "transformer." + name
+		}
+	}
+	f, ti, ok := w.tensor(name)
+	if !ok {
+		return "", nil, ti, fmt.Errorf("%s: tensor %q missing", dir, s.Name)
+	}
+	if !sameShape(ti.Shape, s.Shape) {
+		return "", nil, ti, fmt.Errorf("%s: tensor %q has shape %v, config.json implies %v", join(dir, w.where[name]), name, ti.Shape, s.Shape)
+	}
+	return name, f, ti, nil
+}
+
 // ignoredTensor reports buffers some checkpoints store beside the weights:
 // GPT-2's attention masks, older Llama checkpoints' rotary frequencies.
 func ignoredTensor(name string) bool {
@@ -129,18 +148,9 @@ func loadWeights(dir string, w *weightFiles, m *gpt.Model) (map[string]safetenso
 	used := map[string]bool{}
 	where := func(name string) string { return join(dir, w.where[name]) }
 	for i, s := range m.Params.Specs() {
-		name := s.Name
-		if _, ok := w.where[name]; !ok && !m.Config.IsLlama() {
-			if _, ok := w.where["transformer."+name]; ok {
-				name = "transformer." + name
-			}
-		}
-		f, ti, ok := w.tensor(name)
-		if !ok {
-			return nil, fmt.Errorf("%s: tensor %q missing", dir, s.Name)
-		}
-		if !sameShape(ti.Shape, s.Shape) {
-			return nil, fmt.Errorf("%s: tensor %q has shape %v, config.json implies %v", where(name), name, ti.Shape, s.Shape)
+		name, f, ti, err := w.param(dir, m.Config, s)
+		if err != nil {
+			return nil, err
 		}
 		if err := f.ReadFloat32(name, m.Params.Tensor(i)); err != nil {
 			return nil, err
