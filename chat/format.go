@@ -31,8 +31,9 @@ func Load(dir string) (*Format, error) {
 	return &Format{Name: dir, Template: t, Tokens: c.Tokens}, nil
 }
 
-// endOfTurn is the marker ending an assistant turn.
-func (f *Format) endOfTurn() string {
+// EndOfTurnMarker is the marker ending an assistant turn: EndOfTurn, or
+// the EOS token.
+func (f *Format) EndOfTurnMarker() string {
 	if f.EndOfTurn != "" {
 		return f.EndOfTurn
 	}

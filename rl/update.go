@@ -71,7 +71,7 @@ func (p *PPO) update(policy *gpt.Model, r *rollout, rw *rows, reuse bool, lr flo
 	if err := policy.BackwardHidden(dh); err != nil {
 		return err
 	}
-	params, grads, _, _ := policy.Trainable()
+	params, grads := policy.TrainableData()
 	if p.value != nil {
 		clipJoint(p.Config.GradClip, grads, p.value.grad)
 		p.value.step(lr)

@@ -144,7 +144,7 @@ func (t *Trainer) step() (StepStats, error) {
 	if err := t.Model.Backward(); err != nil {
 		return StepStats{}, err
 	}
-	params, grads, _, _ := t.Model.Trainable()
+	params, grads := t.Model.TrainableData()
 	norm := optim.ClipGradNorm(grads, t.Config.Clip)
 	lr := t.Config.LR.At(t.Step)
 	t.Opt.Update(params, grads, float32(lr))
