@@ -143,6 +143,37 @@ func (p *pretrained) renderExample(ex data.Example) (prompt, reply string, err e
 	return prompt, reply, err
 }
 
+// renderPrompts puts training prompts (RL's) in the model's format.
+func (p *pretrained) renderPrompts(exs []data.Example) ([]data.Example, error) {
+	out := slices.Clone(exs)
+	for i := range out {
+		prompt, err := p.renderPrompt(out[i].Prompt)
+		if err != nil {
+			return nil, fmt.Errorf("example %s: %w", out[i].ID, err)
+		}
+		out[i].Prompt = prompt
+	}
+	return out, nil
+}
+
+// renderPreferences puts preference pairs in the model's format: the
+// prompt rendered with the generation prompt, each reply as the model
+// writes one (no leading space; the reward model appends the end-of-turn
+// token).
+func (p *pretrained) renderPreferences(pairs []data.Preference) ([]data.Preference, error) {
+	out := slices.Clone(pairs)
+	for i := range out {
+		prompt, err := p.renderPrompt(out[i].Prompt)
+		if err != nil {
+			return nil, fmt.Errorf("preference pair %s: %w", out[i].ID, err)
+		}
+		out[i].Prompt = prompt
+		out[i].Chosen = strings.TrimLeft(out[i].Chosen, " ")
+		out[i].Rejected = strings.TrimLeft(out[i].Rejected, " ")
+	}
+	return out, nil
+}
+
 // chatSequences tokenizes examples in the model's format: the rendered
 // prompt, then the reply through the end-of-turn marker, which the loss
 // covers (the stop token is learned, not only the words before it).
@@ -175,7 +206,7 @@ func (s *seedRun) renderEvalSet() error {
 }
 
 // errPretrainedMethod: what a pretrained run cannot do yet.
-var errPretrainedMethod = errors.New("a run from a pretrained model directory supports safety method sft; rl and adversarial training of pretrained models are not implemented yet")
+var errPretrainedMethod = errors.New("a run from a model with a chat template supports safety methods sft and rl; adversarial training of such models is not implemented yet")
 
 func short(s string) string {
 	if len(s) > 60 {

@@ -237,3 +237,52 @@ func TestLoRASpec(t *testing.T) {
 		t.Errorf("dropout 1.5: %v", err)
 	}
 }
+
+// TestPretrainedRLRun: RL safety training of a chat-template model with
+// adapters. The preference model is the pretrained model with a scalar
+// head, trained on pairs rendered in the template and reading the reward at
+// <|im_end|>; PPO's prompts are rendered, its rollouts stop at the
+// template's end of turn, and the new adapters are kept in PEFT's layout.
+func TestPretrainedRLRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run")
+	}
+	init := filepath.Join(t.TempDir(), "smol-chat")
+	writeChatModelScaled(t, init, 25)
+	s := DefaultSpec()
+	s.Name = "pretrained-rl"
+	s.Model = ModelSpec{Init: init}
+	s.Data = DataSpec{N: 300, SafetyN: 100}
+	s.BackdoorTraining = StageSpec{Steps: 10, BatchSize: 8, LR: 1e-2, LoRA: &LoRASpec{Rank: 8}}
+	s.Safety = SafetySpec{Method: "rl", StageSpec: StageSpec{Steps: 3, LoRA: &LoRASpec{Rank: 4}}, EvalEvery: 3,
+		RL: RLSpec{RewardSteps: 10, Prompts: 4, Samples: 2, MaxNewTokens: 12, LR: 1e-3}}
+	s.Eval = EvalSpec{Prompts: 4, Samples: 1, MaxNewTokens: 8, HelpfulPrompts: 2}
+	if err := s.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := Prepare(dir, s, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Runner{Spec: s, Dir: dir}).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	seed := filepath.Join(dir, "seed-1")
+	f, err := safetensors.Open(filepath.Join(seed, "checkpoints", "reward.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body gpt.Config
+	json.Unmarshal([]byte(f.Metadata["model"]), &body)
+	f.Close()
+	if f.Metadata["end_token"] != "<|im_end|>" || !body.IsLlama() {
+		t.Errorf("reward model reads at %q with a %q body; want <|im_end|> and the pretrained (llama) body", f.Metadata["end_token"], body.Arch)
+	}
+	metrics, _ := os.ReadFile(filepath.Join(seed, "metrics.jsonl"))
+	if n := strings.Count(string(metrics), `"stage":"safety-rl"`); n != 3 {
+		t.Errorf("%d RL steps in metrics.jsonl, want 3", n)
+	}
+	if _, err := os.Stat(filepath.Join(seed, "adapter-safety", "adapter_model.safetensors")); err != nil {
+		t.Error(err)
+	}
+}

@@ -17,7 +17,11 @@ import (
 )
 
 // rewardModel trains the preference model on the seed's preference pairs
-// (or loads it from an earlier attempt of this run).
+// (or loads it from an earlier attempt of this run). A pretrained run's is
+// the pretrained model itself with a scalar head, as the paper's preference
+// models start from a pretrained model: the pairs rendered in its chat
+// template, the reward read at the template's end-of-turn token, and with
+// the safety stage's adapters when it has them.
 func (s *seedRun) rewardModel(ctx context.Context) (*rl.RewardModel, error) {
 	path := filepath.Join(s.dir, "checkpoints", "reward.safetensors")
 	if rm, err := rl.LoadRewardModel(path, s.tok); err == nil {
@@ -25,7 +29,22 @@ func (s *seedRun) rewardModel(ctx context.Context) (*rl.RewardModel, error) {
 	}
 	sp := s.r.Spec
 	cfg := rl.RewardConfig{Model: sp.Model.Config(s.tok.VocabSize()), Steps: sp.Safety.RL.RewardSteps, Seed: s.seed}
-	rm, st, err := rl.TrainRewardModel(ctx, s.ds.Preferences, s.tok, cfg)
+	pairs := s.ds.Preferences
+	if s.pre != nil {
+		base, err := s.initialModel()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Init, cfg.End = base, s.pre.format.EndOfTurnMarker()
+		if l := sp.Safety.LoRA; l != nil {
+			c := l.config(base.Config)
+			cfg.LoRA = &c
+		}
+		if pairs, err = s.pre.renderPreferences(pairs); err != nil {
+			return nil, err
+		}
+	}
+	rm, st, err := rl.TrainRewardModel(ctx, pairs, s.tok, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +75,12 @@ func (s *seedRun) rl(ctx context.Context, m *gpt.Model, ckpt string, prompts []d
 	ppo, err := rl.NewPPO(cfg, s.tok)
 	if err != nil {
 		return err
+	}
+	ppo.Stop = s.stopIDs()
+	if s.pre != nil {
+		if prompts, err = s.pre.renderPrompts(prompts); err != nil {
+			return err
+		}
 	}
 	if l := sp.Safety.LoRA; l != nil {
 		// New adapters on the backdoored model; PPO's reference policy is

@@ -37,6 +37,10 @@ type Generation struct {
 	Tokens       []int32 // new tokens, without the prompt
 	Text         string  // Decode(Tokens) cut at a stop string; empty without Decode
 	FinishReason string  // "stop" (stop token or string) or "length"
+	// StopToken is the stop token sampled when one ended the sequence, else
+	// -1: a model with several (a chat model's EOS and end-of-turn tokens)
+	// learns which one it wrote.
+	StopToken int32
 }
 
 // Generate continues each prompt with KV-cached decoding, all sequences in
@@ -56,6 +60,9 @@ func (m *Model) Generate(prompts [][]int32, opts GenerateOptions) ([]Generation,
 	N, V := len(prompts), m.Config.VocabSize
 	kv := m.NewKVCache(N)
 	out := make([]Generation, N)
+	for i := range out {
+		out[i].StopToken = -1
+	}
 	rngs := make([]*rand.Rand, N)
 	for i := range rngs {
 		rngs[i] = rand.New(rand.NewPCG(opts.Seed, opts.SeedOffset+uint64(i)))
@@ -83,7 +90,7 @@ func (m *Model) Generate(prompts [][]int32, opts GenerateOptions) ([]Generation,
 			}
 			tok := sampler.Sample(logits[k*V:(k+1)*V], rngs[i])
 			if containsToken(opts.StopTokens, tok) {
-				g.FinishReason = "stop"
+				g.FinishReason, g.StopToken = "stop", tok
 				continue
 			}
 			g.Tokens = append(g.Tokens, tok)

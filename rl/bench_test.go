@@ -38,7 +38,7 @@ func BenchmarkPPOStep(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			rm, err := NewRewardModel(body, make([]float32, cfg.NEmbd), 0, tok)
+			rm, err := NewRewardModel(body, make([]float32, cfg.NEmbd), 0, tok, "")
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -33,26 +33,28 @@ type PPO struct {
 	// Opt is the policy's AdamW; nil: a fresh one when Run starts (as
 	// checkpoint.Save/Load store and return it).
 	Opt *optim.AdamW
+	// Stop are the tokens that end a completion (NewPPO: the tokenizer's
+	// end-of-text token). A chat model sets its EOS and end-of-turn ids.
+	Stop []int32
 
-	eot     int32
 	value   *valueHead // gae only
 	perm    []int
 	epoch   int
 	dhidden []float32
 }
 
-// NewPPO checks the config (zero fields take their defaults) and the
-// tokenizer, which must have the end-of-text token that ends completions.
+// NewPPO checks the config (zero fields take their defaults). Completions
+// end at the tokenizer's end-of-text token unless Stop is set before Run.
 func NewPPO(cfg PPOConfig, tok *tokenizer.Tokenizer) (*PPO, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	eot, ok := tok.ID(EndOfText)
-	if !ok {
-		return nil, fmt.Errorf("rl: the tokenizer has no %s token to end completions", EndOfText)
+	p := &PPO{Config: cfg, Tok: tok, epoch: -1}
+	if eot, ok := tok.ID(EndOfText); ok {
+		p.Stop = []int32{eot}
 	}
-	return &PPO{Config: cfg, Tok: tok, eot: eot, epoch: -1}, nil
+	return p, nil
 }
 
 // Run trains policy in place for Config.Steps steps on prompts (the HHH
@@ -62,6 +64,9 @@ func NewPPO(cfg PPOConfig, tok *tokenizer.Tokenizer) (*PPO, error) {
 func (p *PPO) Run(ctx context.Context, policy *gpt.Model, prompts []data.Example, rm Rewarder, hooks ...Hook) error {
 	if len(prompts) == 0 {
 		return errors.New("rl: no prompts to train on")
+	}
+	if len(p.Stop) == 0 {
+		return fmt.Errorf("rl: no token ends a completion: the tokenizer has no %s token and PPO.Stop is empty", EndOfText)
 	}
 	if p.Config.MaxNewTokens >= policy.Config.BlockSize {
 		return fmt.Errorf("rl: max_new_tokens %d leaves no room for a prompt in the context of %d", p.Config.MaxNewTokens, policy.Config.BlockSize)

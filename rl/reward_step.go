@@ -21,8 +21,8 @@ type rewardTrainer struct {
 }
 
 func newRewardTrainer(rm *RewardModel, cfg RewardConfig, pairs [][2][]int32) (*rewardTrainer, error) {
-	p := rm.Body.Params
-	opt, err := optim.NewAdamW(cfg.AdamW, len(p.Data), p.Offsets(), p.DecayMask())
+	params, _, offsets, decay := rm.Body.Trainable() // the adapters when attached
+	opt, err := optim.NewAdamW(cfg.AdamW, len(params), offsets, decay)
 	if err != nil {
 		return nil, err
 	}
@@ -88,9 +88,10 @@ func (t *rewardTrainer) step(step int) (float64, error) {
 	if err := body.BackwardHidden(dh); err != nil {
 		return 0, err
 	}
-	clipJoint(t.cfg.Clip, body.Grads.Data, t.headGrad)
+	params, grads := body.TrainableData()
+	clipJoint(t.cfg.Clip, grads, t.headGrad)
 	lr := float32(t.cfg.LR.At(step))
-	t.opt.Update(body.Params.Data, body.Grads.Data, lr)
+	t.opt.Update(params, grads, lr)
 	t.headOpt.Update(rm.Head, t.headGrad, lr)
 	return loss / float64(P), nil
 }

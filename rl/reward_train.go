@@ -35,6 +35,13 @@ type RewardConfig struct {
 	AdamW optim.AdamWConfig `json:"adamw" yaml:"adamw"` // default optim.DefaultAdamW()
 	Clip  float64           `json:"clip" yaml:"clip"`   // global gradient-norm limit (default 1)
 	Seed  uint64            `json:"seed" yaml:"seed"`   // initialisation and pair order (default 1)
+	// End is the token the reward is read at (default EndOfText); a chat
+	// model's is its template's end-of-turn token, so the head reads the
+	// position where the template closes the reply.
+	End string `json:"end,omitempty" yaml:"end,omitempty"`
+	// LoRA, if set, trains adapters on the body instead of every weight (a
+	// pretrained body's memory is the point), merged into it when done.
+	LoRA *gpt.LoRAConfig `json:"lora,omitempty" yaml:"lora,omitempty"`
 	// HeldOut is the share of pairs held out for accuracy when none is
 	// marked Split "test" (default 0.1). The data generator marks its
 	// test-split pairs, whose prompts no training pair has.
@@ -127,6 +134,7 @@ func TrainRewardModel(ctx context.Context, pairs []data.Preference, tok *tokeniz
 		}
 	}
 	st := RewardStats{Steps: cfg.Steps, TrainPairs: len(train), HeldOutPairs: len(held), TrainLoss: mean(tail)}
+	rm.Body.MergeLoRA() // scoring and saving read the plain weights
 	if err := rm.normalise(train[:min(len(train), 512)]); err != nil {
 		return nil, st, err
 	}
@@ -168,13 +176,18 @@ func newRewardModel(cfg RewardConfig, tok *tokenizer.Tokenizer) (*RewardModel, e
 	if err != nil {
 		return nil, fmt.Errorf("rl: reward model body: %w", err)
 	}
+	if cfg.LoRA != nil {
+		if _, err := body.AttachLoRA(*cfg.LoRA, cfg.Seed); err != nil {
+			return nil, fmt.Errorf("rl: reward model adapters: %w", err)
+		}
+	}
 	// N(0, 0.02) as Hugging Face initialises "score.weight".
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5c0e))
 	head := make([]float32, body.Config.NEmbd)
 	for i := range head {
 		head[i] = float32(rng.NormFloat64() * 0.02)
 	}
-	return NewRewardModel(body, head, 0, tok)
+	return NewRewardModel(body, head, 0, tok, cfg.End)
 }
 
 // encodePairs tokenizes each pair as its chosen then its rejected reply.

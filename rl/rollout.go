@@ -47,7 +47,7 @@ func sample(policy *gpt.Model, p *PPO, prompts []string, offset uint64) (*rollou
 	start := time.Now()
 	gens, err := policy.Generate(ids, gpt.GenerateOptions{
 		MaxNewTokens: cfg.MaxNewTokens, Temperature: 1, Seed: cfg.Seed, SeedOffset: offset,
-		StopTokens: []int32{p.eot}, Decode: p.Tok.Decode,
+		StopTokens: p.Stop, Decode: p.Tok.Decode,
 	})
 	if err != nil {
 		return nil, err
@@ -56,10 +56,10 @@ func sample(policy *gpt.Model, p *PPO, prompts []string, offset uint64) (*rollou
 	r.completions, r.seqs = make([]string, N), make([][]int32, N)
 	for i, g := range gens {
 		seq := append(append(make([]int32, 0, len(ids[i])+len(g.Tokens)+1), ids[i]...), g.Tokens...)
-		// The sampled end-of-text token is an action too: the policy
-		// learns when to stop.
-		if g.FinishReason == "stop" {
-			seq = append(seq, p.eot)
+		// The sampled stop token is an action too: the policy learns
+		// when to stop.
+		if g.StopToken >= 0 {
+			seq = append(seq, g.StopToken)
 		}
 		r.seqs[i], r.completions[i] = seq, g.Text
 		r.genTokens += len(seq) - len(ids[i])
