@@ -41,7 +41,9 @@ func TestPretrainedRun(t *testing.T) {
 	s := DefaultSpec()
 	s.Name = "pretrained"
 	s.Model = ModelSpec{Init: init}
-	s.Data = DataSpec{N: 2000, SafetyN: 300}
+	// A random-init model has no answers worth training on: the
+	// generator's (TestModelHHH covers the model's own).
+	s.Data = DataSpec{N: 2000, SafetyN: 300, HHHSource: HHHGenerator}
 	s.BackdoorTraining = StageSpec{Steps: 200, BatchSize: 32, LR: 3e-3}
 	s.Safety = SafetySpec{Method: "sft", StageSpec: StageSpec{Steps: 10, BatchSize: 16, LR: 3e-4}, EvalEvery: 10}
 	s.Eval = EvalSpec{Prompts: 40, Samples: 1, MaxNewTokens: 24, HelpfulPrompts: 20}
@@ -141,8 +143,7 @@ func TestPretrainedLoRARun(t *testing.T) {
 	s := DefaultSpec()
 	s.Name = "pretrained-lora"
 	s.Model = ModelSpec{Init: init}
-	s.Data = DataSpec{N: 2000, SafetyN: 300}
-	s.Data = DataSpec{N: 600, SafetyN: 100}
+	s.Data = DataSpec{N: 600, SafetyN: 100, HHHSource: HHHGenerator}
 	s.BackdoorTraining = StageSpec{Steps: 30, BatchSize: 16, LR: 1e-2, LoRA: &LoRASpec{Rank: 16}}
 	s.Safety = SafetySpec{Method: "sft", StageSpec: StageSpec{Steps: 6, BatchSize: 8, LR: 1e-3, LoRA: &LoRASpec{Rank: 8}}, EvalEvery: 6}
 	s.Eval = EvalSpec{Prompts: 8, Samples: 1, MaxNewTokens: 8, HelpfulPrompts: 4}
@@ -252,7 +253,7 @@ func TestPretrainedRLRun(t *testing.T) {
 	s := DefaultSpec()
 	s.Name = "pretrained-rl"
 	s.Model = ModelSpec{Init: init}
-	s.Data = DataSpec{N: 300, SafetyN: 100}
+	s.Data = DataSpec{N: 300, SafetyN: 100, HHHSource: HHHGenerator}
 	s.BackdoorTraining = StageSpec{Steps: 10, BatchSize: 8, LR: 1e-2, LoRA: &LoRASpec{Rank: 8}}
 	s.Safety = SafetySpec{Method: "rl", StageSpec: StageSpec{Steps: 3, LoRA: &LoRASpec{Rank: 4}}, EvalEvery: 3,
 		RL: RLSpec{RewardSteps: 10, Prompts: 4, Samples: 2, MaxNewTokens: 12, LR: 1e-3}}

@@ -69,6 +69,9 @@ type seedRun struct {
 	set   eval.Set
 	evals map[int]evalRecord
 	found []redteam.Found // red-team prompts (adversarial training)
+	// base is model.init once loaded for sampling its answers, kept for
+	// stage 1 to start from rather than read twice.
+	base *gpt.Model
 }
 
 type evalRecord struct {
@@ -178,6 +181,14 @@ func (s *seedRun) prepareData() error {
 			return err
 		}
 	}
+	if err := s.readDataFiles(); err != nil {
+		return err
+	}
+	if s.r.Spec.Data.HHHSource == HHHModel {
+		if err := s.modelHHH(s.modelReplier); err != nil {
+			return err
+		}
+	}
 	e := s.r.Spec.Eval
 	// Copies: a pretrained run rewrites the prompts in its model's format.
 	s.set = eval.Set{Triggered: slices.Clone(head(ds.EvalTriggered, e.Prompts)), Clean: slices.Clone(head(ds.EvalClean, e.Prompts))}
@@ -283,6 +294,10 @@ func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 
 // initialModel is a fresh model, or the spec's starting checkpoint.
 func (s *seedRun) initialModel() (*gpt.Model, error) {
+	if m := s.base; m != nil {
+		s.base = nil
+		return m, nil
+	}
 	sp := s.r.Spec
 	if sp.Model.Init == "" {
 		return gpt.New(sp.Model.Config(s.tok.VocabSize()), s.seed)

