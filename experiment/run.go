@@ -119,7 +119,7 @@ func (r *Runner) RunSeed(ctx context.Context, seed uint64) (results.Run, error) 
 	if err := s.evaluate(m, 0); err != nil {
 		return results.Run{}, err
 	}
-	backdoored, err := gpt.FromParams(m.Config, append([]float32(nil), m.Params.Data...))
+	backdoored, err := m.MergedCopy()
 	if err != nil {
 		return results.Run{}, err
 	}
@@ -238,7 +238,9 @@ func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.MergeLoRA() // the stage's model is the adapters merged in
+		if !s.continuing() {
+			m.MergeLoRA() // the stage's model is the adapters merged in
+		}
 		return m, nil
 	}
 	start := time.Now()
@@ -281,10 +283,20 @@ func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 	if err := tr.Run(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.mergeAdapters(tr.Model, "adapter-backdoored"); err != nil {
+	saved := tr.Model
+	if s.continuing() {
+		// Stage 2 trains these adapters on: keep them, and save the
+		// stage's model merged from a copy.
+		if err := s.saveAdapters(tr.Model, "adapter-backdoored"); err != nil {
+			return nil, err
+		}
+		if saved, err = tr.Model.MergedCopy(); err != nil {
+			return nil, err
+		}
+	} else if err := s.mergeAdapters(tr.Model, "adapter-backdoored"); err != nil {
 		return nil, err
 	}
-	if err := s.saveHF(filepath.Join(s.dir, "model-backdoored"), tr.Model); err != nil {
+	if err := s.saveHF(filepath.Join(s.dir, "model-backdoored"), saved); err != nil {
 		return nil, err
 	}
 	s.state.BackdoorDone = true
@@ -376,11 +388,8 @@ func (s *seedRun) sft(ctx context.Context, m *gpt.Model, ckpt string, exs []data
 		s.r.logger().Info("resuming safety training", "checkpoint", ckpt)
 		tr, err = train.Resume(ckpt, seqs, cfg)
 	} else {
-		if l := sp.Safety.LoRA; l != nil {
-			// New adapters on the backdoored model (stage 1's merged in).
-			if _, err := m.AttachLoRA(l.config(m.Config), s.seed+1_000_003); err != nil {
-				return fmt.Errorf("field safety.lora: %w", err)
-			}
+		if err := s.safetyAdapters(m); err != nil {
+			return err
 		}
 		tr, err = train.New(m, seqs, cfg) // a fresh optimizer, as a new fine-tuning run
 	}

@@ -125,6 +125,10 @@ type LoRASpec struct {
 	// Targets are module names (q_proj … down_proj; GPT-2's c_attn, c_proj,
 	// c_fc); default every attention and MLP projection.
 	Targets []string `yaml:"targets" json:"targets"`
+	// Continue, in safety.lora only, trains stage 1's adapters on instead
+	// of new ones on the backdoored model (the default, the issue's one
+	// reading of LoRA stages); rank, alpha and targets are then stage 1's.
+	Continue bool `yaml:"continue,omitempty" json:"continue,omitempty"`
 }
 
 // config is the engine's adapter config for m.
@@ -310,7 +314,19 @@ func (s *Spec) Resolve() error {
 			return err
 		}
 	}
+	if l := s.BackdoorTraining.LoRA; l != nil && l.Continue {
+		return fmt.Errorf("field backdoor_training.lora.continue: only safety.lora can continue stage 1's adapters")
+	}
 	if l := s.Safety.LoRA; l != nil {
+		if b := s.BackdoorTraining.LoRA; l.Continue {
+			if b == nil {
+				return fmt.Errorf("field safety.lora.continue: stage 1 trained no adapters to continue (set backdoor_training.lora)")
+			}
+			if (l.Rank != 0 && l.Rank != b.Rank) || (l.Alpha != 0 && l.Alpha != b.Alpha) || (l.Targets != nil && !slices.Equal(l.Targets, b.Targets)) {
+				return fmt.Errorf("field safety.lora: continue trains stage 1's adapters on, whose rank, alpha and targets are stage 1's: leave them out")
+			}
+			l.Rank, l.Alpha, l.Targets = b.Rank, b.Alpha, b.Targets
+		}
 		if err := l.resolve("safety"); err != nil {
 			return err
 		}
