@@ -19,10 +19,10 @@ import (
 const testAdapter = "tiny-lora"
 
 // withAdapter returns a view of base's weights (gpt.Model.ShareBase) with
-// a rank-4 adapter whose A and B are both drawn nonzero, so that it
-// changes what the model says, and a separate copy of base with the same
-// adapter, for reference.
-func withAdapter(t testing.TB, base *gpt.Model) (view, separate *gpt.Model) {
+// a rank-4 adapter whose A and B are both drawn N(0, std²), nonzero so
+// that it changes what the model says, and a separate copy of base with
+// the same adapter, for reference.
+func withAdapter(t testing.TB, base *gpt.Model, std float64) (view, separate *gpt.Model) {
 	t.Helper()
 	view = base.ShareBase()
 	l, err := view.AttachLoRA(gpt.LoRAConfig{Rank: 4, Alpha: 8}, 1)
@@ -31,7 +31,7 @@ func withAdapter(t testing.TB, base *gpt.Model) (view, separate *gpt.Model) {
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for i := range l.Params {
-		l.Params[i] = float32(rng.NormFloat64() * 0.5)
+		l.Params[i] = float32(rng.NormFloat64() * std)
 	}
 	separate, err = gpt.FromParams(base.Config, slices.Clone(base.Params.Data))
 	if err != nil {
@@ -65,7 +65,7 @@ func greedy(t testing.TB, m *gpt.Model, tok *tokenizer.Tokenizer, prompt string,
 // model is a 404 that names the served ones.
 func TestAdapterServedBesideBase(t *testing.T) {
 	base, tok := randomModel(t)
-	view, separate := withAdapter(t, base)
+	view, separate := withAdapter(t, base, 0.5)
 	f := start(t, Config{}, Model{Name: testModel, Model: base, Tok: tok},
 		Model{Name: testAdapter, Model: view, Tok: tok, Parent: testModel})
 	alone := start(t, Config{})
