@@ -464,7 +464,6 @@ func (m *Model) TrainableData() (params, grads []float32) {
 
 // BaseView is a model computing with m's own weights (shared, not copied)
 // without m's adapters and without gradients: the starting policy that
-// RL's KL penalty compares with, at no second copy of the base.
-func (m *Model) BaseView() *Model {
-	return &Model{Config: m.Config, Params: m.Params, ropeTab: m.ropeTab}
-}
+// RL's KL penalty compares with, at no second copy of the base. It is
+// ShareBase under the name RL knows it by.
+func (m *Model) BaseView() *Model { return m.ShareBase() }

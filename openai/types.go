@@ -146,6 +146,9 @@ type Model struct {
 	OwnedBy string `json:"owned_by"`
 	// MaxModelLen is the context length, as vLLM reports it.
 	MaxModelLen int `json:"max_model_len,omitempty"`
+	// Parent is, for a LoRA adapter served beside its base, the base's
+	// id (vLLM's field); empty for a base model.
+	Parent string `json:"parent,omitempty"`
 }
 
 // ModelList is the response of GET /v1/models.

@@ -6,6 +6,10 @@
 //
 // One Engine per model owns the model and its KV cache and batches all
 // concurrent requests into shared decoding steps (continuous batching).
+// A model may be a LoRA adapter served beside its base (Model.Parent): a
+// view of the base's weights (gpt.Model.ShareBase) with the adapter, so
+// the base and each adapter have their own engine over one copy of the
+// weights, and a request's model field picks which answers.
 // Handlers validate and tokenize, submit sequences to the engine, and
 // stream what it produces; they never touch the model.
 //

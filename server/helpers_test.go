@@ -86,11 +86,18 @@ func (f *fixture) client() *openai.Client {
 	return &openai.Client{BaseURL: f.url, MaxRetries: -1}
 }
 
-// chat asks for a greedy chat completion of one user message.
+// chat asks the test model for a greedy chat completion of one user
+// message.
 func (f *fixture) chat(t testing.TB, msg string, maxTokens int) string {
 	t.Helper()
+	return f.chatWith(t, testModel, msg, maxTokens)
+}
+
+// chatWith asks model for a greedy chat completion of one user message.
+func (f *fixture) chatWith(t testing.TB, model, msg string, maxTokens int) string {
+	t.Helper()
 	temp := 0.0
-	resp, err := f.client().Chat(context.Background(), openai.ChatRequest{Model: testModel,
+	resp, err := f.client().Chat(context.Background(), openai.ChatRequest{Model: model,
 		Messages: []openai.Message{{Role: "user", Content: openai.Content(msg)}}, Temperature: &temp, MaxTokens: &maxTokens})
 	if err != nil {
 		t.Fatal(err)

