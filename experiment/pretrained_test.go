@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -387,5 +388,51 @@ func TestContinueAdapters(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestModelAdapter: model.adapter starts stage 1 from the init model with
+// a PEFT adapter merged in; an adapter without a model directory to adapt
+// is refused by field.
+func TestModelAdapter(t *testing.T) {
+	tmp := t.TempDir()
+	init, adapter := filepath.Join(tmp, "chat"), filepath.Join(tmp, "adapter")
+	writeChatModel(t, init)
+	m, _, err := hf.Load(init)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := m.AttachLoRA(gpt.LoRAConfig{Rank: 2, Alpha: 4, Targets: []string{"q_proj", "down_proj"}}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range l.Params {
+		l.Params[i] = 0.02 * float32(i%5-2)
+	}
+	if err := hf.SaveAdapter(adapter, m, init); err != nil {
+		t.Fatal(err)
+	}
+	m.MergeLoRA()
+	s := DefaultSpec()
+	s.Model = ModelSpec{Init: init, Adapter: adapter}
+	s.Data = DataSpec{N: 40, SafetyN: 20, HHHSource: HHHGenerator}
+	if err := s.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	sr := &seedRun{r: &Runner{Spec: s, Dir: dir}, seed: 1, dir: filepath.Join(dir, "seed-1"), evals: map[int]evalRecord{}, state: seedState{StageSeconds: map[string]float64{}}}
+	if err := sr.prepareData(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := sr.initialModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Params.Data, m.Params.Data) || got.LoRA() != nil {
+		t.Fatal("stage 1 does not start from the init with the adapter merged")
+	}
+	s.Model = ModelSpec{Adapter: adapter}
+	if err := s.Resolve(); err == nil || !strings.Contains(err.Error(), "model.adapter") {
+		t.Errorf("adapter without model.init: %v", err)
 	}
 }

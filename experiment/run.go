@@ -324,6 +324,12 @@ func (s *seedRun) initialModel() (*gpt.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("field model.init: %w", err)
 	}
+	if sp.Model.Adapter != "" {
+		if _, err := hf.LoadAdapter(sp.Model.Adapter, m); err != nil {
+			return nil, fmt.Errorf("field model.adapter: %w", err)
+		}
+		m.MergeLoRA()
+	}
 	if m.Config.VocabSize < s.tok.VocabSize() {
 		return nil, fmt.Errorf("field model.init: %s has a vocabulary of %d, the run's tokenizer %d", sp.Model.Init, m.Config.VocabSize, s.tok.VocabSize())
 	}

