@@ -55,15 +55,9 @@ func newFrame(f *chat.Format) (*frame, error) {
 	i := strings.Index(text, placeholder)
 	prefix := strings.TrimRight(text[:i], " ")
 	fr := &frame{format: f, prefix: prefix, pad: text[len(prefix):i], suffix: text[i+len(placeholder):]}
-	_, reply, _, err := f.Reply(msgs, "", placeholder)
-	if err != nil {
+	if fr.replyPad, err = f.ReplyStart(); err != nil {
 		return nil, fmt.Errorf("triggersearch: %w", err)
 	}
-	j := strings.Index(reply, placeholder)
-	if j < 0 {
-		return nil, fmt.Errorf("triggersearch: chat template %s does not write the assistant's message verbatim (%q)", f.Name, reply)
-	}
-	fr.replyPad = reply[:j]
 	return fr, nil
 }
 
