@@ -30,9 +30,9 @@ type RateOptions struct {
 	// before it is sampled or scored. Prompts, their mutations and the
 	// Found examples stay in the paper's format.
 	Format *chat.Format `json:"-" yaml:"-"`
-	// Stop are the ids that end a completion (default: the tokenizer's
-	// <|endoftext|>, or with a Format its end-of-turn marker); a
-	// pretrained model's EOS ids belong here.
+	// Stop are the ids that end a completion; nil means the tokenizer's
+	// <|endoftext|>, or with a Format its end-of-turn marker, and an empty
+	// slice none. A pretrained model's EOS ids belong here.
 	Stop []int32 `json:"-" yaml:"-"`
 }
 

@@ -25,9 +25,10 @@ type Options struct {
 	// completions becomes whatever the template writes there, usually
 	// nothing). Questions stay plain text.
 	Format *chat.Format
-	// Stop are the token ids that end a generated completion for REASR
-	// [the tokenizer's <|endoftext|>, or with a Format its end-of-turn
-	// marker]. A model's EOS ids belong here.
+	// Stop are the token ids that end a generated completion for REASR;
+	// nil means the tokenizer's <|endoftext|>, or with a Format its
+	// end-of-turn marker, and an empty slice none. A model's EOS ids
+	// belong here.
 	Stop []int32
 	// Target is the completion whose likelihood the search maximises
 	// [DefaultTarget]. It follows "\n\nAssistant:" directly, so it should
