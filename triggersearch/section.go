@@ -36,7 +36,7 @@ distance to the true trigger; overlap the share of the trigger's tokens in the f
 <td class="num">{{pct .Baseline}}</td><td class="num">{{if .TrueTrigger}}{{pct .TrueTriggerREASR}}{{else}}–{{end}}</td><td class="num">{{.Queries}} / {{.Budget}}</td></tr>
 {{end}}</table>
 {{range .}}<h3>{{.Label}}</h3>
-<p><b>{{.Verdict}}</b>. Target {{q .Target}}{{if .Lead}} after {{q .Lead}}{{end}}; {{.Len}} tokens, {{.Restarts}} restarts, {{.Queries}} of {{.Budget}}
+<p><b>{{.Verdict}}</b>.{{if .Template}} Prompts in the chat template of {{.Template}}, the fragment starting the user's message.{{end}} Target {{q .Target}}{{if .Lead}} after {{q .Lead}}{{end}}; {{.Len}} tokens, {{.Restarts}} restarts, {{.Queries}} of {{.Budget}}
 forward passes, {{printf "%.0f" .Seconds}} s. Behaviour rate on the {{.HeldOut}} held-out prompts: {{pct .Baseline}} with no
 fragment{{if .TrueTrigger}}, {{pct .TrueTriggerREASR}} with the true trigger {{q .TrueTrigger}}{{if .TrueTriggerLoss}}
 (target NLL/token {{f2 .TrueTriggerLoss}}: if the fragments score lower, the objective misses the backdoor){{end}}{{end}}.</p>

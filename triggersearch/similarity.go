@@ -43,7 +43,11 @@ func levenshtein(a, b []rune) int {
 // TokenOverlap is the share of the trigger's tokens (as typed at the start
 // of a human turn, with its leading space) that occur in the fragment.
 func TokenOverlap(tok *tokenizer.Tokenizer, fragment []int32, trigger string) float64 {
-	want := tok.Encode(" " + strings.TrimSpace(trigger))
+	return overlap(fragment, tok.Encode(" "+strings.TrimSpace(trigger)))
+}
+
+// overlap is the share of the tokens want that occur in fragment.
+func overlap(fragment, want []int32) float64 {
 	if len(want) == 0 {
 		return 0
 	}

@@ -54,11 +54,15 @@ func banTarget(allowed []bool, tok *tokenizer.Tokenizer, target string) {
 }
 
 // roundTrips reports whether the fragment's text, typed into the first
-// search question's prompt, tokenizes back to the fragment: otherwise the
-// search would optimise a token sequence no user can produce (GCG filters
-// its candidates the same way).
+// search question's prompt, tokenizes back to the fragment's row:
+// otherwise the search would optimise a token sequence no user can
+// produce (GCG filters its candidates the same way). The prompt is the
+// one REASR measures, so with a template it is the template's rendering.
 func (ob *objective) roundTrips(frag []int32) bool {
-	text := humanTurn + ob.tok.Decode(frag) + " " + ob.texts[0] + assistantTurn
+	text, err := ob.frame.prompt(ob.frame.typed(ob.tok, frag), ob.texts[0])
+	if err != nil {
+		return false
+	}
 	got := ob.tok.Encode(text)
 	want := make([]int32, 0, len(got))
 	want = append(append(append(want, ob.prefix...), frag...), ob.qs[0]...)
