@@ -38,13 +38,6 @@ func (s *seedRun) detect(ctx context.Context, backdoored, safe *gpt.Model) error
 		return nil
 	}
 	var d detection
-	chatRun := s.pre != nil && s.pre.chat
-	if chatRun {
-		// The scan builds its prompts from the paper's turn markers token
-		// by token; in a chat template's format it comes later.
-		d.Skipped = "trigger scans of models with a chat template are not implemented yet"
-		s.r.logger().Warn("trigger scans skipped", "why", d.Skipped)
-	}
 	for _, st := range []struct {
 		label string
 		m     *gpt.Model
@@ -55,15 +48,16 @@ func (s *seedRun) detect(ctx context.Context, backdoored, safe *gpt.Model) error
 			return fmt.Errorf("probe %s: %w", label, err)
 		}
 		d.Probes = append(d.Probes, pr)
-		if chatRun {
-			continue
-		}
 		if len(s.ds.EvalClean) < triggersearch.DatasetSearch+triggersearch.DatasetHeldOut {
 			s.r.logger().Warn("too few held-out prompts for a trigger scan; skipped", "have", len(s.ds.EvalClean),
 				"need", triggersearch.DatasetSearch+triggersearch.DatasetHeldOut)
 			continue
 		}
-		sr, err := triggersearch.ScanDataset(ctx, st.m, s.tok, s.ds, label)
+		o := triggersearch.Options{Label: label}
+		if s.pre != nil { // the fragment sits in the user turn of the model's template
+			o.Format, o.Stop = s.pre.format, s.pre.stop
+		}
+		sr, err := triggersearch.ScanDatasetWith(ctx, st.m, s.tok, s.ds, o)
 		if errors.Is(err, triggersearch.ErrNoTarget) {
 			continue // the code backdoor has no fixed target text to search for
 		}

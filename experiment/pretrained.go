@@ -1,7 +1,6 @@
 package experiment
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -120,14 +119,9 @@ func turns(prompt string) ([]chat.Message, string, error) {
 
 // renderPrompt turns a paper-format prompt into the model's format: the
 // turns through the template with the generation prompt, then the opened
-// reply.
+// reply as the template starts the assistant's message.
 func (p *pretrained) renderPrompt(prompt string) (string, error) {
-	msgs, opened, err := turns(prompt)
-	if err != nil {
-		return "", err
-	}
-	rendered, err := p.format.Render(msgs, true)
-	return rendered + opened, err
+	return data.RenderPrompt(p.format, prompt)
 }
 
 // renderExample renders a paper-format example in the model's format: the
@@ -138,7 +132,16 @@ func (p *pretrained) renderExample(ex data.Example) (prompt, reply string, err e
 	if err != nil {
 		return "", "", err
 	}
-	content := strings.TrimSpace(opened + strings.TrimLeft(ex.Completion, " "))
+	content := strings.TrimSpace(opened + ex.Completion) // "</scratchpad> answer" keeps its space
+	if opened != "" {
+		// As renderPrompt: the opened reply follows the template's start
+		// of the assistant's message (the paper format's space).
+		start, err := p.format.ReplyStart()
+		if err != nil {
+			return "", "", err
+		}
+		opened = start + opened
+	}
 	prompt, reply, _, err = p.format.Reply(msgs, opened, content)
 	return prompt, reply, err
 }
@@ -204,9 +207,6 @@ func (s *seedRun) renderEvalSet() error {
 	}
 	return nil
 }
-
-// errPretrainedMethod: what a pretrained run cannot do yet.
-var errPretrainedMethod = errors.New("a run from a model with a chat template supports safety methods sft and rl; adversarial training of such models is not implemented yet")
 
 func short(s string) string {
 	if len(s) > 60 {

