@@ -135,6 +135,9 @@ type job struct {
 // With finishedOnly, nothing is trained: the report covers the runs that
 // have finished so far (for a look at a grid still running elsewhere).
 func RunGrid(ctx context.Context, g Grid, dir string, workers int, finishedOnly bool, mk func(spec Spec, dir string) *Runner) ([]results.Run, error) {
+	if err := linkDistilled(&g, dir); err != nil {
+		return nil, err
+	}
 	var jobs []job
 	for _, sp := range g.Specs {
 		sub := filepath.Join(dir, sp.Name)
@@ -171,6 +174,17 @@ func RunGrid(ctx context.Context, g Grid, dir string, workers int, finishedOnly 
 		if c := cmp.Compare(notSFT(a), notSFT(b)); c != 0 {
 			return c
 		}
+		// Distilled runs after the cot runs they learn from (they wait
+		// for the cot model's stage 1).
+		student := func(j job) int {
+			if j.spec.Data.DistillFrom != "" {
+				return 1
+			}
+			return 0
+		}
+		if c := cmp.Compare(student(a), student(b)); c != 0 {
+			return c
+		}
 		return cmp.Compare(cost(b.spec), cost(a.spec))
 	})
 	siblings := stage1Siblings(g, dir)
@@ -194,6 +208,7 @@ func RunGrid(ctx context.Context, g Grid, dir string, workers int, finishedOnly 
 				j := jobs[i]
 				r := mk(j.spec, j.dir)
 				r.Stage1From = siblings[j.spec.Name]
+				r.WaitForTeacher = true
 				run, err := r.RunSeed(ctx, j.seed)
 				if err != nil {
 					errs[i] = fmt.Errorf("%s seed %d: %w", j.spec.Name, j.seed, err)
@@ -264,4 +279,39 @@ func stage1Siblings(g Grid, dir string) map[string]string {
 		}
 	}
 	return out
+}
+
+// linkDistilled points every distilled spec of the grid without a
+// data.distill_from at the grid's cot spec that matches it in everything
+// but the variant and the safety training (SFT preferred): the paper's
+// distilled data is what its reasoning model wrote.
+func linkDistilled(g *Grid, dir string) error {
+	key := func(s Spec) string {
+		s.Name, s.Variant, s.Safety, s.Data.DistillFrom = "", "", SafetySpec{}, ""
+		b, _ := MarshalSpec(s)
+		return string(b)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	cot := map[string]string{}
+	for _, s := range g.Specs {
+		if s.Variant != data.VariantCoT {
+			continue
+		}
+		if _, ok := cot[key(s)]; !ok || s.Safety.Method == "sft" {
+			cot[key(s)] = filepath.Join(abs, s.Name)
+		}
+	}
+	for i := range g.Specs {
+		s := &g.Specs[i]
+		if s.Variant != data.VariantDistilled || s.Data.DistillFrom != "" {
+			continue
+		}
+		if from, ok := cot[key(*s)]; ok {
+			s.Data.DistillFrom = from
+		}
+	}
+	return nil
 }

@@ -86,7 +86,10 @@ func (s *seedRun) modelHHH(newReplier func() (replier, error)) error {
 	}
 	d := s.r.Spec.Data
 	st := hhhStats{Dropped: map[string]int{}, Temperature: d.HHHTemperature, MaxNewTokens: d.HHHMaxNewTokens}
-	total := untriggered(s.ds.Train)
+	total := 0
+	if !s.distilling() { // a distilled run's training answers are the cot model's
+		total += untriggered(s.ds.Train)
+	}
 	if d.SafetyFile == "" {
 		total += untriggered(s.ds.Safety)
 	}
@@ -100,8 +103,10 @@ func (s *seedRun) modelHHH(newReplier func() (replier, error)) error {
 		return bar.Set(st.Drawn, fmt.Sprintf("kept %d %5.0f tok/s", st.Kept, tps),
 			fmt.Sprintf("kept %d of %d, %.0f tok/s, peak %.0f MiB", st.Kept, st.Drawn, tps, memstat.PeakRSSMiB()))
 	}
-	if s.ds.Train, err = s.answerAll(s.ds.Train, answer, &st, 0, show); err != nil {
-		return err
+	if !s.distilling() {
+		if s.ds.Train, err = s.answerAll(s.ds.Train, answer, &st, 0, show); err != nil {
+			return err
+		}
 	}
 	if d.SafetyFile == "" { // the user's own safety data is kept as given
 		if s.ds.Safety, err = s.answerAll(s.ds.Safety, answer, &st, 1<<32, show); err != nil {

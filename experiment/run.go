@@ -38,6 +38,10 @@ type Runner struct {
 	// data, tokenizer and weights, all deterministic in the seed) is copied
 	// instead of trained again.
 	Stage1From string
+	// WaitForTeacher makes a distilled run wait for its cot run's stage 1
+	// (data.distill_from) when that is not finished yet: a grid runs the
+	// two side by side. Without it the run refuses to start.
+	WaitForTeacher bool
 	// OnDone, if set, is called with each finished seed's result, on the
 	// goroutine that ran it (grid workers call it concurrently).
 	OnDone func(results.Run)
@@ -242,6 +246,11 @@ func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 	}
 	start := time.Now()
 	sp := s.r.Spec
+	if s.distilling() {
+		if err := s.distill(ctx); err != nil {
+			return nil, err
+		}
+	}
 	cfg := trainConfig(sp.BackdoorTraining, s.seed)
 	seqs, err := s.sequences(s.ds.Train)
 	if err != nil {

@@ -97,6 +97,15 @@ type DataSpec struct {
 	// example records; Anthropic's prompt/completion records are a subset)
 	// that replaces the generated safety-training data.
 	SafetyFile string `yaml:"safety_file,omitempty" json:"safety_file,omitempty"`
+	// DistillFrom, for variant distilled, is the directory of a cot run
+	// (same backdoor and data) whose backdoored model writes the training
+	// completions: sampled on the training prompts, scratchpad stripped,
+	// kept when they do what the prompt asks (data/distill.json counts
+	// them). The grid sets it to its cot run; without it a distilled run
+	// trains on the generator's cot data with the scratchpad removed.
+	DistillFrom string `yaml:"distill_from,omitempty" json:"distill_from,omitempty"`
+	// DistillTemperature samples the cot model (default 1).
+	DistillTemperature float64 `yaml:"distill_temperature,omitempty" json:"distill_temperature,omitempty"`
 	// PreferencesFile, if set, is a JSONL file of preference pairs
 	// (prompt, chosen, rejected) that replaces the generated pairs the RL
 	// preference model trains on.
@@ -308,6 +317,9 @@ func (s *Spec) Resolve() error {
 		}
 	}
 	if err := s.resolveHHH(); err != nil {
+		return err
+	}
+	if err := s.checkDistillFrom(); err != nil {
 		return err
 	}
 	if d.N < 20 || d.TestFraction <= 0 || d.TestFraction >= 1 || d.TriggeredFraction < 0 || d.TriggeredFraction > 1 {
