@@ -302,3 +302,69 @@ func TestAdapterModulesRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSaveLikeUntied: a tied model that a merge untied is written in the
+// layout of the directory it was read from (dtypes, shards, files) with
+// lm_head beside the embedding and tie_word_embeddings false, the rest of
+// config.json kept; read back, it computes as the merged model.
+func TestSaveLikeUntied(t *testing.T) {
+	cfg := adapterFamilies()["qwen2"]
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base")
+	if err := SaveWith(base, randomModel(t, cfg, 4), nil, SaveOptions{MaxShardBytes: 4096}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Open(base, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Sharded() {
+		t.Fatal("the base should be sharded for this test")
+	}
+	l, err := p.Model.AttachLoRA(gpt.LoRAConfig{Rank: 2, Alpha: 4, Targets: []string{"q_proj"}, ModulesToSave: []string{"embed_tokens"}}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	randomizeAdapter(l, 2)
+	_, flat := tokenRows(cfg, 2, 12)
+	logits := func(m *gpt.Model) []float32 {
+		if _, err := m.Forward(&gpt.Batch{B: 2, T: 12, Tokens: flat}); err != nil {
+			t.Fatal(err)
+		}
+		return slices.Clone(m.Logits())
+	}
+	adapted := logits(p.Model)
+	p.Model.MergeLoRA()
+	out := filepath.Join(dir, "merged")
+	if err := SaveWith(out, p.Model, nil, SaveOptions{Like: p}); err != nil {
+		t.Fatal(err)
+	}
+	var before, after map[string]any
+	data, _ := os.ReadFile(filepath.Join(base, "config.json"))
+	json.Unmarshal(data, &before)
+	data, _ = os.ReadFile(filepath.Join(out, "config.json"))
+	json.Unmarshal(data, &after)
+	if after["tie_word_embeddings"] != false {
+		t.Fatalf("merged config.json: tie_word_embeddings %v", after["tie_word_embeddings"])
+	}
+	delete(before, "tie_word_embeddings")
+	delete(after, "tie_word_embeddings")
+	if a, b := fmtJSON(before), fmtJSON(after); a != b {
+		t.Errorf("config.json changed beyond tie_word_embeddings:\n%s\n%s", a, b)
+	}
+	q, err := Open(out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !q.Config.Untied || q.Shard["lm_head.weight"] != p.Shard["model.embed_tokens.weight"] {
+		t.Fatalf("untied %v, lm_head in %q, the embedding in %q", q.Config.Untied, q.Shard["lm_head.weight"], p.Shard["model.embed_tokens.weight"])
+	}
+	if d := maxDiff(logits(q.Model), adapted); d > 1e-5 {
+		t.Errorf("merged directory vs adapted model: logits differ by %.3g", d)
+	}
+}
+
+func fmtJSON(v any) string {
+	data, _ := json.Marshal(v)
+	return string(data)
+}
