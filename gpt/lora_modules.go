@@ -90,7 +90,7 @@ func savedModules(cfg Config, c LoRAConfig) (savedLayout, []string, error) {
 	return lay, names, nil
 }
 
-// savedTensors are the names of the copies in the order they follow the
+// tensorNames are the names of the copies in the order they follow the
 // adapters: the embedding's, then the unembedding's (one tensor, under the
 // embedding's name, when shared).
 func (lay savedLayout) tensorNames(cfg Config) []string {
