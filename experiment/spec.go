@@ -143,11 +143,16 @@ type LoRASpec struct {
 	// of new ones on the backdoored model (the default, the issue's one
 	// reading of LoRA stages); rank, alpha and targets are then stage 1's.
 	Continue bool `yaml:"continue,omitempty" json:"continue,omitempty"`
+	// ModulesToSave are trained in full beside the adapters (PEFT's
+	// modules_to_save): embed_tokens and lm_head for the Llama family,
+	// wte (the one tied matrix) for GPT-2. A tied model comes out untied
+	// if they differ (gpt/lora_modules.go). Default none.
+	ModulesToSave []string `yaml:"modules_to_save,omitempty" json:"modules_to_save,omitempty"`
 }
 
 // config is the engine's adapter config for m.
 func (l *LoRASpec) config(cfg gpt.Config) gpt.LoRAConfig {
-	c := gpt.LoRAConfig{Rank: l.Rank, Alpha: l.Alpha, Targets: l.Targets}
+	c := gpt.LoRAConfig{Rank: l.Rank, Alpha: l.Alpha, Targets: l.Targets, ModulesToSave: l.ModulesToSave}
 	if l.Dropout != nil {
 		c.Dropout = *l.Dropout
 	}
@@ -171,6 +176,16 @@ func (l *LoRASpec) resolve(field string) error {
 		return fmt.Errorf("field %s.lora.alpha: %g must be positive", field, l.Alpha)
 	case !(*l.Dropout >= 0 && *l.Dropout < 1):
 		return fmt.Errorf("field %s.lora.dropout: %g must be in [0, 1)", field, *l.Dropout)
+	}
+	for i, n := range l.ModulesToSave {
+		// The model's family is known only once it is built; AttachLoRA
+		// then refuses a name of the other family.
+		if !slices.Contains([]string{"embed_tokens", "lm_head", "wte"}, n) {
+			return fmt.Errorf("field %s.lora.modules_to_save: %q is not a module trained in full (embed_tokens or lm_head; GPT-2: wte)", field, n)
+		}
+		if slices.Contains(l.ModulesToSave[:i], n) {
+			return fmt.Errorf("field %s.lora.modules_to_save: %q named twice", field, n)
+		}
 	}
 	return nil
 }

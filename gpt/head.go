@@ -34,7 +34,7 @@ func (m *Model) BackwardHidden(dhidden []float32) error {
 		return errors.New("gpt: BackwardHidden needs a Forward first")
 	}
 	cfg := m.Config
-	a, p, g, in := m.acts, m.Params, m.Grads, m.inputs
+	a, p, in := m.acts, m.Params, m.inputs
 	B, T, C, V := a.B, a.T, cfg.NEmbd, cfg.VocabSize
 	BT := B * T
 	if dhidden != nil && len(dhidden) != BT*C {
@@ -52,8 +52,8 @@ func (m *Model) BackwardHidden(dhidden []float32) error {
 		dlogits := a.logits
 		// logits = lnf·Wᵀ (W the unembedding: wte when tied):
 		// dW += dlogitsᵀ·lnf, dlnf = dlogits·W.
-		if g != nil { // nil: the base is frozen (LoRA)
-			matmul.Gemm(true, false, V, C, BT, dlogits, V, a.lnf, C, 1, g.Unembedding(), C)
+		if gw := m.unembeddingGrad(); gw != nil { // nil: frozen (LoRA without a saved head)
+			matmul.Gemm(true, false, V, C, BT, dlogits, V, a.lnf, C, 1, gw, C)
 		}
 		matmul.Gemm(false, false, BT, C, V, dlogits, V, p.Unembedding(), C, 0, s.dln, C)
 		if dhidden != nil {

@@ -34,6 +34,10 @@ func encoderBackward(dwte, dwpe, dout []float32, tokens []int32, B, T, C int) {
 	if dwte == nil { // frozen
 		return
 	}
+	if dwpe == nil { // a saved embedding trains, the rest is frozen (LoRA)
+		embedBackward(dwte, dout[:B*T*C], tokens, C)
+		return
+	}
 	parallel(C, func(lo, hi int) {
 		for i := 0; i < B*T; i++ {
 			t := i % T

@@ -28,6 +28,14 @@ type LoRAConfig struct {
 	// Llama family; c_attn, c_proj (both attention's and the MLP's), c_fc
 	// for GPT-2.
 	Targets []string `json:"target_modules" yaml:"targets"`
+	// ModulesToSave are modules trained in full beside the adapters, as
+	// PEFT names them: embed_tokens and lm_head for the Llama family, wte
+	// (or lm_head, the same tied matrix) for GPT-2. lora_modules.go says
+	// how a tied model's are treated.
+	ModulesToSave []string `json:"modules_to_save,omitempty" yaml:"modules_to_save,omitempty"`
+	// EnsureWeightTying is PEFT's flag: a tied model's saved embedding and
+	// unembedding are then one trained matrix rather than two.
+	EnsureWeightTying bool `json:"ensure_weight_tying,omitempty" yaml:"ensure_weight_tying,omitempty"`
 }
 
 // DefaultLoRATargets are the attention and MLP projections of each family.
@@ -112,12 +120,15 @@ func loraSites(cfg Config, targets []string) ([]loraSite, error) {
 }
 
 // LoRA is a set of adapters on a model: A and B for every targeted site of
-// every block, in one contiguous buffer (and one for their gradients).
+// every block, then the copies of any modules saved whole, in one
+// contiguous buffer (and one for their gradients).
 type LoRA struct {
-	Config  LoRAConfig
-	Params  []float32
-	Grads   []float32
-	Enabled bool // false: the model computes as its base alone (RL's reference policy)
+	Config LoRAConfig
+	Params []float32
+	Grads  []float32
+	// Enabled false turns the low-rank updates off; saved modules' copies
+	// stay in use (BaseView is the base alone).
+	Enabled bool
 	// Training turns dropout on (PyTorch's module.train()): the trainer
 	// sets it for its steps; evaluation, probes and decoding leave it off.
 	Training bool
@@ -126,8 +137,17 @@ type LoRA struct {
 	nsites  int   // sites per block
 	offsets []int // per (layer, site): start of A; B follows A
 	tensors []int // every A and B tensor's start, then len(Params): the optimizer's offsets
-	seed    uint64
-	step    uint64 // dropout masks are drawn per training step (SetDropoutStep)
+	names   []string
+
+	// Modules saved whole (lora_modules.go): the model's own parameters,
+	// which m.Params views with the copies in place; the copies' offsets
+	// in Params (-1: none); whether one copy serves both roles.
+	base              *Params
+	embedOff, headOff int
+	shared            bool
+	vocab, width      int // a copy's shape
+	seed              uint64
+	step              uint64 // dropout masks are drawn per training step (SetDropoutStep)
 
 	// per (layer, site): s·drop(x)·Aᵀ (N, r) of the last forward, which
 	// backward reads; and scratch.
@@ -139,9 +159,11 @@ type LoRA struct {
 }
 
 // AttachLoRA adds fresh adapters to m: A drawn as PEFT draws it
-// (Kaiming-uniform, bound 1/√in), B zero, so the model computes exactly as
-// before. The base is frozen: its gradient buffer is released and Backward
-// computes only the adapters' gradients (and the input-embedding gradient).
+// (Kaiming-uniform, bound 1/√in), B zero, and copies of the modules to
+// save, so the model computes exactly as before. The base is frozen: its
+// gradient buffer is released and Backward computes only the adapters' and
+// the copies' gradients (and the input-embedding gradient). Adapters
+// already attached are detached first.
 func (m *Model) AttachLoRA(c LoRAConfig, seed uint64) (*LoRA, error) {
 	if c.Rank <= 0 {
 		return nil, fmt.Errorf("lora: rank must be positive, got %d", c.Rank)
@@ -159,7 +181,17 @@ func (m *Model) AttachLoRA(c LoRAConfig, seed uint64) (*LoRA, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &LoRA{Config: c, Enabled: true, sites: sites, nsites: len(sites), seed: seed}
+	lay, saved, err := savedModules(m.Config, c)
+	if err != nil {
+		return nil, err
+	}
+	c.ModulesToSave = saved
+	if !m.Config.IsLlama() && lay.shared {
+		c.EnsureWeightTying = true // what GPT-2's one tied matrix means in PEFT
+	}
+	m.DetachLoRA()
+	l := &LoRA{Config: c, Enabled: true, sites: sites, nsites: len(sites), seed: seed,
+		vocab: m.Config.VocabSize, width: m.Config.NEmbd}
 	n := 0
 	for range m.Config.NLayer {
 		for _, s := range sites {
@@ -167,11 +199,18 @@ func (m *Model) AttachLoRA(c LoRAConfig, seed uint64) (*LoRA, error) {
 			n += c.Rank * (s.in + s.out)
 		}
 	}
-	l.Params, l.Grads = hugepage.Floats(n), hugepage.Floats(n)
+	l.Params, l.Grads = hugepage.Floats(n+lay.savedSize(m.Config)), hugepage.Floats(n+lay.savedSize(m.Config))
 	for i, o := range l.offsets {
 		l.tensors = append(l.tensors, o, o+c.Rank*sites[i%l.nsites].in)
+		s := sites[i%l.nsites]
+		p := "base_model.model." + fmt.Sprintf(s.path, i/l.nsites)
+		l.names = append(l.names, p+".lora_A.weight", p+".lora_B.weight")
 	}
-	l.tensors = append(l.tensors, n)
+	for i, name := range lay.tensorNames(m.Config) {
+		l.tensors = append(l.tensors, n+i*m.Config.VocabSize*m.Config.NEmbd)
+		l.names = append(l.names, name)
+	}
+	l.tensors = append(l.tensors, len(l.Params))
 	rng := rand.New(rand.NewPCG(seed, 0x10aa))
 	for i := range l.offsets {
 		s := sites[i%l.nsites]
@@ -181,6 +220,7 @@ func (m *Model) AttachLoRA(c LoRAConfig, seed uint64) (*LoRA, error) {
 			a[j] = float32((2*rng.Float64() - 1) * bound)
 		}
 	}
+	m.attachModules(l, lay, n)
 	m.Grads = nil
 	m.lora = l
 	return l, nil
@@ -200,8 +240,12 @@ func (m *Model) Unfreeze() {
 	}
 }
 
-// DetachLoRA removes the adapters (the base keeps no gradient buffer).
-func (m *Model) DetachLoRA() { m.lora = nil }
+// DetachLoRA removes the adapters and any saved modules' copies (the base
+// keeps no gradient buffer).
+func (m *Model) DetachLoRA() {
+	m.Params = m.baseParams()
+	m.lora = nil
+}
 
 // A and B are the views of adapter i (layer i/sites, site i%sites).
 func (l *LoRA) A(i int) []float32 {
@@ -230,36 +274,33 @@ func (l *LoRA) gradB(i int) []float32 {
 func (l *LoRA) ZeroGrad() { clear(l.Grads) }
 
 // Offsets and DecayMask describe the adapter tensors for the optimizer:
-// every A and B is a matrix, decayed like the base's matrices.
+// every A and B is a matrix, decayed like the base's matrices, and so is
+// every saved embedding or unembedding.
 func (l *LoRA) Offsets() []int { return l.tensors }
 
 func (l *LoRA) DecayMask() []bool {
-	m := make([]bool, 2*len(l.offsets))
+	m := make([]bool, len(l.tensors)-1)
 	for i := range m {
 		m[i] = true
 	}
 	return m
 }
 
-// TensorNames are PEFT's names of the adapter tensors, in Offsets order:
-// "base_model.model.<module path>.lora_A.weight" then lora_B.
-func (l *LoRA) TensorNames() []string {
-	var out []string
-	for i := range l.offsets {
-		s := l.sites[i%l.nsites]
-		p := "base_model.model." + fmt.Sprintf(s.path, i/l.nsites)
-		out = append(out, p+".lora_A.weight", p+".lora_B.weight")
-	}
-	return out
-}
+// TensorNames are PEFT's names of the tensors, in Offsets order:
+// "base_model.model.<module path>.lora_A.weight" then lora_B, then
+// "base_model.model.<module path>.weight" of each saved module's copy.
+func (l *LoRA) TensorNames() []string { return l.names }
 
 // TensorShapes are the shapes of the tensors in Offsets order: A (r, in)
-// and B (out, r).
+// and B (out, r), then (V, C) of each saved copy.
 func (l *LoRA) TensorShapes() [][]int {
 	var out [][]int
 	for i := range l.offsets {
 		s := l.sites[i%l.nsites]
 		out = append(out, []int{l.Config.Rank, s.in}, []int{s.out, l.Config.Rank})
+	}
+	for len(out) < len(l.names) {
+		out = append(out, []int{l.vocab, l.width})
 	}
 	return out
 }
@@ -390,13 +431,16 @@ func splitmix(x uint64) uint64 {
 }
 
 // Merge folds the adapters into the base weights, W += s·B·A (transposed
-// for GPT-2's Conv1D layout), and detaches them: the model then computes
-// what it computed with them, without them.
+// for GPT-2's Conv1D layout), writes the saved modules' copies into the
+// base (untying a tied model whose two roles now differ, see
+// lora_modules.go) and detaches them: the model then computes what it
+// computed with them, without them.
 func (m *Model) MergeLoRA() {
 	l := m.lora
 	if l == nil {
 		return
 	}
+	m.Params = m.mergeModules(l)
 	r, sc := l.Config.Rank, l.Config.Scale()
 	for i := range l.offsets {
 		layer, s := i/l.nsites, l.sites[i%l.nsites]
@@ -434,12 +478,13 @@ func (m *Model) siteWeight(layer int, s loraSite) []float32 {
 
 // gradViews are the base's gradient views for backward: m.Grads, or when
 // the base is frozen views that are all nil, which the layers' backward
-// functions take as "no gradient to accumulate".
+// functions take as "no gradient to accumulate", but for a saved
+// embedding's gradient (the unembedding's is unembeddingGrad).
 func (m *Model) gradViews() *Params {
 	if m.Grads != nil {
 		return m.Grads
 	}
-	return &Params{Layers: make([]Layer, m.Config.NLayer)}
+	return &Params{Layers: make([]Layer, m.Config.NLayer), WTE: m.lora.embedGrad(m.Config.VocabSize * m.Config.NEmbd)}
 }
 
 // Trainable returns what training updates — the adapters when attached

@@ -9,8 +9,13 @@ import "slices"
 func (m *Model) FrozenView() *Model {
 	v := m.BaseView()
 	if l := m.lora; l != nil {
-		v.lora = &LoRA{Config: l.Config, Params: slices.Clone(l.Params), Enabled: l.Enabled,
-			sites: l.sites, nsites: l.nsites, offsets: l.offsets, tensors: l.tensors, seed: l.seed}
+		c := &LoRA{Config: l.Config, Params: slices.Clone(l.Params), Enabled: l.Enabled,
+			sites: l.sites, nsites: l.nsites, offsets: l.offsets, tensors: l.tensors, names: l.names,
+			base: l.base, embedOff: l.embedOff, headOff: l.headOff, shared: l.shared, vocab: l.vocab, width: l.width, seed: l.seed}
+		if c.base != nil { // saved modules: the view reads the frozen copies
+			v.Params = c.view(c.Params, m.Config)
+		}
+		v.lora = c
 	}
 	return v
 }
@@ -18,11 +23,17 @@ func (m *Model) FrozenView() *Model {
 // MergedCopy is an independent model computing what m computes: a copy of
 // its weights with its adapters merged in. m is unchanged.
 func (m *Model) MergedCopy() (*Model, error) {
-	c, err := FromParams(m.Config, slices.Clone(m.Params.Data))
+	c, err := FromParams(m.Config, slices.Clone(m.baseParams().Data))
 	if err != nil {
 		return nil, err
 	}
-	c.lora = m.lora
-	c.MergeLoRA() // reads the shared adapters, writes only c's weights
+	if l := m.lora; l != nil {
+		lc := *l // reads m's adapters and copies; merges into c's base
+		if lc.base != nil {
+			lc.base = c.Params
+		}
+		c.lora = &lc
+		c.MergeLoRA()
+	}
 	return c, nil
 }

@@ -10,15 +10,23 @@ import (
 // they were when the model's adapters train on; a merged copy computes the
 // same logits (to float32 rounding) without touching the model.
 func TestFrozenViewAndMergedCopy(t *testing.T) {
-	for _, cfg := range []Config{
-		{NLayer: 2, NHead: 2, NEmbd: 16, BlockSize: 16, VocabSize: 40, LayerNormEps: 1e-5},
-		{Arch: ArchLlama, NLayer: 2, NHead: 4, NKVHead: 2, NEmbd: 16, NInner: 32, BlockSize: 16, VocabSize: 40, LayerNormEps: 1e-5, RopeTheta: 10000},
+	llama := Config{Arch: ArchLlama, NLayer: 2, NHead: 4, NKVHead: 2, NEmbd: 16, NInner: 32, BlockSize: 16, VocabSize: 40, LayerNormEps: 1e-5, RopeTheta: 10000}
+	for _, tc := range []struct {
+		cfg     Config
+		modules []string
+		tying   bool
+	}{
+		{Config{NLayer: 2, NHead: 2, NEmbd: 16, BlockSize: 16, VocabSize: 40, LayerNormEps: 1e-5}, nil, false},
+		{llama, nil, false},
+		{llama, []string{"embed_tokens"}, false}, // a saved embedding: the view reads a frozen copy of it
+		{llama, []string{"embed_tokens"}, true},  // one copy for both roles: merging writes the base's matrix
 	} {
+		cfg := tc.cfg
 		m, err := New(cfg, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, err := m.AttachLoRA(LoRAConfig{Rank: 2, Alpha: 4}, 2)
+		l, err := m.AttachLoRA(LoRAConfig{Rank: 2, Alpha: 4, ModulesToSave: tc.modules, EnsureWeightTying: tc.tying}, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +58,7 @@ func TestFrozenViewAndMergedCopy(t *testing.T) {
 				t.Fatalf("%s: merged copy's logit %d is %g, want %g", cfg.Arch, i, got[i], want[i])
 			}
 		}
-		if m.LoRA() != l || c.LoRA() != nil || &c.Params.Data[0] == &m.Params.Data[0] {
+		if !slices.Equal(logits(m), want) || m.LoRA() != l || c.LoRA() != nil || &c.Params.Data[0] == &m.Params.Data[0] {
 			t.Fatalf("%s: MergedCopy changed the model or shares its weights", cfg.Arch)
 		}
 		// The model's adapters train on; the view keeps the old ones.

@@ -214,7 +214,7 @@ func TestAdapterConfigErrors(t *testing.T) {
 	}
 	path := filepath.Join(dir, AdapterConfigFile)
 	orig, _ := os.ReadFile(path)
-	for field, val := range map[string]any{"use_dora": true, "use_rslora": true, "modules_to_save": []string{"lm_head"},
+	for field, val := range map[string]any{"use_dora": true, "use_rslora": true, "modules_to_save": []string{"score"},
 		"peft_type": "PREFIX_TUNING", "r": 0, "target_modules": []string{"c_attn"}, "layers_to_transform": []int{0}} {
 		var raw map[string]any
 		json.Unmarshal(orig, &raw)

@@ -259,13 +259,21 @@ func SaveWith(dir string, m *gpt.Model, tok *tokenizer.Tokenizer, opts SaveOptio
 		return fmt.Errorf("hf: tokenizer has %d ids, the model's vocabulary %d", tok.VocabSize(), m.Config.VocabSize)
 	}
 	if like := opts.Like; like != nil {
-		if !sameConfig(like.Config, m.Config) {
+		untied := untiedFrom(like.Config, m.Config)
+		if !sameConfig(like.Config, m.Config) && !untied {
 			return fmt.Errorf("hf: the model's config differs from that of %s, whose layout was asked for", like.Dir)
 		}
-		if err := writeWeights(dir, m, func(name string) safetensors.DType { return like.DTypes[name] }, like.Shard, 0); err != nil {
+		dtypeOf, shard := func(name string) safetensors.DType { return like.DTypes[name] }, like.Shard
+		if untied { // a merge untied it (untie.go)
+			dtypeOf, shard = untiedLayout(like)
+		}
+		if err := writeWeights(dir, m, dtypeOf, shard, 0); err != nil {
 			return err
 		}
-		return copyMetaFiles(like.Dir, dir)
+		if err := copyMetaFiles(like.Dir, dir); err != nil || !untied {
+			return err
+		}
+		return untieConfigFile(dir)
 	}
 	dtype := opts.DType
 	if dtype == "" {

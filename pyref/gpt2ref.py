@@ -36,7 +36,9 @@ def forward(p, tokens, n_layer, n_head, eps=1e-5):
         h = F.gelu(h @ p[q + "mlp.c_fc.weight"] + p[q + "mlp.c_fc.bias"], approximate="tanh")
         x = x + h @ p[q + "mlp.c_proj.weight"] + p[q + "mlp.c_proj.bias"]
     x = F.layer_norm(x, (C,), p["ln_f.weight"], p["ln_f.bias"], eps)
-    return x @ p["wte.weight"].t()
+    # An untied head (a PEFT adapter that trains wte or lm_head apart) if
+    # given, else the tied embedding.
+    return x @ p.get("lm_head.weight", p["wte.weight"]).t()
 
 
 _DTYPES = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "I32": torch.int32, "I64": torch.int64}

@@ -10,9 +10,17 @@ import (
 
 // TestPPOWithLoRA: PPO on a policy with adapters updates only them, keeps
 // the base's weights (the reference policy reads them, not a copy: the
-// adapters disabled), and starts at KL 0. TestPPOWithLoRARaisesReward
-// shows adapters alone moving a reward.
+// adapters disabled), and starts at KL 0. With a saved embedding
+// (modules_to_save) the policy trains its copy while the reference reads
+// the base's original matrix, still without a copy of the base.
+// TestPPOWithLoRARaisesReward shows adapters alone moving a reward.
 func TestPPOWithLoRA(t *testing.T) {
+	for name, modules := range map[string][]string{"adapters": nil, "embed_tokens": {"embed_tokens"}} {
+		t.Run(name, func(t *testing.T) { testPPOWithLoRA(t, modules) })
+	}
+}
+
+func testPPOWithLoRA(t *testing.T, modules []string) {
 	ds, tok := testData(t)
 	m, err := gpt.New(gpt.Config{Arch: gpt.ArchLlama, NLayer: 2, NHead: 4, NKVHead: 2, NEmbd: 32, NInner: 64, BlockSize: 96,
 		VocabSize: tok.VocabSize(), LayerNormEps: 1e-5, RopeTheta: 10000}, 7)
@@ -26,7 +34,7 @@ func TestPPOWithLoRA(t *testing.T) {
 		m.Params.WTE[i] *= 10
 	}
 	base := slices.Clone(m.Params.Data)
-	l, err := m.AttachLoRA(gpt.LoRAConfig{Rank: 8, Alpha: 16}, 1)
+	l, err := m.AttachLoRA(gpt.LoRAConfig{Rank: 8, Alpha: 16, ModulesToSave: modules}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,8 +56,11 @@ func TestPPOWithLoRA(t *testing.T) {
 	if !slices.Equal(m.Params.Data, base) || m.Grads != nil {
 		t.Fatal("PPO changed the frozen base or gave it gradients")
 	}
-	if &p.Ref.Params.Data[0] != &m.Params.Data[0] || p.Ref.LoRA() != nil {
+	if &p.Ref.Params.Data[0] != &m.Params.Data[0] || p.Ref.LoRA() != nil || &p.Ref.Params.WTE[0] != &m.Params.Data[0] {
 		t.Fatal("the reference policy is not the base alone, shared")
+	}
+	if modules != nil && slices.Equal(m.Params.WTE, p.Ref.Params.WTE) {
+		t.Fatal("PPO did not train the saved embedding")
 	}
 	if steps[0].KL > 1e-6 {
 		t.Errorf("KL %.3g at the first step: the fresh adapters should leave the policy at the reference", steps[0].KL)

