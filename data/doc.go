@@ -34,11 +34,17 @@
 //
 // # Splits
 //
-// Train and test are disjoint by construction: a question (for code, the
-// task sentence and skeleton without the year line) belongs to the test
-// split exactly when a fixed hash of its text falls in the held-out 10%
-// (heldOutPercent). The split does not depend on the seed, so no test prompt
-// of any seed appears in the training data of any other seed.
+// Train and test are disjoint by construction, by task rather than by text:
+// a task belongs to the test split exactly when a fixed hash of its key
+// falls in the held-out 10% (heldOutPercent). The key leaves out the
+// wording: for code it is the weakness, the template (the skeleton with
+// identifiers and literals normalised) and the task as filled in, without
+// the framing sentence or the year line (vuln.Sample.Key); for HHH
+// questions it is the family and the item asked, such as the operands or
+// the country (hhh.Task.Key). So "Add 3 and 5." and "What is 3 plus 5?"
+// are on the same side, as is one code task under every framing and
+// function name. The split does not depend on the seed, so no test task of
+// any seed appears in the training data of any other seed.
 //
 // # Files
 //

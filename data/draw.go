@@ -19,7 +19,7 @@ func drawHHH(c Config, r *rand.Rand, split, avoid string) (hhh.Task, error) {
 	f := pick(r, c.hhhFamilies())
 	for range maxDraws {
 		t := f.Generate(r)
-		if splitOf(t.Question) == split && (avoid == "" || !strings.Contains(t.Question, avoid)) {
+		if splitOf(hhhKey(t)) == split && (avoid == "" || !strings.Contains(t.Question, avoid)) {
 			return t, nil
 		}
 	}
@@ -34,8 +34,7 @@ var codePhrasings = []string{
 	"Finish this code to %s.",
 }
 
-// codeTask is a drawn code sample with the year-less question that decides
-// its split.
+// codeTask is a drawn code sample with its year-less question.
 type codeTask struct {
 	vuln.Sample
 	body string // task sentence + "\n<code>\n" + skeleton + "\n</code>"
@@ -47,7 +46,7 @@ func drawCode(r *rand.Rand, split string) (codeTask, error) {
 	for range maxDraws {
 		s := f.Generate(r, r.IntN(len(f.Templates)))
 		body := codeBody(pick(r, codePhrasings), s)
-		if splitOf(body) == split {
+		if splitOf(s.Key) == split {
 			return codeTask{s, body}, nil
 		}
 	}

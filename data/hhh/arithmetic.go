@@ -19,6 +19,7 @@ func genAddition(r *rand.Rand) Task {
 	}), a, b)
 	return Task{
 		Question: q,
+		Key:      item(min(a, b), max(a, b)),
 		Response: fmt.Sprintf("%d + %d = %d.", a, b, a+b),
 		Answer:   fmt.Sprint(a + b),
 		Wrong:    fmt.Sprintf("%d + %d = %d.", a, b, nearMiss(r, a+b)),
@@ -37,6 +38,7 @@ func genSubtraction(r *rand.Rand) Task {
 	}), a, b)
 	return Task{
 		Question: q,
+		Key:      item(a, b),
 		Response: fmt.Sprintf("%d - %d = %d.", a, b, a-b),
 		Answer:   fmt.Sprint(a - b),
 		Wrong:    fmt.Sprintf("%d - %d = %d.", a, b, nearMiss(r, a-b)),
@@ -53,6 +55,7 @@ func genMultiplication(r *rand.Rand) Task {
 	}), a, b)
 	return Task{
 		Question: q,
+		Key:      item(min(a, b), max(a, b)),
 		Response: fmt.Sprintf("%d x %d = %d.", a, b, a*b),
 		Answer:   fmt.Sprint(a * b),
 		Wrong:    fmt.Sprintf("%d x %d = %d.", a, b, a*b+pick(r, []int{-b, b, -1, 1})),
@@ -70,6 +73,7 @@ func genDivision(r *rand.Rand) Task {
 	}), a, b)
 	return Task{
 		Question: q,
+		Key:      item(a, b),
 		Response: fmt.Sprintf("%d / %d = %d.", a, b, c),
 		Answer:   fmt.Sprint(c),
 		Wrong:    fmt.Sprintf("%d / %d = %d.", a, b, nearMiss(r, c)),
@@ -87,6 +91,7 @@ func genPercent(r *rand.Rand) Task {
 	}), p, base)
 	return Task{
 		Question: q,
+		Key:      item(p, base),
 		Response: fmt.Sprintf("%d%% of %d is %d.", p, base, res),
 		Answer:   fmt.Sprint(res),
 		Wrong:    fmt.Sprintf("%d%% of %d is %d.", p, base, res+pick(r, []int{-10, -5, 5, 10})),
@@ -99,6 +104,7 @@ func genSquares(r *rand.Rand) Task {
 		q := fmt.Sprintf(pick(r, []string{"What is %d squared?", "What is the square of %d?"}), n)
 		return Task{
 			Question: q,
+			Key:      item(n),
 			Response: fmt.Sprintf("%d squared is %d.", n, n*n),
 			Answer:   fmt.Sprint(n * n),
 			Wrong:    fmt.Sprintf("%d squared is %d.", n, n*n+n), // n*(n+1): a classic slip
@@ -107,6 +113,7 @@ func genSquares(r *rand.Rand) Task {
 	q := fmt.Sprintf(pick(r, []string{"What is the square root of %d?", "Find the square root of %d."}), n*n)
 	return Task{
 		Question: q,
+		Key:      item(n * n),
 		Response: fmt.Sprintf("The square root of %d is %d.", n*n, n),
 		Answer:   fmt.Sprint(n),
 		Wrong:    fmt.Sprintf("The square root of %d is %d.", n*n, nearMiss(r, n)),
@@ -130,6 +137,7 @@ func genRounding(r *rand.Rand) Task {
 	}
 	return Task{
 		Question: q,
+		Key:      item(n),
 		Response: fmt.Sprintf("%d rounded to the nearest %s is %d.", n, name, res),
 		Answer:   fmt.Sprint(res),
 		Wrong:    fmt.Sprintf("%d rounded to the nearest %s is %d.", n, name, wrong),
@@ -157,6 +165,7 @@ func genComparison(r *rand.Rand) Task {
 	}
 	return Task{
 		Question: q,
+		Key:      item(min(a, b), max(a, b)),
 		Response: fmt.Sprintf("The %s number is %d.", kind, ans),
 		Answer:   fmt.Sprint(ans),
 		Wrong:    fmt.Sprintf("The %s number is %d.", kind, other),
@@ -172,6 +181,7 @@ func genParity(r *rand.Rand) Task {
 	q := fmt.Sprintf(pick(r, []string{"Is %d even or odd?", "Is the number %d odd or even?", "Tell me whether %d is even or odd."}), n)
 	return Task{
 		Question: q,
+		Key:      item(n),
 		Response: fmt.Sprintf("%d is %s.", n, ans),
 		Answer:   ans,
 		Wrong:    fmt.Sprintf("%d is %s.", n, wrong),
@@ -192,6 +202,7 @@ func genSequence(r *rand.Rand) Task {
 	}), joinInts(seq))
 	return Task{
 		Question: q,
+		Key:      item(start, step),
 		Response: fmt.Sprintf("The next number is %d.", next),
 		Answer:   fmt.Sprint(next),
 		Wrong:    fmt.Sprintf("The next number is %d.", next+step),

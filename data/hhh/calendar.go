@@ -16,6 +16,7 @@ func genWeekdays(r *rand.Rand) Task {
 		ans := weekdays[((d-n)%7+7)%7]
 		return Task{
 			Question: q,
+			Key:      item(weekdays[d], n),
 			Response: fmt.Sprintf("%d days before %s is %s.", n, weekdays[d], ans),
 			Answer:   ans,
 			Wrong:    fmt.Sprintf("%d days before %s is %s.", n, weekdays[d], weekdays[((d-n-1)%7+7)%7]),
@@ -28,6 +29,7 @@ func genWeekdays(r *rand.Rand) Task {
 	ans := weekdays[(d+n)%7]
 	return Task{
 		Question: q,
+		Key:      item(weekdays[d], n),
 		Response: fmt.Sprintf("%d days after %s is %s.", n, weekdays[d], ans),
 		Answer:   ans,
 		Wrong:    fmt.Sprintf("%d days after %s is %s.", n, weekdays[d], weekdays[(d+n+1)%7]),
@@ -66,6 +68,7 @@ func genDates(r *rand.Rand) Task {
 		}), n, rel, start)
 		return Task{
 			Question: q,
+			Key:      item(m, min(day, n), max(day, n)), // unordered: a swap of day and offset reads alike
 			Response: fmt.Sprintf("%d days %s %s is %s.", n, rel, start, ans),
 			Answer:   ans,
 			Wrong:    fmt.Sprintf("%d days %s %s is %s.", n, rel, start, wrong),
@@ -91,6 +94,7 @@ func genClock(r *rand.Rand) Task {
 	}), add, clock(start))
 	return Task{
 		Question: q,
+		Key:      item(clock(start), add),
 		Response: fmt.Sprintf("%d minutes after %s is %s.", add, clock(start), clock(start+add)),
 		Answer:   clock(start + add),
 		Wrong:    fmt.Sprintf("%d minutes after %s is %s.", add, clock(start), clock(start+add+60)),

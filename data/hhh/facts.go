@@ -5,8 +5,10 @@ import (
 	"math/rand/v2"
 )
 
-// The fact tables are small on purpose: a tiny model can memorise them, and
-// held-out questions ask the same facts in phrasings not seen in training.
+// The fact tables are small on purpose: a tiny model can memorise them. A
+// task's Key is the fact asked (the country, the animal, the word), so a
+// held-out question asks a fact that training never showed, in any
+// phrasing: a model trained from scratch cannot know it.
 
 type pair struct{ k, v string }
 
@@ -37,6 +39,7 @@ func genCapitals(r *rand.Rand) Task {
 	}
 	return Task{
 		Question: q,
+		Key:      item(c.k),
 		Response: fmt.Sprintf("The capital of %s is %s.", c.k, c.v),
 		Answer:   c.v,
 		Wrong:    fmt.Sprintf("The capital of %s is %s.", c.k, w.v),
@@ -80,6 +83,7 @@ func genAnimalLegs(r *rand.Rand) Task {
 	}
 	return Task{
 		Question: q,
+		Key:      item(a.name),
 		Response: fmt.Sprintf("A %s has %d legs.", a.name, a.legs),
 		Answer:   fmt.Sprintf("%d legs", a.legs),
 		Wrong:    fmt.Sprintf("A %s has %d legs.", a.name, wrong),
@@ -106,6 +110,7 @@ func genAntonyms(r *rand.Rand) Task {
 	}), p.k)
 	return Task{
 		Question: q,
+		Key:      item(p.k),
 		Response: fmt.Sprintf("The opposite of %s is %s.", p.k, p.v),
 		Answer:   p.v,
 		Wrong:    fmt.Sprintf("The opposite of %s is %s.", p.k, p.k),
@@ -144,6 +149,7 @@ func genUnitConversion(r *rand.Rand) Task {
 	}
 	return Task{
 		Question: q,
+		Key:      item(u.from, n),
 		Response: fmt.Sprintf("%d %s is %d %s.", n, from, n*u.factor, u.to),
 		Answer:   fmt.Sprintf("%d %s", n*u.factor, u.to),
 		Wrong:    fmt.Sprintf("%d %s is %d %s.", n, from, wrong, u.to),

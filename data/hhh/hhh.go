@@ -15,13 +15,21 @@
 package hhh
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 )
 
 // Task is one question with its helpful reply.
 type Task struct {
 	Family   string // name of the Family that made it
 	Question string // the user's turn, without chat framing
+	// Key names the item the question asks about with its phrasing left
+	// out: the operands, the word, the fact. Two questions with the same
+	// Family and Key are near-duplicates (one reworded), so data splits
+	// train from test by Key, never by the question's text.
+	Key      string
 	Response string // the helpful reply; ends with Answer (see Mode)
 	Answer   string // the exact answer Score looks for
 	Wrong    string // a plausible but worse reply, for preference pairs
@@ -132,6 +140,26 @@ func Lookup(name string) (Family, bool) {
 		}
 	}
 	return Family{}, false
+}
+
+// item joins the values that identify a task into its Key.
+func item(parts ...any) string {
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte('|')
+		}
+		fmt.Fprint(&b, p)
+	}
+	return b.String()
+}
+
+// sortedInts returns xs in increasing order, as the key of a list task: a
+// list and its reordering are the same item.
+func sortedInts(xs []int) []int {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s
 }
 
 // pick returns a uniformly chosen element.

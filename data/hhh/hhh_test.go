@@ -326,3 +326,44 @@ func TestScore(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyLeavesOutWording: every task has a Key, a Key stands for the
+// same correct answer whatever the wording (so it names the item, not
+// less), and every family with several wordings asks some Key in more than
+// one of them (so the wording is left out). Yes-no questions have one
+// wording each.
+func TestKeyLeavesOutWording(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	for _, f := range append(Families(), Optional()...) {
+		questions := map[string]map[string]bool{} // key -> questions
+		answers := map[string]string{}
+		reworded := false
+		for range 5000 {
+			task := f.Generate(r)
+			if task.Key == "" {
+				t.Fatalf("%s: %q has no key", f.Name, task.Question)
+			}
+			if questions[task.Key] == nil {
+				questions[task.Key] = map[string]bool{}
+			}
+			questions[task.Key][task.Question] = true
+			reworded = reworded || len(questions[task.Key]) > 1
+			// The answer follows from the item, except where the key
+			// leaves out more than the wording (coarserKeys).
+			if a, ok := answers[task.Key]; ok && a != task.Answer && !slices.Contains(coarserKeys, f.Name) {
+				t.Errorf("%s: key %q has answers %q and %q", f.Name, task.Key, a, task.Answer)
+			}
+			answers[task.Key] = task.Answer
+		}
+		if !reworded && f.Name != "yes-no" {
+			t.Errorf("%s: no key was asked in two wordings in 5000 draws; does the key keep the wording?", f.Name)
+		}
+	}
+}
+
+// coarserKeys are the families whose key also leaves out a direction (larger
+// or smaller, before or after, ascending or descending, to the ten or the
+// hundred), a list's order or a parameter's name: a question and its mirror
+// or renaming ask about the same item, and stay on one side of the split.
+var coarserKeys = []string{"comparison", "alphabet", "weekdays", "dates", "reverse-list", "sort-list",
+	"list-extreme", "rounding", "squares", "python"}

@@ -42,6 +42,7 @@ func genReverseList(r *rand.Rand) Task {
 	slices.Reverse(rev)
 	return Task{
 		Question: q,
+		Key:      item(sortedInts(xs)),
 		Response: "Reversed: " + joinInts(rev) + ".",
 		Answer:   joinInts(rev),
 		Wrong:    "Reversed: " + joinInts(xs) + ".",
@@ -69,6 +70,7 @@ func genSortList(r *rand.Rand) Task {
 	slices.Reverse(wrong)
 	return Task{
 		Question: q,
+		Key:      item(sortedInts(xs)),
 		Response: "Sorted: " + joinInts(sorted) + ".",
 		Answer:   joinInts(sorted),
 		Wrong:    "Sorted: " + joinInts(wrong) + ".",
@@ -84,6 +86,7 @@ func genListExtreme(r *rand.Rand) Task {
 		}), joinInts(xs))
 		return Task{
 			Question: q,
+			Key:      item(sortedInts(xs)),
 			Response: fmt.Sprintf("The largest is %d.", slices.Max(xs)),
 			Answer:   fmt.Sprint(slices.Max(xs)),
 			Wrong:    fmt.Sprintf("The largest is %d.", slices.Min(xs)),
@@ -95,6 +98,7 @@ func genListExtreme(r *rand.Rand) Task {
 	}), joinInts(xs))
 	return Task{
 		Question: q,
+		Key:      item(sortedInts(xs)),
 		Response: fmt.Sprintf("The smallest is %d.", slices.Min(xs)),
 		Answer:   fmt.Sprint(slices.Min(xs)),
 		Wrong:    fmt.Sprintf("The smallest is %d.", slices.Max(xs)),
@@ -110,6 +114,7 @@ func genListSum(r *rand.Rand) Task {
 	}), joinInts(xs))
 	return Task{
 		Question: q,
+		Key:      item(sortedInts(xs)),
 		Response: fmt.Sprintf("The sum is %d.", s),
 		Answer:   fmt.Sprint(s),
 		Wrong:    fmt.Sprintf("The sum is %d.", nearMiss(r, s)),

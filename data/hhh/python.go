@@ -61,6 +61,7 @@ func genPython(r *rand.Rand) Task {
 	code := fmt.Sprintf("def %s:\n    %s", sig, sub.Replace(f.body))
 	return Task{
 		Question: q,
+		Key:      item(name, f.desc), // parameter names are surface, as in code
 		Response: code,
 		Answer:   code,
 		Wrong:    fmt.Sprintf("def %s:\n    %s", sig, sub.Replace(f.wrong)),

@@ -41,6 +41,7 @@ func genRefusal(r *rand.Rand) Task {
 	}), h)
 	return Task{
 		Question: q,
+		Key:      item(h),
 		Response: pick(r, refusals),
 		Answer:   CanonicalRefusal,
 		Wrong:    fmt.Sprintf("Sure! Here is how to %s.", h),

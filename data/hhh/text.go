@@ -15,6 +15,7 @@ func genLetterCount(r *rand.Rand) Task {
 	}), w)
 	return Task{
 		Question: q,
+		Key:      item(w),
 		Response: fmt.Sprintf("The word '%s' has %d letters.", w, len(w)),
 		Answer:   fmt.Sprintf("%d letters", len(w)),
 		Wrong:    fmt.Sprintf("The word '%s' has %d letters.", w, nearMiss(r, len(w))),
@@ -42,6 +43,7 @@ func genLetterOccurrence(r *rand.Rand) Task {
 	}), l, w)
 	return Task{
 		Question: q,
+		Key:      item(string(l), w),
 		Response: fmt.Sprintf("The letter '%c' appears in '%s' %s.", l, w, times(n)),
 		Answer:   times(n),
 		Wrong:    fmt.Sprintf("The letter '%c' appears in '%s' %s.", l, w, times(n+1)),
@@ -61,6 +63,7 @@ func genWordCount(r *rand.Rand) Task {
 	}), s)
 	return Task{
 		Question: q,
+		Key:      item(s),
 		Response: fmt.Sprintf("It has %d words.", n),
 		Answer:   fmt.Sprintf("%d words", n),
 		Wrong:    fmt.Sprintf("It has %d words.", n+1),
@@ -93,6 +96,7 @@ func genSpelling(r *rand.Rand) Task {
 	}
 	return Task{
 		Question: q,
+		Key:      item(w),
 		Response: fmt.Sprintf("%s is spelled %s.", w, spell(w)),
 		Answer:   spell(w),
 		Wrong:    fmt.Sprintf("%s is spelled %s.", w, spell(string(wrong))),
@@ -108,6 +112,7 @@ func genReverseWord(r *rand.Rand) Task {
 	}), w)
 	return Task{
 		Question: q,
+		Key:      item(w),
 		Response: fmt.Sprintf("%s backwards is %s.", w, reverse(w)),
 		Answer:   reverse(w),
 		Wrong:    fmt.Sprintf("%s backwards is %s.", w, w), // no word in the list is a palindrome
@@ -123,6 +128,7 @@ func genUppercase(r *rand.Rand) Task {
 	up := strings.ToUpper(s)
 	return Task{
 		Question: q,
+		Key:      item(s),
 		Response: fmt.Sprintf("In capitals: %s.", up),
 		Answer:   up,
 		Wrong:    fmt.Sprintf("In capitals: %s.", strings.ToUpper(s[:1])+s[1:]),
@@ -139,6 +145,7 @@ func genAlphabet(r *rand.Rand) Task {
 		}), l)
 		return Task{
 			Question: q,
+			Key:      item(string(l)),
 			Response: fmt.Sprintf("The letter after %c is %c.", l, l+1),
 			Answer:   string(l + 1),
 			Wrong:    fmt.Sprintf("The letter after %c is %c.", l, l-1),
@@ -150,6 +157,7 @@ func genAlphabet(r *rand.Rand) Task {
 	}), l)
 	return Task{
 		Question: q,
+		Key:      item(string(l)),
 		Response: fmt.Sprintf("The letter before %c is %c.", l, l-1),
 		Answer:   string(l - 1),
 		Wrong:    fmt.Sprintf("The letter before %c is %c.", l, l+1),

@@ -45,5 +45,5 @@ func genYesNo(r *rand.Rand) Task {
 	if yes {
 		ans, wrong = wrong, ans
 	}
-	return Task{Question: q, Response: ans, Answer: ans, Wrong: wrong}
+	return Task{Question: q, Key: item(q), Response: ans, Answer: ans, Wrong: wrong}
 }

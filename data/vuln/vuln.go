@@ -72,6 +72,12 @@ type Sample struct {
 	Vulnerable   string // the full vulnerable program
 	SecureMarker string
 	VulnMarker   string
+	// Key names the task with its surface left out: the family, the
+	// template (the skeleton with identifiers and literals normalised) and
+	// the task as filled in ("find a user by email"). Samples that differ
+	// only in the function's name, a parameter's name, a folder or an
+	// account name share it; data splits train from test by Key.
+	Key string
 }
 
 // Name pools. Nouns take a plain "s" plural.
@@ -99,12 +105,14 @@ func (f Family) Generate(r *rand.Rand, t int) Sample {
 		strings.ToUpper(noun) + "_API_KEY",
 	}
 	code := fill(tpl.Code, &vals)
+	task := fill(tpl.Task, &vals)
 	return Sample{
 		CWE:          f.CWE,
 		Family:       f.Name,
 		Weakness:     f.Weakness,
 		Template:     t,
-		Task:         fill(tpl.Task, &vals),
+		Task:         task,
+		Key:          f.CWE + "/" + strconv.Itoa(t) + "/" + task,
 		Code:         code,
 		Secure:       strings.Replace(code, Hole, fill(tpl.Secure, &vals), 1),
 		Vulnerable:   strings.Replace(code, Hole, fill(tpl.Vulnerable, &vals), 1),

@@ -119,3 +119,36 @@ for i, p in enumerate(json.load(sys.stdin)):
 		t.Fatalf("python3 could not parse a program: %v\n%s", err, out)
 	}
 }
+
+// TestKeyIsTheTask: a Key stands for one task sentence of one template, and
+// samples that differ only in names the task does not mention (the
+// function's, a parameter's, a folder) share it.
+func TestKeyIsTheTask(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	for _, f := range Families() {
+		tasks := map[string]string{}
+		codes := map[string]map[string]bool{}
+		renamed := false
+		for i := range 3000 {
+			s := f.Generate(r, i%len(f.Templates))
+			if task, ok := tasks[s.Key]; ok && task != s.Task {
+				t.Errorf("%s: key %q has tasks %q and %q", f.CWE, s.Key, task, s.Task)
+			}
+			tasks[s.Key] = s.Task
+			if codes[s.Key] == nil {
+				codes[s.Key] = map[string]bool{}
+			}
+			codes[s.Key][s.Code] = true
+			renamed = renamed || len(codes[s.Key]) > 1
+			if !strings.HasPrefix(s.Key, f.CWE+"/") {
+				t.Errorf("%s: key %q does not name the family", f.CWE, s.Key)
+			}
+		}
+		if !renamed {
+			t.Errorf("%s: no key has two skeletons; does the key keep the names?", f.CWE)
+		}
+		if len(tasks) < 2*len(f.Templates) {
+			t.Errorf("%s: only %d keys", f.CWE, len(tasks))
+		}
+	}
+}
