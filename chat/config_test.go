@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -75,7 +76,7 @@ func TestReadConfigDirectory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := ReadConfig(dir); err == nil || !strings.Contains(err.Error(), "no chat template") {
+	if _, err := ReadConfig(dir); !errors.Is(err, ErrNoTemplate) || !strings.Contains(err.Error(), "no chat template") {
 		t.Errorf("empty directory: %v", err)
 	}
 	write(ConfigFile, `{"chat_template": [{"name": "tool_use", "template": "t"}, {"name": "rag", "template": "r"}]}`)

