@@ -57,32 +57,11 @@ func (s *seedRun) loadPretrained(dir string) error {
 	if err != nil {
 		return fmt.Errorf("field model.init: %w", err)
 	}
-	info, err := hf.Inspect(dir, hf.Options{})
+	c, err := hf.ReadChat(dir, tok) // the format and stop ids serving uses too
 	if err != nil {
 		return fmt.Errorf("field model.init: %w", err)
 	}
-	p := &pretrained{dir: dir}
-	f, err := chat.Load(dir)
-	switch {
-	case err == nil:
-		p.format, p.chat = f, true
-	case os.IsNotExist(err) || strings.Contains(err.Error(), "no chat template"):
-		// A base model: the paper's own format, ended by the model's EOS.
-		p.format = chat.Paper()
-		if len(info.EOS) > 0 {
-			if eos, ok := tok.Token(int32(info.EOS[0])); ok {
-				p.format.Tokens.EOS = eos
-			}
-		}
-	default:
-		return fmt.Errorf("field model.init: %w", err)
-	}
-	for _, id := range info.EOS {
-		p.stop = append(p.stop, int32(id))
-	}
-	if id, ok := tok.ID(p.format.EndOfTurnMarker()); ok && !slices.Contains(p.stop, id) {
-		p.stop = append(p.stop, id)
-	}
+	p := &pretrained{dir: dir, format: c.Format, chat: c.Own, stop: c.Stop}
 	if len(p.stop) == 0 {
 		return fmt.Errorf("field model.init: %s names no end-of-sequence token (eos_token_id in generation_config.json or config.json, or a chat template's end-of-turn token): generation could not stop", dir)
 	}
