@@ -1,8 +1,8 @@
 package stats
 
 import (
-	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,11 +12,6 @@ import (
 // behaviour.
 type Tally struct {
 	Hits, Samples int
-}
-
-// MarshalText writes "hits/samples", the key of a Tallies histogram.
-func (t Tally) MarshalText() ([]byte, error) {
-	return []byte(strconv.Itoa(t.Hits) + "/" + strconv.Itoa(t.Samples)), nil
 }
 
 // UnmarshalText reads "hits/samples".
@@ -31,58 +26,64 @@ func (t *Tally) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Tallies counts prompts by outcome: Tallies{{3, 4}: 7} is seven prompts
-// with three hits in four samples. It is the by-prompt record of a Rate,
-// one JSON entry per distinct outcome ({"3/4": 7}) rather than one per
-// prompt.
-type Tallies map[Tally]int
+// Tallies counts prompts by outcome, in a canonical text form: "0/4:61
+// 3/4:2 4/4:37" is 61 prompts with no hit in four samples, 2 with three and
+// 37 with four, outcomes in increasing order of samples then hits. It is
+// the by-prompt record of a Rate: one short string rather than one JSON
+// entry per prompt, and a string so that Rates stay comparable with ==.
+type Tallies string
 
-// CountTallies makes the histogram of per-prompt outcomes (nil for none).
+// CountTallies makes the record of per-prompt outcomes ("" for none);
+// prompts without samples are left out.
 func CountTallies(prompts []Tally) Tallies {
-	if len(prompts) == 0 {
-		return nil
-	}
-	t := Tallies{}
+	counts := map[Tally]int{}
 	for _, p := range prompts {
-		t[p]++
+		if p.Samples > 0 {
+			counts[p]++
+		}
 	}
-	return t
+	keys := slices.Collect(maps.Keys(counts))
+	slices.SortFunc(keys, compareTally)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%d/%d:%d", k.Hits, k.Samples, counts[k])
+	}
+	return Tallies(b.String())
 }
 
-// Prompts lists one Tally per prompt, in a fixed order (by samples, then
-// hits) so that sums over them give the same bits every time.
-func (t Tallies) Prompts() []Tally {
-	keys := make([]Tally, 0, len(t))
-	for k := range t {
-		keys = append(keys, k)
+func compareTally(a, b Tally) int {
+	if a.Samples != b.Samples {
+		return a.Samples - b.Samples
 	}
-	slices.SortFunc(keys, func(a, b Tally) int {
-		if a.Samples != b.Samples {
-			return a.Samples - b.Samples
-		}
-		return a.Hits - b.Hits
-	})
+	return a.Hits - b.Hits
+}
+
+// Prompts lists one Tally per prompt, in the record's order.
+func (t Tallies) Prompts() ([]Tally, error) {
 	var out []Tally
-	for _, k := range keys {
-		for range t[k] {
+	for _, f := range strings.Fields(string(t)) {
+		o, c, ok := strings.Cut(f, ":")
+		var k Tally
+		n, err := strconv.Atoi(c)
+		if !ok || err != nil || n < 1 || k.UnmarshalText([]byte(o)) != nil {
+			return nil, fmt.Errorf("stats: by_prompt entry %q: want hits/samples:prompts with 0 <= hits <= samples, samples >= 1 and prompts >= 1, e.g. \"3/4:7\"", f)
+		}
+		for range n {
 			out = append(out, k)
 		}
 	}
-	return out
+	return out, nil
 }
 
-// UnmarshalJSON reads the histogram and rejects counts below one.
-func (t *Tallies) UnmarshalJSON(b []byte) error {
-	var m map[Tally]int
-	if err := json.Unmarshal(b, &m); err != nil {
+// UnmarshalText checks the record as it is read.
+func (t *Tallies) UnmarshalText(b []byte) error {
+	if _, err := Tallies(b).Prompts(); err != nil {
 		return err
 	}
-	for k, n := range m {
-		if n < 1 {
-			return fmt.Errorf("stats: by_prompt: %d prompts with outcome %d/%d; counts must be at least 1", n, k.Hits, k.Samples)
-		}
-	}
-	*t = m
+	*t = Tallies(b)
 	return nil
 }
 

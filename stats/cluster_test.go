@@ -21,7 +21,7 @@ func TestClusterWilsonHandWorked(t *testing.T) {
 	if math.Abs(r.Lo-0.07555662351767994) > 1e-12 || math.Abs(r.Hi-0.8809734161660163) > 1e-12 {
 		t.Errorf("interval [%v, %v], want [0.0755566, 0.8809734]", r.Lo, r.Hi)
 	}
-	if want := (Tallies{{0, 4}: 1, {1, 4}: 1, {2, 4}: 1, {4, 4}: 1}); len(r.ByPrompt) != 4 || r.ByPrompt[Tally{4, 4}] != 1 {
+	if want := Tallies("0/4:1 1/4:1 2/4:1 4/4:1"); r.ByPrompt != want {
 		t.Errorf("by prompt %v, want %v", r.ByPrompt, want)
 	}
 }
@@ -78,7 +78,7 @@ func TestClusterWilsonExtremes(t *testing.T) {
 
 // A Rate's JSON keeps its old fields and meaning; files from before the
 // interval was named still load, as Wilson; the by-prompt record is one
-// entry per outcome and survives the round trip; bad records are errors.
+// short string and survives the round trip; bad records are errors.
 func TestRateJSON(t *testing.T) {
 	var old Rate
 	if err := json.Unmarshal([]byte(`{"k": 95, "n": 100, "p": 0.95, "lo": 0.888, "hi": 0.978}`), &old); err != nil {
@@ -92,7 +92,7 @@ func TestRateJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"k":11`, `"n":16`, `"interval":"cluster-wilson"`, `"by_prompt":{"0/4":1,"3/4":1,"4/4":2}`} {
+	for _, want := range []string{`"k":11`, `"n":16`, `"interval":"cluster-wilson"`, `"by_prompt":"0/4:1 3/4:1 4/4:2"`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("%s lacks %s", b, want)
 		}
@@ -101,10 +101,14 @@ func TestRateJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if again := ClusterWilson(back.ByPrompt.Prompts()); again.Lo != r.Lo || again.Hi != r.Hi {
+	ps, err := back.ByPrompt.Prompts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again := ClusterWilson(ps); again != r {
 		t.Errorf("recomputed from the file: [%v, %v], want [%v, %v]", again.Lo, again.Hi, r.Lo, r.Hi)
 	}
-	for _, bad := range []string{`{"by_prompt":{"5/4":1}}`, `{"by_prompt":{"x":1}}`, `{"by_prompt":{"1/0":1}}`, `{"by_prompt":{"1/4":0}}`} {
+	for _, bad := range []string{`{"by_prompt":"5/4:1"}`, `{"by_prompt":"x"}`, `{"by_prompt":"1/0:1"}`, `{"by_prompt":"1/4:0"}`, `{"by_prompt":"1/4:2 -1/4:1"}`} {
 		var x Rate
 		err := json.Unmarshal([]byte(bad), &x)
 		if err == nil || !strings.Contains(err.Error(), "stats:") {

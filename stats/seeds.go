@@ -34,10 +34,11 @@ func AcrossSeeds(seeds []Rate) Rate {
 		out.K += r.K
 		out.N += r.N
 		units = append(units, Tally{r.K, r.N})
-		if len(r.ByPrompt) == 0 {
+		ps, err := r.ByPrompt.Prompts()
+		if err != nil || len(ps) == 0 {
 			byPrompt = false
 		}
-		prompts = append(prompts, r.ByPrompt.Prompts()...)
+		prompts = append(prompts, ps...)
 	}
 	out.Interval, out.Seeds = MethodSeedClusterWilson, len(seeds)
 	if out.N == 0 {
