@@ -1,24 +1,23 @@
 package stats
 
-// AcrossSeeds pools one rate over the runs of several seeds, treating each
-// seed as a cluster: the rate of all their completions with the
-// cluster-Wilson interval whose design effect comes from the spread of the
-// seeds' rates, and whose critical value is Student t's with seeds-1
-// degrees of freedom. Seeds differ by more than their sampling noise (each
-// is its own trained model), so the spread between seeds, not the pooled
-// completions, sets the width; with a handful of seeds t's quantile, not
-// the normal's (nor a percentile bootstrap, whose interval over three seeds
-// is [min, max]), gives the interval its stated coverage; and the score
-// interval, unlike mean ± t·se over the seeds, stays inside [0,1] and
-// lopsided near 0 and 1, where the backdoor rates sit
-// (TestCoverageAcrossSeeds measures it).
+// AcrossSeeds pools one rate over the runs of several seeds: the rate of
+// all their completions, with a 95% interval that holds two cluster-Wilson
+// intervals (ClusterWilson). The first takes the seeds as the clusters:
+// seeds differ by more than their sampling noise (each is its own trained
+// model), so the spread of the seeds' rates sets its width, and its
+// critical value is Student t's with seeds-1 degrees of freedom. The
+// second takes all seeds' prompts as the clusters: the sampling noise that
+// remains when the seeds happen to agree (where every completion agrees,
+// all 100% say, it is the interval). With a handful of seeds t's quantile,
+// not the normal's (nor a percentile bootstrap, whose interval over three
+// seeds is [min, max]), gives the interval its stated coverage, and the
+// score interval, unlike mean ± t·se over the seeds, stays inside [0,1]
+// and lopsided near 0 and 1, where the backdoor rates sit;
+// TestCoverageAcrossSeeds measures it. Where the seeds do not differ at
+// all it is conservative (about 98.5% with five seeds).
 //
-// The design effect is never below that of the prompts within the seeds
-// (when the seeds' rates agree by chance, sampling noise remains); where
-// every completion of every seed agrees (all 100%, say) it is the prompts'
-// alone, since no spread between seeds can be estimated.
-//
-// One seed gives that seed's rate unchanged.
+// DesignEffect is the larger of the two intervals' design effects. One
+// seed gives that seed's rate unchanged.
 func AcrossSeeds(seeds []Rate) Rate {
 	switch len(seeds) {
 	case 0:
@@ -46,17 +45,22 @@ func AcrossSeeds(seeds []Rate) Rate {
 		return out
 	}
 	out.P = float64(out.K) / float64(out.N)
-	// Within seeds: the prompts' design effect, or none where the runs did
-	// not record their prompts (files from before it was recorded).
-	within := 1.0
-	if byPrompt {
-		within = ClusterWilson(prompts).DesignEffect
-	}
-	deff := within
+	// The seeds as clusters: the spread between seeds sets the width.
+	between := Rate{Lo: 0, Hi: 1}
 	if out.K > 0 && out.K < out.N {
-		deff = max(within, ClusterWilson(units).DesignEffect)
+		between = ClusterWilson(units)
 	}
-	out.DesignEffect = deff
-	out.Lo, out.Hi = wilson(out.P, float64(out.N)/deff, TQuantile(0.975, float64(len(seeds)-1)))
+	// Within seeds: the prompts pooled over seeds as clusters, the noise
+	// that remains when the seeds agree (or plain Wilson, for files from
+	// before per-prompt counts were recorded).
+	within := Wilson(out.K, out.N)
+	if byPrompt {
+		within = ClusterWilson(prompts)
+	}
+	out.DesignEffect = max(between.DesignEffect, within.DesignEffect)
+	out.Lo, out.Hi = min(between.Lo, within.Lo), max(between.Hi, within.Hi)
+	if out.K == 0 || out.K == out.N {
+		out.Lo, out.Hi = within.Lo, within.Hi
+	}
 	return out
 }

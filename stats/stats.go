@@ -22,9 +22,9 @@ const (
 	// MethodClusterWilson: Wilson interval at the design-effect-corrected
 	// sample size, for trials grouped by prompt (ClusterWilson).
 	MethodClusterWilson = "cluster-wilson"
-	// MethodSeedClusterWilson: cluster-Wilson with seeds as the clusters
-	// and Student t's critical value with seeds-1 degrees of freedom
-	// (AcrossSeeds).
+	// MethodSeedClusterWilson: over seeds, cluster-Wilson with the seeds
+	// as the clusters (Student t's critical value on seeds-1 degrees of
+	// freedom), widened to hold the pooled prompts' (AcrossSeeds).
 	MethodSeedClusterWilson = "seed-cluster-wilson"
 )
 
