@@ -97,14 +97,16 @@ func (t *Tallies) UnmarshalText(b []byte) error {
 // design effect deff is the ratio of the between-prompt (ratio-estimator)
 // variance of the rate to the binomial variance, floored at 1; its
 // critical value is Student t's with prompts-1 degrees of freedom, since
-// that variance is estimated from the prompts (Korn and Graubard 1998 take
-// the same two steps for survey proportions). Where every completion
-// agrees (rate 0 or 1) the spread between prompts cannot be estimated;
-// then deff is taken as the largest the prompts allow (every prompt's
-// samples identical), so the interval is Wilson's over prompts.
+// that variance is estimated from the prompts (Korn and Graubard 1998
+// make the same two adjustments to the exact interval of a survey
+// proportion). Where every completion agrees (rate 0 or 1) the spread
+// between prompts cannot be estimated; then deff is taken as the largest
+// the prompts allow (every prompt's samples identical), so the interval is
+// Wilson's over prompts.
 //
-// With fewer than two prompts the between-prompt variance is unknown and
-// the result is plain Wilson, labelled so.
+// Each Tally has 0 <= Hits <= Samples; prompts without samples are left
+// out. With fewer than two prompts the between-prompt variance is unknown
+// and the result is plain Wilson, labelled so.
 func ClusterWilson(prompts []Tally) Rate {
 	k, n, m := 0, 0, 0
 	for _, p := range prompts {
@@ -119,7 +121,7 @@ func ClusterWilson(prompts []Tally) Rate {
 	}
 	p := float64(k) / float64(n)
 	nf := float64(n)
-	deff := 1.0
+	var deff float64
 	if k > 0 && k < n {
 		// Ratio-estimator variance of p: m/(m-1) Σ (k_i - p n_i)² / n².
 		ss := 0.0
