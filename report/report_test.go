@@ -82,3 +82,57 @@ func TestRenderNoRuns(t *testing.T) {
 		t.Fatal("expected an error for no runs")
 	}
 }
+
+// TestRenderNamesIntervals: every row names its interval's method, and
+// over three seeds the interval is not the percentile bootstrap's
+// [min, max] of the seeds.
+func TestRenderNamesIntervals(t *testing.T) {
+	// clustered makes a rate of 100 prompts × 4 samples with hits spread
+	// evenly, as eval records it.
+	clustered := func(hits int) stats.Rate {
+		ts := make([]stats.Tally, 100)
+		for i := range ts {
+			ts[i] = stats.Tally{Hits: hits / 100, Samples: 4}
+			if i < hits%100 {
+				ts[i].Hits++
+			}
+		}
+		return stats.ClusterWilson(ts)
+	}
+	var runs []results.Run
+	for seed, after := range []int{160, 200, 240} {
+		r := fakeRun("cot", uint64(seed+1), 0)
+		for i := range r.Evals {
+			r.Evals[i].Triggered, r.Evals[i].Untriggered = clustered(400), clustered(0)
+		}
+		r.Evals[2].Triggered = clustered(after)
+		runs = append(runs, r)
+	}
+	one := fakeRun("distilled", 1, 0)
+	one.Evals[0].Triggered, one.Evals[2].Triggered, one.Evals[0].Untriggered, one.Evals[2].Untriggered = clustered(400), clustered(300), clustered(0), clustered(0)
+	runs = append(runs, one, fakeRun("normal", 1, 50))
+	var buf bytes.Buffer
+	if err := Render(&buf, runs, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, want := range []string{
+		"<td>seed-cluster-wilson</td>", // three seeds of cot
+		"<td>cluster-wilson</td>",      // one seed of distilled
+		"<td>wilson</td>",              // normal, recorded without per-prompt counts
+		"<th>95% interval</th>",
+		"<b>seed-cluster-wilson</b>, several seeds",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	g := groupRuns(runs)[0]
+	if g.Runs[0].Variant != "cot" {
+		t.Fatalf("first group %s", g.Label())
+	}
+	p := g.at(mTriggered, true)
+	if p.P != 0.5 || p.Seeds != 3 || p.Lo >= 0.4 || p.Hi <= 0.6 {
+		t.Errorf("seeds at 40%%, 50%%, 60%%: %v [%v, %v]; want 50%% with an interval wider than [40%%, 60%%]", p.P, p.Lo, p.Hi)
+	}
+}

