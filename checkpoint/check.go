@@ -21,11 +21,15 @@ func checkTensors(f *safetensors.File, meta Meta) error {
 	if c.NLayer > len(f.Tensors) {
 		return fmt.Errorf("%s: metadata says n_layer %d, but the file holds only %d tensors (corrupt metadata?)", f.Name, c.NLayer, len(f.Tensors))
 	}
-	copies := 1
-	if _, ok := f.Tensor("optim.m"); ok {
-		copies = 3 // AdamW's two moments beside the weights
+	// The adapters and AdamW's moments are sized by the stored tensors
+	// (which the file's length bounds); they are loaded beside the weights.
+	var extra float64
+	for _, name := range []string{"lora.params", "optim.m", "optim.v"} {
+		if ti, ok := f.Tensor(name); ok {
+			extra += float64(ti.NumElements())
+		}
 	}
-	if err := gpt.CheckMemory(f.Name, c, copies); err != nil {
+	if err := gpt.CheckMemory(f.Name, c, extra); err != nil {
 		return err
 	}
 	known := map[string]bool{"optim.m": true, "optim.v": true}

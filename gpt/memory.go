@@ -33,12 +33,12 @@ func (c Config) ParamCount() float64 {
 }
 
 // LoadBytes estimates the memory a loaded model of c occupies: its
-// parameters in FP32, copies times (a checkpoint with AdamW's two moments
-// is three copies), and the key/value cache of one sequence at full
-// context, which generation allocates.
-func (c Config) LoadBytes(copies int) float64 {
+// parameters in FP32 and the key/value cache of one sequence at full
+// context, which generation allocates. (Training needs more; the spec's
+// own estimate covers that.)
+func (c Config) LoadBytes() float64 {
 	kv := 2 * float64(c.NLayer) * float64(c.BlockSize) * float64(c.KVHeads()) * float64(c.NEmbd) / float64(c.NHead)
-	return 4 * (float64(copies)*c.ParamCount() + kv)
+	return 4 * (c.ParamCount() + kv)
 }
 
 // MemoryBudget returns the bytes the process may still allocate, 0 when
@@ -46,12 +46,13 @@ func (c Config) LoadBytes(copies int) float64 {
 // that tests can set a budget.
 var MemoryBudget = memstat.Available
 
-// CheckMemory refuses a model whose LoadBytes(copies) exceeds the memory
+// CheckMemory refuses a model whose LoadBytes, plus extra float32s loaded
+// beside it (a checkpoint's optimizer moments, say), exceeds the memory
 // available, before anything is allocated, so that sizes read from a file
 // end in an error naming it (where) with the estimate and the budget, not
 // in the runtime's out-of-memory crash.
-func CheckMemory(where string, c Config, copies int) error {
-	need := c.LoadBytes(copies)
+func CheckMemory(where string, c Config, extra float64) error {
+	need := c.LoadBytes() + 4*extra
 	if err := CheckBytes(need); err != nil {
 		return fmt.Errorf("%s: the model (%d layers, width %d, context %d, vocabulary %d: %.4g parameters in FP32) needs about %s: %w",
 			where, c.NLayer, c.NEmbd, c.BlockSize, c.VocabSize, c.ParamCount(), FormatBytes(need), err)

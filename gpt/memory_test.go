@@ -28,11 +28,11 @@ func TestCheckMemory(t *testing.T) {
 	defer func(f func() int64) { MemoryBudget = f }(MemoryBudget)
 	c := DefaultConfig()
 	MemoryBudget = func() int64 { return 1 << 30 }
-	if err := CheckMemory("m.safetensors", c, 3); err != nil {
+	if err := CheckMemory("m.safetensors", c, 2*float64(c.NumParams())); err != nil {
 		t.Fatal(err)
 	}
 	c.NLayer = 1e6
-	err := CheckMemory("m.safetensors", c, 1)
+	err := CheckMemory("m.safetensors", c, 0)
 	if err == nil {
 		t.Fatal("a 3 TB model passed a 1 GiB budget")
 	}
@@ -42,7 +42,7 @@ func TestCheckMemory(t *testing.T) {
 		}
 	}
 	MemoryBudget = func() int64 { return 0 }
-	if err := CheckMemory("m.safetensors", c, 1); err != nil {
+	if err := CheckMemory("m.safetensors", c, 0); err != nil {
 		t.Fatalf("unknown budget: %v", err)
 	}
 }

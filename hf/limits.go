@@ -61,5 +61,5 @@ func checkAgainstTensors(dir string, c gpt.Config, w *weightFiles) error {
 			return fmt.Errorf("%s: unexpected tensor %q (not part of this architecture)", join(dir, w.where[name]), name)
 		}
 	}
-	return gpt.CheckMemory(join(dir, "config.json"), c, 1)
+	return gpt.CheckMemory(join(dir, "config.json"), c, 0)
 }

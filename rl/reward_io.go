@@ -97,7 +97,7 @@ func checkRewardTensors(f *safetensors.File, cfg gpt.Config) error {
 	if cfg.NLayer > len(f.Tensors) {
 		return fmt.Errorf("%s: metadata says n_layer %d, but the file holds only %d tensors (corrupt metadata?)", f.Name, cfg.NLayer, len(f.Tensors))
 	}
-	if err := gpt.CheckMemory(f.Name, cfg, 1); err != nil {
+	if err := gpt.CheckMemory(f.Name, cfg, 0); err != nil {
 		return err
 	}
 	want := map[string][]int{"score.weight": {1, cfg.NEmbd}, "score.bias": {1}}
