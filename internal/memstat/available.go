@@ -9,12 +9,14 @@ import (
 
 // Available is the memory the process can still take in bytes: Linux's
 // MemAvailable, lowered to what is left under the cgroup's (v2) memory.max
-// when a container sets one. It is 0 where the system does not say, and
-// callers then skip budget checks rather than refuse.
+// when a container sets one. The cgroup's page cache counts as free, as
+// MemAvailable counts it: the kernel drops it under pressure, and a model
+// just read from disk sits in it. It is 0 where the system does not say,
+// and callers then skip budget checks rather than refuse.
 func Available() int64 {
 	avail := meminfo("MemAvailable:")
 	if limit := cgroupFile("memory.max"); limit > 0 {
-		left := max(limit-cgroupFile("memory.current"), 0)
+		left := max(limit-cgroupFile("memory.current")+cgroupStat("file"), 0)
 		if avail == 0 || left < avail {
 			avail = left
 		}
@@ -54,4 +56,21 @@ func cgroupFile(name string) int64 {
 		return 0
 	}
 	return n
+}
+
+// cgroupStat reads one "key N" line of the cgroup's memory.stat (bytes).
+func cgroupStat(key string) int64 {
+	data, err := os.ReadFile("/sys/fs/cgroup/memory.stat")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, key+" "); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
+			if err == nil {
+				return n
+			}
+		}
+	}
+	return 0
 }
