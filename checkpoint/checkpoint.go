@@ -93,6 +93,10 @@ func Save(path string, m *gpt.Model, opt *optim.AdamW, meta Meta) error {
 }
 
 // Load restores a checkpoint. The optimizer is nil when the file has none.
+// The metadata's model is checked against the stored tensors and the
+// memory available before anything is allocated from it, and every tensor
+// against its recorded SHA-256 as it is read (a checkpoint written before
+// digests were recorded loads unverified).
 func Load(path string) (*gpt.Model, *optim.AdamW, Meta, error) {
 	var meta Meta
 	f, err := safetensors.Open(path)

