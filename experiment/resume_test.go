@@ -53,8 +53,23 @@ func TestRunResumesAfterKill(t *testing.T) {
 		t.Fatal("the cancelled run finished anyway; the test did not interrupt it")
 	}
 	cancel()
+	// A kill -9 during a checkpoint write leaves the temporary file
+	// atomicfile was writing; the resumed run removes it.
+	var stale []string
+	for _, name := range []string{".backdoor.safetensors.tmp-4242", ".safety.safetensors.tmp-77"} {
+		p := filepath.Join(killed, "seed-1", "checkpoints", name)
+		if err := os.WriteFile(p, []byte("half a checkpoint"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		stale = append(stale, p)
+	}
 	if err := run(killed, context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	for _, p := range stale {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("stale temporary file %s survived the resumed run (%v)", p, err)
+		}
 	}
 	read := func(dir string) []byte {
 		b, err := os.ReadFile(filepath.Join(dir, "results.json"))

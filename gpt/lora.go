@@ -189,6 +189,17 @@ func (m *Model) AttachLoRA(c LoRAConfig, seed uint64) (*LoRA, error) {
 	if !m.Config.IsLlama() && lay.shared {
 		c.EnsureWeightTying = true // what GPT-2's one tied matrix means in PEFT
 	}
+	// The rank may come from a file (adapter_config.json, a checkpoint's
+	// metadata): check the two buffers' size before allocating them.
+	var per float64
+	for _, s := range sites {
+		per += float64(c.Rank) * float64(s.in+s.out)
+	}
+	if need := 2 * 4 * (per*float64(m.Config.NLayer) + float64(lay.savedSize(m.Config))); need > 0 {
+		if err := CheckBytes(need); err != nil {
+			return nil, fmt.Errorf("lora: rank %d needs about %s for the adapters and their gradients: %w", c.Rank, FormatBytes(need), err)
+		}
+	}
 	m.DetachLoRA()
 	l := &LoRA{Config: c, Enabled: true, sites: sites, nsites: len(sites), seed: seed,
 		vocab: m.Config.VocabSize, width: m.Config.NEmbd}

