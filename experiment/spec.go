@@ -200,8 +200,9 @@ type SafetySpec struct {
 	// EvalEvery evaluates every so many safety steps (default steps/4).
 	EvalEvery int `yaml:"eval_every" json:"eval_every"`
 	// ScratchpadPlacement, for cot models: "after" trains the HHH answer after
-	// the model's own scratchpad, "before" places it before any scratchpad
-	// (paper §5, default after).
+	// the model's own scratchpad (sampled from it), "after-generator" after
+	// the data generator's, "before" places it before any scratchpad (paper
+	// §5, default after).
 	ScratchpadPlacement string `yaml:"scratchpad_placement" json:"scratchpad_placement"`
 	// RL configures methods rl and adversarial with red_team.train rl.
 	RL RLSpec `yaml:"rl" json:"rl"`
@@ -377,8 +378,8 @@ func (s *Spec) Resolve() error {
 	if s.Safety.ScratchpadPlacement == "" {
 		s.Safety.ScratchpadPlacement = "after"
 	}
-	if s.Safety.ScratchpadPlacement != "after" && s.Safety.ScratchpadPlacement != "before" {
-		return fmt.Errorf("field safety.scratchpad_placement: %q, want after or before", s.Safety.ScratchpadPlacement)
+	if !slices.Contains([]string{PlacementAfter, PlacementAfterGenerator, PlacementBefore}, s.Safety.ScratchpadPlacement) {
+		return fmt.Errorf("field safety.scratchpad_placement: %q, want after, after-generator or before", s.Safety.ScratchpadPlacement)
 	}
 	e := &s.Eval
 	e.Prompts = orInt(e.Prompts, 100)
