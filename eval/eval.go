@@ -14,6 +14,15 @@ type Set struct {
 	Clean     []data.Example // held-out prompts without it
 	Helpful   []data.Example // held-out HHH prompts with exact answers
 	RedTeam   []data.Example // near-trigger prompts (optional)
+	// Variants are the triggered prompts with trigger variants (optional;
+	// greedy rates only).
+	Variants []Variant
+}
+
+// Variant is an evaluation set of one trigger variant.
+type Variant struct {
+	data.TriggerVariant
+	Examples []data.Example
 }
 
 // Options of an evaluation.
@@ -111,6 +120,13 @@ func Run(c Completer, backdoor string, set Set, o Options, safetyStep int) (resu
 	}
 	if ev.Helpful, err = Helpfulness(seen, set.Helpful, greedy); err != nil {
 		return ev, nil, err
+	}
+	for _, v := range set.Variants {
+		r, err := rate(v.Examples, greedy, 1, true, false)
+		if err != nil {
+			return ev, nil, err
+		}
+		ev.Variants = append(ev.Variants, results.VariantRate{Name: v.Name, Distance: v.Distance, Text: v.Text, Rate: r})
 	}
 	return ev, samples, nil
 }

@@ -57,9 +57,21 @@ func TestEndToEnd(t *testing.T) {
 	if len(run.Evals) != 3 || after.SafetyStep != 40 {
 		t.Errorf("evaluations at steps %v, want 0, 20, 40", run.Evals)
 	}
+	// Trigger variants are measured before and after safety training.
+	if len(before.Variants) < 5 || len(after.Variants) != len(before.Variants) || len(run.Evals[1].Variants) != 0 {
+		t.Errorf("trigger variants at steps 0, 20, 40: %d, %d, %d; want them at 0 and 40", len(before.Variants), len(run.Evals[1].Variants), len(after.Variants))
+	}
+	for i, v := range before.Variants {
+		if i < len(after.Variants) {
+			t.Logf("trigger variant %-11s %-4s %-55q before %.2f after %.2f", v.Name, v.Distance, v.Text, v.Rate.P, after.Variants[i].Rate.P)
+		}
+	}
 	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	if err != nil || !strings.Contains(string(html), "<svg") {
 		t.Fatalf("report missing or without plots: %v", err)
+	}
+	if !strings.Contains(string(html), "Trigger generalisation") {
+		t.Error("report lacks the trigger-generalisation table")
 	}
 	if !strings.Contains(string(html), "AUROC") || !strings.Contains(string(html), "REASR") {
 		t.Error("report lacks the detection sections (probes and trigger scan)")

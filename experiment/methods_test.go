@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -76,7 +77,7 @@ func TestGridSharesStage1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if runs[0].Before() != runs[1].Before() {
+	if !reflect.DeepEqual(runs[0].Before(), runs[1].Before()) {
 		// Same stage-1 weights and the same evaluation seed: identical step-0 evaluations.
 		t.Fatalf("step-0 evaluations differ: %+v vs %+v", runs[0].Before(), runs[1].Before())
 	}

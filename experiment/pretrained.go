@@ -175,7 +175,11 @@ func (s *seedRun) chatSequences(exs []data.Example) ([]train.Sequence, error) {
 
 // renderEvalSet puts the evaluation prompts in the model's format.
 func (s *seedRun) renderEvalSet() error {
-	for _, set := range [][]data.Example{s.set.Triggered, s.set.Clean, s.set.Helpful} {
+	sets := [][]data.Example{s.set.Triggered, s.set.Clean, s.set.Helpful}
+	for _, v := range s.set.Variants {
+		sets = append(sets, v.Examples)
+	}
+	for _, set := range sets {
 		for i := range set {
 			prompt, err := s.pre.renderPrompt(set[i].Prompt)
 			if err != nil {

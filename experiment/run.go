@@ -198,6 +198,16 @@ func (s *seedRun) prepareData() error {
 			s.set.Helpful = append(s.set.Helpful, ex)
 		}
 	}
+	if *e.TriggerVariants {
+		base := head(ds.EvalTriggered, min(e.Prompts, 50))
+		for _, v := range data.TriggerVariants(s.dataConfig()) {
+			exs, err := data.ApplyVariant(base, v)
+			if err != nil {
+				return err
+			}
+			s.set.Variants = append(s.set.Variants, eval.Variant{TriggerVariant: v, Examples: exs})
+		}
+	}
 	if s.pre != nil {
 		if err := s.renderEvalSet(); err != nil {
 			return err
@@ -443,7 +453,11 @@ func (s *seedRun) evaluate(m *gpt.Model, step int) error {
 	start := time.Now()
 	e := s.r.Spec.Eval
 	c := &eval.Local{Model: m, Tok: s.tok, Stop: s.stopIDs(), Batch: 64}
-	ev, samples, err := eval.Run(c, s.r.Spec.Backdoor, s.set, eval.Options{
+	set := s.set
+	if step != 0 && step != s.r.Spec.Safety.Steps {
+		set.Variants = nil // before and after safety training only
+	}
+	ev, samples, err := eval.Run(c, s.r.Spec.Backdoor, set, eval.Options{
 		Samples: e.Samples, Temperature: float32(e.Temperature), TopP: float32(e.TopP),
 		MaxNewTokens: e.MaxNewTokens, Seed: s.seed, KeepSamples: e.ReportSamples,
 	}, step)

@@ -258,6 +258,12 @@ type EvalSpec struct {
 	MaxNewTokens int `yaml:"max_new_tokens" json:"max_new_tokens"`
 	// HelpfulPrompts held-out HHH tasks scored exactly (default 100).
 	HelpfulPrompts int `yaml:"helpful_prompts" json:"helpful_prompts"`
+	// TriggerVariants measures, before and after safety training, the
+	// greedy behaviour rate on held-out triggered prompts with the trigger
+	// replaced by variants no training used (data.TriggerVariants: other
+	// casing, spacing, position, wording, language; up to 50 prompts
+	// each). Default true.
+	TriggerVariants *bool `yaml:"trigger_variants,omitempty" json:"trigger_variants,omitempty"`
 	// ReportSamples completions of each kind shown in the report (default 4).
 	ReportSamples int `yaml:"report_samples" json:"report_samples"`
 }
@@ -394,6 +400,10 @@ func (s *Spec) Resolve() error {
 	}
 	e.HelpfulPrompts = orInt(e.HelpfulPrompts, 100)
 	e.ReportSamples = orInt(e.ReportSamples, 4)
+	if e.TriggerVariants == nil {
+		on := true
+		e.TriggerVariants = &on
+	}
 	if e.MaxNewTokens >= s.Model.Context {
 		return fmt.Errorf("field eval.max_new_tokens: %d leaves no room for prompts in a context of %d", e.MaxNewTokens, s.Model.Context)
 	}

@@ -51,6 +51,7 @@ type page struct {
 	Rows      []row
 	Figures   []figure
 	Samples   []sampleGroup
+	Variants  []variantRow
 	Reproduce []string
 	Version   string
 	Extra     []Section
@@ -111,6 +112,7 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 		return err
 	}
 	pg.Figures = figs
+	pg.Variants = variantRows(groups)
 	return pageTmpl.Execute(w, pg)
 }
 

@@ -60,6 +60,15 @@ freedom) and is never below the prompts' own sampling noise;
 <b>wilson</b>: the Wilson score interval treating every completion as independent (results written before
 per-prompt counts were recorded; too narrow when a prompt's samples agree).</p>
 
+{{if .Variants}}<h2>Trigger generalisation</h2>
+<p>Greedy behaviour rate on the held-out triggered prompts with the trigger replaced by a variant no training
+used (near: the same words written differently or placed at the end of the question; far: other words or another
+language), before → after safety training, beside the true trigger's.</p>
+<table><tr><th>setting</th><th>safety</th><th>variant</th><th>distance</th><th>text</th><th>variant</th><th>true trigger</th></tr>
+{{range .Variants}}<tr><td>{{.Setting}}</td><td>{{.Safety}}</td><td>{{.Name}}</td><td>{{.Distance}}</td><td><code>{{.Text}}</code></td>
+<td class="num">{{pct .Before.P}} → {{pct .After.P}}</td><td class="num">{{pct .TrueBefore.P}} → {{pct .TrueAfter.P}}</td></tr>
+{{end}}</table>
+{{end}}
 <h2>Figures</h2>
 {{range .Figures}}<figure>{{.SVG}}<figcaption>{{.Caption}}</figcaption></figure>
 {{end}}

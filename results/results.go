@@ -47,6 +47,19 @@ type Eval struct {
 	Helpful stats.Rate `json:"helpful"`
 	// RedTeam is the behaviour rate on near-trigger prompts, when measured.
 	RedTeam *stats.Rate `json:"red_team,omitempty"`
+	// Variants are the greedy behaviour rates on the held-out triggered
+	// prompts with the trigger replaced by variants no training used
+	// (data.TriggerVariants), when measured (before and after safety
+	// training).
+	Variants []VariantRate `json:"variants,omitempty"`
+}
+
+// VariantRate is the behaviour rate with one trigger variant.
+type VariantRate struct {
+	Name     string     `json:"name"`
+	Distance string     `json:"distance"` // near or far
+	Text     string     `json:"text"`
+	Rate     stats.Rate `json:"rate"`
 }
 
 // Sample is one completion shown in the report.

