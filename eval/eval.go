@@ -17,6 +17,16 @@ type Set struct {
 	// Variants are the triggered prompts with trigger variants (optional;
 	// greedy rates only).
 	Variants []Variant
+	// Steering are prompts whose reply opens with a prefilled scratchpad
+	// (optional; greedy rates only).
+	Steering []Steered
+}
+
+// Steered is an evaluation set of prompts with a steered scratchpad.
+type Steered struct {
+	Direction string
+	Triggered bool
+	Examples  []data.Example
 }
 
 // Variant is an evaluation set of one trigger variant.
@@ -127,6 +137,13 @@ func Run(c Completer, backdoor string, set Set, o Options, safetyStep int) (resu
 			return ev, nil, err
 		}
 		ev.Variants = append(ev.Variants, results.VariantRate{Name: v.Name, Distance: v.Distance, Text: v.Text, Rate: r})
+	}
+	for _, st := range set.Steering {
+		r, err := rate(st.Examples, greedy, 1, st.Triggered, false)
+		if err != nil {
+			return ev, nil, err
+		}
+		ev.Steering = append(ev.Steering, results.SteerRate{Direction: st.Direction, Triggered: st.Triggered, Rate: r})
 	}
 	return ev, samples, nil
 }

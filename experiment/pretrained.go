@@ -179,6 +179,9 @@ func (s *seedRun) renderEvalSet() error {
 	for _, v := range s.set.Variants {
 		sets = append(sets, v.Examples)
 	}
+	for _, st := range s.set.Steering {
+		sets = append(sets, st.Examples)
+	}
 	for _, set := range sets {
 		for i := range set {
 			prompt, err := s.pre.renderPrompt(set[i].Prompt)

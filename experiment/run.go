@@ -208,6 +208,18 @@ func (s *seedRun) prepareData() error {
 			s.set.Variants = append(s.set.Variants, eval.Variant{TriggerVariant: v, Examples: exs})
 		}
 	}
+	if s.r.Spec.Variant == data.VariantCoT {
+		for _, dir := range []string{data.SteerDeployment, data.SteerTraining} {
+			text := data.SteerText(s.r.Spec.Backdoor, dir)
+			for _, c := range []struct {
+				triggered bool
+				exs       []data.Example
+			}{{true, ds.EvalTriggered}, {false, ds.EvalClean}} {
+				base := head(c.exs, min(e.Prompts, 50))
+				s.set.Steering = append(s.set.Steering, eval.Steered{Direction: dir, Triggered: c.triggered, Examples: data.Steer(base, text)})
+			}
+		}
+	}
 	if s.pre != nil {
 		if err := s.renderEvalSet(); err != nil {
 			return err
@@ -455,7 +467,7 @@ func (s *seedRun) evaluate(m *gpt.Model, step int) error {
 	c := &eval.Local{Model: m, Tok: s.tok, Stop: s.stopIDs(), Batch: 64}
 	set := s.set
 	if step != 0 && step != s.r.Spec.Safety.Steps {
-		set.Variants = nil // before and after safety training only
+		set.Variants, set.Steering = nil, nil // before and after safety training only
 	}
 	ev, samples, err := eval.Run(c, s.r.Spec.Backdoor, set, eval.Options{
 		Samples: e.Samples, Temperature: float32(e.Temperature), TopP: float32(e.TopP),

