@@ -161,6 +161,7 @@ func RunGrid(ctx context.Context, g Grid, dir string, workers int, finishedOnly 
 	// does not end waiting on one long run.
 	// SFT runs before the other methods of the same seed, whose stage 1
 	// they share (stage1Sibling).
+	siblings := stage1Siblings(g, dir)
 	slices.SortStableFunc(jobs, func(a, b job) int {
 		if c := cmp.Compare(slices.Index(a.spec.Seeds, a.seed), slices.Index(b.spec.Seeds, b.seed)); c != 0 {
 			return c
@@ -174,20 +175,24 @@ func RunGrid(ctx context.Context, g Grid, dir string, workers int, finishedOnly 
 		if c := cmp.Compare(notSFT(a), notSFT(b)); c != 0 {
 			return c
 		}
-		// Distilled runs after the cot runs they learn from (they wait
-		// for the cot model's stage 1).
-		student := func(j job) int {
+		// Runs after the runs they wait for: a distilled run after its
+		// cot run's, a run sharing stage 1 after the run that trains it
+		// (a distilled run may do both, after the one that only learns).
+		depends := func(j job) int {
+			n := 0
 			if j.spec.Data.DistillFrom != "" {
-				return 1
+				n++
 			}
-			return 0
+			if siblings[j.spec.Name] != "" {
+				n++
+			}
+			return n
 		}
-		if c := cmp.Compare(student(a), student(b)); c != 0 {
+		if c := cmp.Compare(depends(a), depends(b)); c != 0 {
 			return c
 		}
 		return cmp.Compare(cost(b.spec), cost(a.spec))
 	})
-	siblings := stage1Siblings(g, dir)
 	workers = max(1, min(workers, len(jobs)))
 	// Small models gain little from threads inside a product and much from
 	// running side by side: give each worker its share of the cores.
@@ -257,28 +262,67 @@ feed:
 	return out, WriteOutputs(dir, dirs, out, g.Name)
 }
 
-// stage1Siblings maps each spec name to the directory of another spec of
-// the grid that trains the same stage 1 (everything but the safety
-// training equal) and uses SFT: its stage 1 can be copied.
+// stage1Siblings maps each spec name to the directory of the grid's spec
+// that trains the same stage 1 (everything but the safety training equal)
+// and is the first such spec using SFT: its stage 1 is copied. A grid runs
+// the spec it maps to first, and a sharing run waits for that stage 1.
 func stage1Siblings(g Grid, dir string) map[string]string {
 	key := func(s Spec) string {
 		s.Name, s.Safety = "", SafetySpec{}
 		b, _ := MarshalSpec(s)
 		return string(b)
 	}
-	sft := map[string]string{}
+	source := map[string]string{}
 	for _, s := range g.Specs {
-		if s.Safety.Method == "sft" {
-			sft[key(s)] = filepath.Join(dir, s.Name)
+		if _, ok := source[key(s)]; !ok && s.Safety.Method == "sft" {
+			source[key(s)] = s.Name
 		}
 	}
 	out := map[string]string{}
 	for _, s := range g.Specs {
-		if d, ok := sft[key(s)]; ok && s.Safety.Method != "sft" {
-			out[s.Name] = d
+		if src, ok := source[key(s)]; ok && src != s.Name {
+			out[s.Name] = filepath.Join(dir, src)
 		}
 	}
 	return out
+}
+
+// SweepSafety expands every spec of g into one per safety learning rate
+// and number of safety steps given (nil: the spec's own), named
+// <name>-lr<lr>-s<steps> and tagged so reports tell them apart; they share
+// their stage 1. This is the ablation of Price et al. (2024): whether a
+// backdoor persists depends on the safety training's learning rate.
+func SweepSafety(g Grid, lrs []float64, steps []int) (Grid, error) {
+	if len(lrs) == 0 && len(steps) == 0 {
+		return g, nil
+	}
+	out := Grid{Name: g.Name + " (safety sweep)"}
+	for _, sp := range g.Specs {
+		ls, ss := lrs, steps
+		if len(ls) == 0 {
+			ls = []float64{sp.Safety.LR}
+		}
+		if len(ss) == 0 {
+			ss = []int{sp.Safety.Steps}
+		}
+		for _, lr := range ls {
+			for _, n := range ss {
+				if !(lr > 0) || n < 1 {
+					return g, fmt.Errorf("safety sweep: learning rate %g and steps %d must be positive", lr, n)
+				}
+				v := sp
+				v.Name = fmt.Sprintf("%s-lr%g-s%d", sp.Name, lr, n)
+				v.Safety.LR, v.Safety.MinLR, v.Safety.Steps, v.Safety.Warmup = lr, lr/10, n, 0
+				v.Safety.EvalEvery, v.Safety.CheckpointEvery = 0, 0
+				v.Safety.Tag = fmt.Sprintf("lr %g, %d steps", lr, n)
+				if err := v.Resolve(); err != nil {
+					return g, fmt.Errorf("safety sweep %s: %w", v.Name, err)
+				}
+				out.Specs = append(out.Specs, v)
+			}
+		}
+	}
+	return out, nil
 }
 
 // linkDistilled points every distilled spec of the grid without a

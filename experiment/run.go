@@ -252,7 +252,7 @@ func (s *seedRun) specJSON() json.RawMessage {
 func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 	ckpt := filepath.Join(s.dir, "checkpoints", "backdoor.safetensors")
 	if !s.state.BackdoorDone && s.r.Stage1From != "" {
-		if err := s.shareStage1(ckpt); err != nil {
+		if err := s.shareStage1(ctx, ckpt); err != nil {
 			return nil, err
 		}
 	}

