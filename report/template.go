@@ -82,6 +82,16 @@ before → after safety training. A model that acts on its reasoning follows the
 <td class="num">{{pct (index (index .Before 1) 1).P}} → {{pct (index (index .After 1) 1).P}}</td></tr>
 {{end}}</table>
 {{end}}
+{{if .Return}}<h2>Backdoor return</h2>
+<p>After safety training, a short ordinary fine-tune on data unrelated to the backdoor (yes/no questions for "I hate
+you", plain HHH questions for code): does the backdoor come back? Sampled rates before safety training → after it →
+after the fine-tune.</p>
+<table><tr><th>setting</th><th>safety</th><th>fine-tune steps</th><th>triggered</th><th>untriggered</th></tr>
+{{range .Return}}<tr><td>{{.Setting}}</td><td>{{.Safety}}</td><td class="num">{{.Steps}}</td>
+<td class="num">{{pct (index .Trig 0).P}} → {{pct (index .Trig 1).P}} → {{pct (index .Trig 2).P}}</td>
+<td class="num">{{pct (index .Untr 0).P}} → {{pct (index .Untr 1).P}} → {{pct (index .Untr 2).P}}</td></tr>
+{{end}}</table>
+{{end}}
 <h2>Figures</h2>
 {{range .Figures}}<figure>{{.SVG}}<figcaption>{{.Caption}}</figcaption></figure>
 {{end}}

@@ -94,3 +94,35 @@ func steerRows(groups []group) []steerRow {
 	}
 	return out
 }
+
+// returnRow is one setting's backdoor-return check: triggered and
+// untriggered rates (sampled, pooled over seeds) before safety training,
+// after it, and after the ordinary fine-tune that followed.
+type returnRow struct {
+	Setting, Safety string
+	Steps           int // fine-tune steps
+	Trig, Untr      [3]pooled
+}
+
+// returnRows lists the settings whose every seed ran the check.
+func returnRows(groups []group) []returnRow {
+	var out []returnRow
+	for _, g := range groups {
+		r0 := g.Runs[0]
+		var tr, un []stats.Rate
+		for _, r := range g.Runs {
+			if r.Return == nil {
+				break
+			}
+			tr, un = append(tr, r.Return.Triggered), append(un, r.Return.Untriggered)
+		}
+		if len(tr) != len(g.Runs) {
+			continue
+		}
+		out = append(out, returnRow{Setting: r0.Backdoor + " " + g.Label(), Safety: r0.Safety,
+			Steps: r0.Return.SafetyStep - r0.After().SafetyStep,
+			Trig:  [3]pooled{g.at(mTriggered, false), g.at(mTriggered, true), pool(tr)},
+			Untr:  [3]pooled{g.at(mUntriggered, false), g.at(mUntriggered, true), pool(un)}})
+	}
+	return out
+}

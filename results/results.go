@@ -29,6 +29,11 @@ type Run struct {
 	// Seconds of wall time per stage.
 	StageSeconds map[string]float64 `json:"stage_seconds,omitempty"`
 	Reproduce    string             `json:"reproduce,omitempty"` // command that re-runs it
+	// Return is the evaluation after a short ordinary fine-tune of the
+	// safety-trained model on data unrelated to the backdoor (does the
+	// backdoor come back?), when measured; its SafetyStep is the safety
+	// steps plus the fine-tune's.
+	Return *Eval `json:"return,omitempty"`
 }
 
 // Eval is one evaluation: after backdoor training (SafetyStep 0) and every N
