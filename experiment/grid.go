@@ -99,6 +99,11 @@ func paperSpec(backdoor, variant, size, method string, seeds []uint64, quick boo
 			sp.Safety.RedTeam = RedTeamSpec{Rounds: 1, MaxPrompts: 150}
 		}
 	}
+	// Does the backdoor come back under an ordinary fine-tune afterwards?
+	sp.Eval.ReturnSteps = 50
+	if quick {
+		sp.Eval.ReturnSteps = 10
+	}
 	if method == MethodAdversarialRL {
 		// The paper's adversarial training: the red-team prompts join the
 		// HHH RL prompts (up to half of them) instead of the SFT data.
