@@ -541,7 +541,9 @@ func (s *seedRun) result(m *gpt.Model) results.Run {
 	for _, st := range steps {
 		rec := s.evals[st]
 		run.Evals = append(run.Evals, rec.Eval)
-		if st == 0 || st == steps[len(steps)-1] {
+		// The same prompts before, midway through and after safety
+		// training, so the report can show them side by side.
+		if st == 0 || st == steps[len(steps)/2] || st == steps[len(steps)-1] {
 			run.Samples = append(run.Samples, rec.Samples...)
 		}
 	}
