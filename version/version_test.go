@@ -31,11 +31,11 @@ func TestGetReadsGitWithoutStamp(t *testing.T) {
 	}
 	want, err := exec.Command("git", "-C", root, "rev-parse", "HEAD").Output()
 	if err != nil {
-		t.Fatalf("git rev-parse HEAD: %v", err)
+		t.Skipf("git cannot read the checkout (%v): Get has nothing to find", err)
 	}
 	status, err := exec.Command("git", "-C", root, "status", "--porcelain").Output()
 	if err != nil {
-		t.Fatalf("git status: %v", err)
+		t.Skipf("git status: %v", err)
 	}
 	info := Get()
 	if info.Revision != strings.TrimSpace(string(want)) {
