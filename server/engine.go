@@ -92,6 +92,7 @@ type sequence struct {
 	prompt  []int32
 	max     int // tokens to generate at most
 	sampler gpt.Sampler
+	adjust  *logitAdjust // logit_bias and penalties; nil: none
 	rng     *rand.Rand
 	stops   stopper
 	out     *output
@@ -268,7 +269,13 @@ func (e *Engine) next(s *sequence, row []float32, cached int) (string, bool) {
 		s.out.send(s.text, len(s.tokens))
 		return "length", true
 	}
+	if s.adjust != nil {
+		s.adjust.apply(row)
+	}
 	tok := s.sampler.Sample(row, s.rng)
+	if s.adjust != nil {
+		s.adjust.generated(tok)
+	}
 	if s.stops.isStopToken(tok) {
 		s.out.send(s.text, len(s.tokens))
 		return "stop", true

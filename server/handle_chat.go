@@ -10,7 +10,7 @@ import (
 // handleChat serves POST /v1/chat/completions.
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	var req openai.ChatRequest
-	if e := s.readJSON(w, r, &req); e != nil {
+	if e := s.readJSON(w, r, &req, chatFields); e != nil {
 		writeError(w, e)
 		return
 	}
@@ -23,7 +23,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	if req.MaxCompletionTokens != nil { // the newer name wins
 		maxTokens = req.MaxCompletionTokens
 	}
-	p, apiErr := s.sampling(req.Temperature, req.TopP, maxTokens, req.N, req.Seed, req.Stop, req.Stream, req.StreamOptions)
+	p, apiErr := s.sampling(req.Temperature, req.TopP, maxTokens, req.N, req.Seed, req.Stop, req.Stream, req.StreamOptions, req.Penalties, e.Model.Config.VocabSize)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return

@@ -13,7 +13,7 @@ import (
 // client gives.
 func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 	var req openai.CompletionRequest
-	if e := s.readJSON(w, r, &req); e != nil {
+	if e := s.readJSON(w, r, &req, completionFields); e != nil {
 		writeError(w, e)
 		return
 	}
@@ -40,7 +40,7 @@ func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiErr)
 		return
 	}
-	p, apiErr := s.sampling(req.Temperature, req.TopP, req.MaxTokens, req.N, req.Seed, req.Stop, req.Stream, req.StreamOptions)
+	p, apiErr := s.sampling(req.Temperature, req.TopP, req.MaxTokens, req.N, req.Seed, req.Stop, req.Stream, req.StreamOptions, req.Penalties, e.Model.Config.VocabSize)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
