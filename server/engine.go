@@ -45,6 +45,8 @@ type Engine struct {
 	// engine goroutine does not.
 	chat *chat.Format
 	stop []int32
+	// fingerprint is the model's system_fingerprint (fingerprinter).
+	fingerprint string
 
 	// submitted, if set, sees each sequence's prompt tokens as it is
 	// queued: tests check what the model is fed.

