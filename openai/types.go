@@ -30,6 +30,21 @@ type ChatRequest struct {
 	N                   *int           `json:"n,omitempty"`
 	Stream              bool           `json:"stream,omitempty"`
 	StreamOptions       *StreamOptions `json:"stream_options,omitempty"`
+	Penalties
+}
+
+// Penalties are the logit adjustments both endpoints take: LogitBias adds
+// a bias in [-100, 100] to the logits of token ids (keys are the ids as
+// decimal strings); FrequencyPenalty and PresencePenalty, in [-2, 2],
+// lower a token's logit by the penalty times the times it was generated
+// so far, and once when it was.
+type Penalties struct {
+	LogitBias        map[string]float64 `json:"logit_bias,omitempty"`
+	FrequencyPenalty *float64           `json:"frequency_penalty,omitempty"`
+	PresencePenalty  *float64           `json:"presence_penalty,omitempty"`
+	// TopK keeps the k most likely tokens (vLLM's and llama.cpp's
+	// extension; 0 or -1: all).
+	TopK *int `json:"top_k,omitempty"`
 }
 
 // Message is one chat turn. Content is a string on the wire, or in a
@@ -110,6 +125,7 @@ type CompletionRequest struct {
 	N             *int           `json:"n,omitempty"`
 	Stream        bool           `json:"stream,omitempty"`
 	StreamOptions *StreamOptions `json:"stream_options,omitempty"`
+	Penalties
 	// Unsupported options, decoded only to be refused clearly.
 	Echo     bool    `json:"echo,omitempty"`
 	Logprobs *int    `json:"logprobs,omitempty"`

@@ -3,7 +3,6 @@ package openai
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -25,7 +24,7 @@ func (s *StopList) UnmarshalJSON(b []byte) error {
 	}
 	var many []string
 	if err := json.Unmarshal(b, &many); err != nil {
-		return errors.New("stop must be a string or an array of strings")
+		return &FieldError{Field: "stop", Code: "invalid_type", Msg: "stop must be a string or an array of strings"}
 	}
 	*s = many
 	return nil
@@ -52,12 +51,12 @@ func (c *Content) UnmarshalJSON(b []byte) error {
 		Text string `json:"text"`
 	}
 	if err := json.Unmarshal(b, &parts); err != nil {
-		return errors.New("content must be a string or an array of text parts")
+		return &FieldError{Field: "messages", Code: "invalid_type", Msg: "content must be a string or an array of text parts"}
 	}
 	var sb strings.Builder
 	for _, p := range parts {
 		if p.Type != "text" {
-			return fmt.Errorf("content part of type %q is not supported (text only)", p.Type)
+			return &FieldError{Field: "messages", Code: "unsupported", Msg: fmt.Sprintf("content part of type %q is not supported (text only)", p.Type)}
 		}
 		sb.WriteString(p.Text)
 	}
@@ -66,8 +65,9 @@ func (c *Content) UnmarshalJSON(b []byte) error {
 }
 
 // PromptList is the "prompt" field of /v1/completions: a string or an array
-// of strings. Token-id prompts are refused: clients of other tokenizers
-// would send ids that mean nothing to this model.
+// of strings. Token-id prompts (an array of integers, or of arrays of
+// them) are refused: clients of other tokenizers would send ids that mean
+// nothing to this model.
 type PromptList []string
 
 // UnmarshalJSON accepts a string or an array of strings.
@@ -78,12 +78,26 @@ func (p *PromptList) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return errors.New("prompt must be a string or an array of strings (token ids are not supported)")
+	if err := json.Unmarshal(b, &many); err == nil {
+		*p = many
+		return nil
 	}
-	*p = many
-	return nil
+	var ids []json.Number
+	var idLists [][]json.Number
+	if json.Unmarshal(b, &ids) == nil || json.Unmarshal(b, &idLists) == nil {
+		return &FieldError{Field: "prompt", Code: "unsupported",
+			Msg: "token-id prompts are not supported: send the prompt as text (a string or an array of strings)"}
+	}
+	return &FieldError{Field: "prompt", Code: "invalid_type", Msg: "prompt must be a string or an array of strings"}
 }
+
+// FieldError is a request field that decodes but cannot be accepted; a
+// server answers it with a 400 naming the field.
+type FieldError struct {
+	Field, Code, Msg string
+}
+
+func (e *FieldError) Error() string { return e.Msg }
 
 // MarshalJSON writes one prompt as a plain string, as most clients do.
 func (p PromptList) MarshalJSON() ([]byte, error) {

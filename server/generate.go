@@ -60,12 +60,12 @@ func (s *Server) start(ctx context.Context, e *Engine, prompts []string, param s
 		}
 		j.promptTokens += len(ids[i])
 	}
-	sampler := gpt.Sampler{Temperature: p.temperature, TopP: p.topP}
+	sampler := gpt.Sampler{Temperature: p.temperature, TopP: p.topP, TopK: p.topK}
 	for i := range prompts {
 		for c := range p.n {
 			k := i*p.n + c
 			out := newOutput(j.ready)
-			j.seqs = append(j.seqs, &sequence{ctx: ctx, prompt: ids[i], max: p.maxTokens, sampler: sampler,
+			j.seqs = append(j.seqs, &sequence{ctx: ctx, prompt: ids[i], max: p.maxTokens, sampler: sampler, adjust: p.adjust.forSequence(),
 				rng: rand.New(rand.NewPCG(p.seed, uint64(k))), stops: st, out: out})
 		}
 	}

@@ -10,7 +10,7 @@ import (
 // handleChat serves POST /v1/chat/completions.
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	var req openai.ChatRequest
-	if e := s.readJSON(w, r, &req); e != nil {
+	if e := s.readJSON(w, r, &req, chatFields); e != nil {
 		writeError(w, e)
 		return
 	}
@@ -23,7 +23,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	if req.MaxCompletionTokens != nil { // the newer name wins
 		maxTokens = req.MaxCompletionTokens
 	}
-	p, apiErr := s.sampling(req.Temperature, req.TopP, maxTokens, req.N, req.Seed, req.Stop, req.Stream, req.StreamOptions)
+	p, apiErr := s.sampling(req.Temperature, req.TopP, maxTokens, req.N, req.Seed, req.Stop, req.Stream, req.StreamOptions, req.Penalties, e.Model.Config.VocabSize)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -47,7 +47,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiErr)
 		return
 	}
-	f := chatFormat{id: "chatcmpl-" + requestID(ctx), created: time.Now().Unix(), model: e.Name}
+	f := chatFormat{id: "chatcmpl-" + requestID(ctx), created: time.Now().Unix(), model: e.Name, fingerprint: e.fingerprint}
 	if p.stream {
 		s.stream(ctx, w, j, p, f)
 		return
@@ -57,7 +57,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.failure(err))
 		return
 	}
-	resp := openai.ChatCompletion{ID: f.id, Object: openai.ObjectChatCompletion, Created: f.created, Model: f.model,
+	resp := openai.ChatCompletion{ID: f.id, Object: openai.ObjectChatCompletion, Created: f.created, Model: f.model, SystemFingerprint: f.fingerprint,
 		Usage: &openai.Usage{PromptTokens: j.promptTokens, CompletionTokens: tokens, TotalTokens: j.promptTokens + tokens}}
 	for k := range texts {
 		resp.Choices = append(resp.Choices, openai.ChatChoice{Index: k, FinishReason: reasons[k],
@@ -68,13 +68,14 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 
 // chatFormat makes chat.completion.chunk events.
 type chatFormat struct {
-	id      string
-	created int64
-	model   string
+	id          string
+	created     int64
+	model       string
+	fingerprint string
 }
 
 func (f chatFormat) chunk(choices []openai.ChunkChoice, u *openai.Usage) openai.ChatChunk {
-	return openai.ChatChunk{ID: f.id, Object: openai.ObjectChatCompletionChunk, Created: f.created, Model: f.model,
+	return openai.ChatChunk{ID: f.id, Object: openai.ObjectChatCompletionChunk, Created: f.created, Model: f.model, SystemFingerprint: f.fingerprint,
 		Choices: choices, Usage: u}
 }
 

@@ -13,7 +13,7 @@ import (
 // client gives.
 func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 	var req openai.CompletionRequest
-	if e := s.readJSON(w, r, &req); e != nil {
+	if e := s.readJSON(w, r, &req, completionFields); e != nil {
 		writeError(w, e)
 		return
 	}
@@ -40,7 +40,7 @@ func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiErr)
 		return
 	}
-	p, apiErr := s.sampling(req.Temperature, req.TopP, req.MaxTokens, req.N, req.Seed, req.Stop, req.Stream, req.StreamOptions)
+	p, apiErr := s.sampling(req.Temperature, req.TopP, req.MaxTokens, req.N, req.Seed, req.Stop, req.Stream, req.StreamOptions, req.Penalties, e.Model.Config.VocabSize)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -52,7 +52,7 @@ func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiErr)
 		return
 	}
-	f := textFormat{id: "cmpl-" + requestID(ctx), created: time.Now().Unix(), model: e.Name}
+	f := textFormat{id: "cmpl-" + requestID(ctx), created: time.Now().Unix(), model: e.Name, fingerprint: e.fingerprint}
 	if p.stream {
 		s.stream(ctx, w, j, p, f)
 		return
@@ -73,13 +73,14 @@ func (s *Server) handleCompletions(w http.ResponseWriter, r *http.Request) {
 // textFormat makes text_completion events (the same object as the
 // response, with one choice each).
 type textFormat struct {
-	id      string
-	created int64
-	model   string
+	id          string
+	created     int64
+	model       string
+	fingerprint string
 }
 
 func (f textFormat) chunk(choices []openai.CompletionChoice, u *openai.Usage) openai.Completion {
-	return openai.Completion{ID: f.id, Object: openai.ObjectTextCompletion, Created: f.created, Model: f.model,
+	return openai.Completion{ID: f.id, Object: openai.ObjectTextCompletion, Created: f.created, Model: f.model, SystemFingerprint: f.fingerprint,
 		Choices: choices, Usage: u}
 }
 

@@ -271,7 +271,9 @@ func TestHealthWhileDraining(t *testing.T) {
 	f := start(t, Config{})
 	f.srv.draining.Store(true)
 	rec := httptest.NewRecorder()
-	f.srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/health", nil))
+	req := httptest.NewRequest("GET", "/health", nil)
+	req.Host = "localhost" // httptest's example.com is not a host the server answers to
+	f.srv.Handler().ServeHTTP(rec, req)
 	if rec.Code != 503 || !strings.Contains(rec.Body.String(), `"draining"`) {
 		t.Errorf("health while draining: %d %s", rec.Code, rec.Body)
 	}

