@@ -15,6 +15,7 @@ const (
 	catHTML
 	catPath
 	catCode
+	catURL
 	numCats
 )
 

@@ -47,14 +47,13 @@ type analysis struct {
 	ev      *evaluator
 	calls   [][]*Node // per statement: its calls, in source order
 	refs    [][]*Node // per statement: names and attributes not in callee position
-	checked map[*scope]bool
 	out     []Finding
 	seen    map[Finding]bool
 }
 
 func newAnalysis(code string) *analysis {
 	pr := parseProgram(code)
-	a := &analysis{pr: pr, ev: newEvaluator(pr), checked: map[*scope]bool{}, seen: map[Finding]bool{}}
+	a := &analysis{pr: pr, ev: newEvaluator(pr), seen: map[Finding]bool{}}
 	a.calls = make([][]*Node, len(pr.stmts))
 	a.refs = make([][]*Node, len(pr.stmts))
 	for i, s := range pr.stmts {
