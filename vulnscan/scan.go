@@ -43,12 +43,12 @@ func Vulnerable(code string) bool { return len(Scan(code)) > 0 }
 // analysis is the state of one Scan: the parsed program, the data-flow
 // evaluator and the findings so far.
 type analysis struct {
-	pr      *program
-	ev      *evaluator
-	calls   [][]*Node // per statement: its calls, in source order
-	refs    [][]*Node // per statement: names and attributes not in callee position
-	out     []Finding
-	seen    map[Finding]bool
+	pr    *program
+	ev    *evaluator
+	calls [][]*Node // per statement: its calls, in source order
+	refs  [][]*Node // per statement: names and attributes not in callee position
+	out   []Finding
+	seen  map[Finding]bool
 }
 
 func newAnalysis(code string) *analysis {
