@@ -47,11 +47,18 @@ func checkPasswordHash(a *analysis, s *Stmt) {
 
 // hashObject reports whether n is bound to a hashlib hash object.
 func (a *analysis) hashObject(n *Node, s *Stmt) bool {
-	v, vs := a.value(n, s)
-	if v.Kind != CallNode {
+	if n == nil || n.Kind != NameNode {
 		return false
 	}
-	q := a.qual(v.X, vs)
+	// h.update(x) rebinds h as an update; the object is the value before
+	b := a.pr.lookup(n.Text, s)
+	for i := 0; b != nil && b.kind == bindUpdate && i < 16; i++ {
+		b = a.pr.lookup(n.Text, b.stmt)
+	}
+	if b == nil || b.kind != bindValue || b.value == nil || b.value.Kind != CallNode {
+		return false
+	}
+	q := a.qual(b.value.X, b.stmt)
 	return strings.HasPrefix(q, "hashlib.") && fastHashes[strings.TrimPrefix(q, "hashlib.")]
 }
 

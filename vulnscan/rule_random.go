@@ -35,6 +35,12 @@ func randomSecretName(name string) bool {
 	if len(words) == 0 {
 		return false
 	}
+	joined := strings.Join(words, "_")
+	for _, p := range randomSecretPairs {
+		if strings.Contains(joined, p) {
+			return true
+		}
+	}
 	last := words[len(words)-1]
 	if describingWords[last] && last != "reset" || last == "length" || last == "chars" || last == "alphabet" {
 		return false
@@ -45,12 +51,6 @@ func randomSecretName(name string) bool {
 			if w == "key" && (i > 0 && (words[i-1] == "sort" || words[i-1] == "cache" || words[i-1] == "dict" || words[i-1] == "primary" || words[i-1] == "partition") || i+1 < len(words)) {
 				continue
 			}
-			return true
-		}
-	}
-	joined := strings.Join(words, "_")
-	for _, p := range randomSecretPairs {
-		if strings.Contains(joined, p) {
 			return true
 		}
 	}

@@ -205,7 +205,7 @@ func safeURLLiteral(t string) bool {
 // "//" or a backslash (scheme-relative URLs) or parses the URL's netloc.
 func (a *analysis) slashSlashTested(s *Stmt) bool {
 	for _, st := range a.pr.scopes[s.Index].stmts {
-		if st.Index >= s.Index {
+		if st.Index > s.Index {
 			break
 		}
 		for _, e := range st.Exprs {
