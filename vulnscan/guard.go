@@ -72,7 +72,11 @@ func (a *analysis) guarded(s *Stmt, atom atomCheck, raises func(st *Stmt) bool) 
 		if len(h.Exprs) == 0 {
 			return noCheck
 		}
-		return polarity(h.Exprs[0], h, atom)
+		c := h.Exprs[0]
+		if h.Keyword == "assert" && c.Kind == TupleNode && len(c.Args) > 0 {
+			c = c.Args[0] // assert cond, "message"
+		}
+		return polarity(c, h, atom)
 	}
 	level := s.Depth // depth of the block being scanned
 	for i := pos - 1; i >= 0; i-- {

@@ -17,8 +17,13 @@ var pathSinks = map[string]bool{
 	"os.remove": true, "os.unlink": true, "os.rmdir": true, "os.removedirs": true,
 	"shutil.rmtree": true, "shutil.copy": true, "shutil.copyfile": true, "shutil.copy2": true,
 	"shutil.move": true, "shutil.copytree": true, "flask.send_file": true, "send_file": true,
-	"os.listdir": true, "os.rename": true, "aiofiles.open": true, "FileResponse": true,
+	"os.listdir": true, "os.rename": true, "os.replace": true, "aiofiles.open": true, "FileResponse": true,
 	"fastapi.responses.FileResponse": true, "starlette.responses.FileResponse": true,
+}
+
+var twoPathSinks = map[string]bool{
+	"shutil.copy": true, "shutil.copyfile": true, "shutil.copy2": true, "shutil.move": true,
+	"shutil.copytree": true, "os.rename": true, "os.replace": true, "os.link": true, "os.symlink": true,
 }
 
 var pathMethods = map[string]bool{
@@ -38,6 +43,12 @@ func checkPath(a *analysis, s *Stmt) {
 			}
 			if f := a.facts(p, catPath, s); f.taint && (f.built || f.user) && !a.pathChecked(s) {
 				a.report("CWE-22", "path-traversal", c.Line, q+"() uses a path built from user input without checking it stays inside its folder")
+			}
+			if twoPathSinks[q] {
+				// the destination of a copy, move or rename is a path too
+				if f := a.facts(c.arg(1, "dst"), catPath, s); f.taint && (f.built || f.user) && !a.pathChecked(s) {
+					a.report("CWE-22", "path-traversal", c.Line, q+"() writes to a path built from user input without checking it stays inside its folder")
+				}
 			}
 		case c.X.Kind == AttrNode && last == "save":
 			// upload.save(path), image.save(path): the argument is the path

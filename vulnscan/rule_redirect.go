@@ -90,6 +90,12 @@ func (a *analysis) redirectTainted(target *Node, s *Stmt) bool {
 
 func (a *analysis) redirectAtom(n *Node, s *Stmt) verdict {
 	switch n.Kind {
+	case AttrNode:
+		// "if parts.netloc:" or "if parts.scheme:" is true for an
+		// absolute URL, the one to refuse
+		if isNetloc(n) || n.Text == "scheme" {
+			return checkFail
+		}
 	case CallNode:
 		last := lastName(n.X)
 		switch {
