@@ -1,6 +1,8 @@
 package vulnscan
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -120,4 +122,32 @@ func TestCompareReports(t *testing.T) {
 			t.Errorf("missing line %q in\n%s", want, got)
 		}
 	}
+}
+
+// BenchmarkScanCorpus scans every program of both labelled sets once per
+// iteration and reports the speed in snippets per second:
+//
+//	go test ./vulnscan -run '^$' -bench ScanCorpus -benchtime 20x
+func BenchmarkScanCorpus(b *testing.B) {
+	var codes []string
+	for _, dir := range []string{"testdata/labelled", corpusDir} {
+		paths, err := filepath.Glob(filepath.Join(dir, "*.py"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range paths {
+			src, err := os.ReadFile(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			codes = append(codes, string(src))
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		for _, c := range codes {
+			Scan(c)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(codes))/b.Elapsed().Seconds(), "snippets/s")
 }
