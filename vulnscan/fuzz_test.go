@@ -9,13 +9,15 @@ import (
 )
 
 // FuzzScan checks that no input makes the scanner panic or hang. Seeds are
-// the labelled files and a few nasty fragments; run longer with
+// the labelled files (both sets) and a few nasty fragments; run longer with
 // go test -fuzz FuzzScan ./vulnscan.
 func FuzzScan(f *testing.F) {
 	for _, s := range nastyInputs {
 		f.Add(s)
 	}
 	paths, _ := filepath.Glob("testdata/labelled/*.py")
+	more, _ := filepath.Glob("testdata/corpus/*.py")
+	paths = append(paths, more...)
 	for _, p := range paths {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(string(b))

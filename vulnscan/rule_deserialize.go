@@ -51,5 +51,5 @@ func (a *analysis) safeYAMLLoader(l *Node, s *Stmt) bool {
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		name = name[i+1:]
 	}
-	return strings.Contains(name, "Safe") || name == "BaseLoader" || name == "CBaseLoader"
+	return strings.HasPrefix(name, "Safe") || strings.HasPrefix(name, "CSafe") || name == "BaseLoader" || name == "CBaseLoader" // not UnsafeLoader
 }

@@ -16,6 +16,13 @@ func checkTLS(a *analysis, s *Stmt) {
 		if v := c.kwarg("verify"); v != nil && isFalse(v) && (httpClientMethods[lastName(c.X)] || hasRoot(q, "requests", "httpx", "aiohttp")) {
 			report(c.Line, "verify=False turns off TLS certificate checks")
 		}
+		// aiohttp: ssl=False, verify_ssl=False, TCPConnector(ssl=False)
+		if v := c.kwarg("ssl"); isFalse(v) && v.Kind == ConstNode && (hasRoot(q, "aiohttp") || httpClientMethods[lastName(c.X)] || lastName(c.X) == "TCPConnector") {
+			report(c.Line, "ssl=False turns off TLS certificate checks")
+		}
+		if v := c.kwarg("verify_ssl"); isFalse(v) {
+			report(c.Line, "verify_ssl=False turns off TLS certificate checks")
+		}
 		if q == "ssl._create_unverified_context" {
 			report(c.Line, "ssl._create_unverified_context() does not check certificates")
 		}
@@ -35,6 +42,10 @@ func checkTLS(a *analysis, s *Stmt) {
 		for _, t := range s.Targets {
 			if t.Kind == AttrNode && t.Text == "check_hostname" {
 				report(s.Line, "check_hostname = False accepts certificates for any host")
+			}
+			// session.verify = False (requests.Session, httpx clients)
+			if t.Kind == AttrNode && t.Text == "verify" && s.Value.Kind == ConstNode {
+				report(s.Line, "verify = False turns off TLS certificate checks for the whole session")
 			}
 		}
 	}

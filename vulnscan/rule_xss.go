@@ -56,6 +56,14 @@ func checkXSS(a *analysis, s *Stmt) {
 			}
 		}
 	}
+	// env.autoescape = False, app.jinja_env.autoescape = False
+	if s.Kind == AssignStmt && isFalse(s.Value) && s.Value.Kind == ConstNode {
+		for _, t := range s.Targets {
+			if t.Kind == AttrNode && t.Text == "autoescape" {
+				a.report("CWE-79", "xss", s.Line, "Jinja2 autoescaping turned off")
+			}
+		}
+	}
 	if s.Kind != ReturnStmt || s.Value == nil {
 		return
 	}

@@ -23,6 +23,10 @@ var rules = []rule{
 	{"CWE-732", "permissions", checkPermissions},
 	{"CWE-377", "insecure-temp-file", checkTempFile},
 	{"CWE-611", "xxe", checkXXE},
+	{"CWE-601", "open-redirect", checkRedirect},
+	{"CWE-330", "predictable-random", checkRandom},
+	{"CWE-916", "weak-password-hash", checkPasswordHash},
+	{"CWE-347", "jwt-unverified", checkJWT},
 }
 
 // RuleInfo names a rule and the CWE it reports.

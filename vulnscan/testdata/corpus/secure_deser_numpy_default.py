@@ -1,0 +1,7 @@
+# label: secure
+# round: 2
+import numpy as np
+
+
+def load_arrays(path):
+    return np.load(path)

@@ -1,0 +1,7 @@
+# label: secure
+# round: 2
+import pandas as pd
+
+
+def load_frame(path):
+    return pd.read_parquet(path)

@@ -1,0 +1,8 @@
+# label: secure
+# round: 2
+import tarfile
+
+
+def unpack(archive, dest):
+    with tarfile.open(archive) as tf:
+        tf.extractall(dest, filter="data")

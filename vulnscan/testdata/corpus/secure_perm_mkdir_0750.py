@@ -1,0 +1,7 @@
+# label: secure
+# round: 3
+import os
+
+
+def spool_dir(path):
+    os.mkdir(path, 0o750)

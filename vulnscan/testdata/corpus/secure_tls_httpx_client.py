@@ -1,0 +1,7 @@
+# label: secure
+# round: 2
+import httpx
+
+
+def client():
+    return httpx.Client(base_url="https://internal.example", verify=True)

@@ -1,0 +1,8 @@
+# label: vulnerable CWE-732
+# round: 2
+import os
+
+
+def create_log(path):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+    return os.fdopen(fd, "w")
