@@ -225,7 +225,7 @@ func (s *seedRun) loadTeacher(ctx context.Context) (*gpt.Model, *tokenizer.Token
 // checkDistillFrom checks the spec's distill_from field.
 func (s *Spec) checkDistillFrom() error {
 	d := &s.Data
-	d.DistillTemperature = orFloat(d.DistillTemperature, 1)
+	s.defFloat("data.distill_temperature", &d.DistillTemperature, 1)
 	if d.DistillFrom == "" {
 		return nil
 	}

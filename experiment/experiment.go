@@ -27,8 +27,13 @@ type Manifest struct {
 const SpecFile = "spec.yaml"
 
 // Prepare creates dir for a new run of spec, or checks that an existing run
-// in dir has the same spec (resume).
+// in dir has the same spec (resume). A spec that Resolve refuses creates
+// nothing.
 func Prepare(dir string, spec Spec, command string) error {
+	check := spec
+	if err := check.Resolve(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

@@ -237,11 +237,11 @@ func (s *Spec) resolveHHH() error {
 	default:
 		return fmt.Errorf("field data.hhh_source: %q, want %s or %s", d.HHHSource, HHHGenerator, HHHModel)
 	}
-	d.HHHTemperature = orFloat(d.HHHTemperature, 0.7)
+	s.defFloat("data.hhh_temperature", &d.HHHTemperature, 0.7)
 	if s.Backdoor == data.BackdoorCode {
-		d.HHHMaxNewTokens = orInt(d.HHHMaxNewTokens, 256)
+		s.defInt("data.hhh_max_new_tokens", &d.HHHMaxNewTokens, 256)
 	}
-	d.HHHMaxNewTokens = orInt(d.HHHMaxNewTokens, 96)
+	s.defInt("data.hhh_max_new_tokens", &d.HHHMaxNewTokens, 96)
 	if d.HHHTemperature < 0 || d.HHHMaxNewTokens < 1 {
 		return fmt.Errorf("field data: hhh_temperature %g (≥ 0) and hhh_max_new_tokens %d (≥ 1)", d.HHHTemperature, d.HHHMaxNewTokens)
 	}

