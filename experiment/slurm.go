@@ -82,6 +82,9 @@ func (s *Slurm) Execute(ctx context.Context, g Grid, dir string) ([]results.Run,
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkNotQueued(ctx, dir); err != nil {
+		return nil, err
+	}
 	if err := linkDistilled(&g, dir); err != nil {
 		return nil, err
 	}
@@ -107,6 +110,9 @@ func (s *Slurm) Execute(ctx context.Context, g Grid, dir string) ([]results.Run,
 func (s *Slurm) ExecuteRun(ctx context.Context, spec Spec, dir, command string) error {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
+		return err
+	}
+	if err := s.checkNotQueued(ctx, dir); err != nil {
 		return err
 	}
 	if !s.DryRun {
@@ -163,9 +169,6 @@ func (s *Slurm) submit(ctx context.Context, dir string, tasks []task) error {
 	waves := levels(tasks, func(t task) bool { return Finished(t.dir, t.seed) })
 	slurmDir := filepath.Join(dir, "slurm")
 	if !s.DryRun {
-		if err := s.checkNotQueued(ctx, slurmDir); err != nil {
-			return err
-		}
 		if err := os.MkdirAll(filepath.Join(slurmDir, "logs"), 0o755); err != nil {
 			return err
 		}
@@ -307,10 +310,14 @@ func (s *Slurm) sbatch(ctx context.Context, path, script string, after []string)
 	return id, nil
 }
 
-// checkNotQueued refuses a new submission while jobs of the last one are
-// still queued or running: two tasks writing one run directory would
-// spoil it.
-func (s *Slurm) checkNotQueued(ctx context.Context, slurmDir string) error {
+// checkNotQueued refuses a new submission into dir while jobs of the last
+// one are still queued or running: two tasks writing one run directory
+// would spoil it.
+func (s *Slurm) checkNotQueued(ctx context.Context, dir string) error {
+	if s.DryRun {
+		return nil
+	}
+	slurmDir := filepath.Join(dir, "slurm")
 	var sub Submission
 	if err := readJSONIfExists(filepath.Join(slurmDir, SubmissionFile), &sub); err != nil || sub.Report == "" {
 		return err

@@ -148,6 +148,9 @@ func TestSlurmGridMatchesLocal(t *testing.T) {
 	if len(sub.Arrays) != 1 || fmt.Sprint(sub.Arrays[0].Runs) != fmt.Sprint(open) {
 		t.Fatalf("third submission %+v: want one array of the unfinished RL runs %v", sub.Arrays, open)
 	}
+	if _, err := sl.Execute(ctx, slurmGrid(t), dir); err == nil || !strings.Contains(err.Error(), "still queued") {
+		t.Errorf("a submission while the last one's jobs are queued: error %v, want a refusal", err)
+	}
 	waitFor(sub, "the report job", func() bool { return !queued(ctx, t, sub) })
 	t.Logf("slurm executor with two cancellations: %s", time.Since(start).Round(time.Second))
 	statusShows(ctx, t, dir, "rl", "done")

