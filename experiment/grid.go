@@ -161,43 +161,8 @@ func RunGrid(ctx context.Context, g Grid, dir string, workers int, finishedOnly 
 	if len(jobs) == 0 {
 		return nil, fmt.Errorf("%s: no finished runs", dir)
 	}
-	// One seed of every setting before the next seed (a grid stopped early
-	// still covers every setting), longest first within a seed so the pool
-	// does not end waiting on one long run.
-	// SFT runs before the other methods of the same seed, whose stage 1
-	// they share (stage1Sibling).
 	siblings := stage1Siblings(g, dir)
-	slices.SortStableFunc(jobs, func(a, b job) int {
-		if c := cmp.Compare(slices.Index(a.spec.Seeds, a.seed), slices.Index(b.spec.Seeds, b.seed)); c != 0 {
-			return c
-		}
-		notSFT := func(j job) int {
-			if j.spec.Safety.Method == "sft" {
-				return 0
-			}
-			return 1
-		}
-		if c := cmp.Compare(notSFT(a), notSFT(b)); c != 0 {
-			return c
-		}
-		// Runs after the runs they wait for: a distilled run after its
-		// cot run's, a run sharing stage 1 after the run that trains it
-		// (a distilled run may do both, after the one that only learns).
-		depends := func(j job) int {
-			n := 0
-			if j.spec.Data.DistillFrom != "" {
-				n++
-			}
-			if siblings[j.spec.Name] != "" {
-				n++
-			}
-			return n
-		}
-		if c := cmp.Compare(depends(a), depends(b)); c != 0 {
-			return c
-		}
-		return cmp.Compare(cost(b.spec), cost(a.spec))
-	})
+	sortJobs(jobs, siblings)
 	workers = max(1, min(workers, len(jobs)))
 	// Small models gain little from threads inside a product and much from
 	// running side by side: give each worker its share of the cores.
@@ -265,6 +230,47 @@ feed:
 		}
 	}
 	return out, WriteOutputs(dir, dirs, out, g.Name)
+}
+
+// sortJobs puts a grid's runs in the order the local pool starts them.
+// siblings is stage1Siblings of the grid.
+func sortJobs(jobs []job, siblings map[string]string) {
+	// One seed of every setting before the next seed (a grid stopped early
+	// still covers every setting), longest first within a seed so the pool
+	// does not end waiting on one long run.
+	// SFT runs before the other methods of the same seed, whose stage 1
+	// they share (stage1Sibling).
+	slices.SortStableFunc(jobs, func(a, b job) int {
+		if c := cmp.Compare(slices.Index(a.spec.Seeds, a.seed), slices.Index(b.spec.Seeds, b.seed)); c != 0 {
+			return c
+		}
+		notSFT := func(j job) int {
+			if j.spec.Safety.Method == "sft" {
+				return 0
+			}
+			return 1
+		}
+		if c := cmp.Compare(notSFT(a), notSFT(b)); c != 0 {
+			return c
+		}
+		// Runs after the runs they wait for: a distilled run after its
+		// cot run's, a run sharing stage 1 after the run that trains it
+		// (a distilled run may do both, after the one that only learns).
+		depends := func(j job) int {
+			n := 0
+			if j.spec.Data.DistillFrom != "" {
+				n++
+			}
+			if siblings[j.spec.Name] != "" {
+				n++
+			}
+			return n
+		}
+		if c := cmp.Compare(depends(a), depends(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(cost(b.spec), cost(a.spec))
+	})
 }
 
 // stage1Siblings maps each spec name to the directory of the grid's spec

