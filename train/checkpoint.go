@@ -24,7 +24,8 @@ func CheckpointHook(path, stage string, every int, config json.RawMessage) Hook 
 			}
 			return nil
 		},
-		OnEnd: save,
+		OnEnd:    save,
+		OnCancel: save, // stopped between steps: the state is whole
 	}
 }
 

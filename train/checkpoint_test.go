@@ -76,3 +76,44 @@ func TestResumeRejectsOtherSeed(t *testing.T) {
 		t.Fatal("resuming with another data seed should fail")
 	}
 }
+
+// TestCancelSavesCheckpoint: a run whose context is cancelled (a signal)
+// saves its state at the step it reached, and the resumed run continues
+// from there to the uninterrupted run's bits.
+func TestCancelSavesCheckpoint(t *testing.T) {
+	const steps, stopAt = 30, 13
+	full := toyTrainer(t, steps)
+	if err := full.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "ckpt.safetensors")
+	first := toyTrainer(t, steps)
+	ctx, cancel := context.WithCancel(context.Background())
+	first.Hooks = []Hook{
+		CheckpointHook(path, "toy", 100, nil), // no regular checkpoint before the end
+		{Name: "signal", OnStep: func(_ *Trainer, s StepStats) error {
+			if s.Step == stopAt {
+				cancel()
+			}
+			return nil
+		}},
+	}
+	if err := first.Run(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("run ended with %v, want the cancellation", err)
+	}
+	resumed, err := Resume(path, first.batches.data, first.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resumed.Step != stopAt {
+		t.Fatalf("resumed at step %d, want the step the signal came at, %d", resumed.Step, stopAt)
+	}
+	if err := resumed.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range full.Model.Params.Data {
+		if math.Float32bits(v) != math.Float32bits(resumed.Model.Params.Data[i]) {
+			t.Fatalf("parameter %d differs after a cancelled and resumed run", i)
+		}
+	}
+}

@@ -51,6 +51,10 @@ type Hook struct {
 	OnStart func(t *Trainer) error
 	OnStep  func(t *Trainer, s StepStats) error
 	OnEnd   func(t *Trainer) error
+	// OnCancel runs when the context is cancelled between steps (SIGINT,
+	// SIGTERM, a Slurm preemption signal), before Run returns: a
+	// checkpoint saved here makes the resumed run lose no step.
+	OnCancel func(t *Trainer) error
 }
 
 // Trainer runs a stage. Step counts the steps done, so a Trainer restored
@@ -103,6 +107,13 @@ func (t *Trainer) Run(ctx context.Context) error {
 	}
 	for t.Step < t.Config.Steps {
 		if err := ctx.Err(); err != nil {
+			for _, h := range t.Hooks {
+				if h.OnCancel != nil {
+					if herr := h.OnCancel(t); herr != nil {
+						return fmt.Errorf("hook %s on cancel: %w (after %w)", h.Name, herr, err)
+					}
+				}
+			}
 			return err
 		}
 		st, err := t.step()
