@@ -252,9 +252,15 @@ func dotChart(panels []panel, series []dotSeries) (string, error) {
 		ps = append(ps, p)
 	}
 	// Panels side by side while each keeps about an inch per setting.
-	pw := vg.Length(max(3.2, 1.1*float64(maxLabels)+1)) * vg.Inch
-	cols := max(1, int((maxFigureWidth-2.5*vg.Inch)/pw))
-	return render(ps, cols, items, min(pw, maxFigureWidth-2.5*vg.Inch), 3.6*vg.Inch)
+	// Panels side by side, two or more to a row (the paper's grid of
+	// methods), each about 0.7 inch per setting; the legend takes the rest.
+	avail := maxFigureWidth - 2.5*vg.Inch
+	pw := vg.Length(max(3.2, 0.7*float64(maxLabels)+0.9)) * vg.Inch
+	cols := max(1, min(len(ps), int(avail/pw)))
+	if cols == 1 && len(ps) > 1 {
+		cols = 2
+	}
+	return render(ps, cols, items, min(pw, avail/vg.Length(cols)), 3.4*vg.Inch)
 }
 
 // lineSeries is one curve over safety steps.
@@ -272,6 +278,11 @@ func lineChart(title, xlabel, ylabel string, series []lineSeries) (string, error
 	p := newPlot(title, xlabel, ylabel)
 	var items []legendItem
 	xmax := 0.0
+	// Many bands overlap: each lighter, so the curves stay readable.
+	alpha := uint8(0x38)
+	if len(series) > 4 {
+		alpha = 0x1c
+	}
 	for _, s := range series {
 		var pts, hi, lo plotter.XYs
 		for i, st := range s.steps {
@@ -290,7 +301,7 @@ func lineChart(title, xlabel, ylabel string, series []lineSeries) (string, error
 		}
 		band := append(hi, reversed(lo)...)
 		if poly, err := plotter.NewPolygon(band); err == nil && len(pts) > 1 {
-			poly.Color = translucent(s.color, 0x38)
+			poly.Color = translucent(s.color, alpha)
 			poly.LineStyle.Width = 0
 			p.Add(poly)
 		}

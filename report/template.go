@@ -65,7 +65,7 @@ th{background:#f4f4f4;font-weight:600}td.num{font-variant-numeric:tabular-nums;w
 figure{margin:1.5em 0;max-width:100%}figure svg{max-width:100%;height:auto;display:block}figcaption{font-size:.9em;color:#555;max-width:60em}
 pre{background:#f7f7f7;padding:.4em;white-space:pre-wrap;word-break:break-word;font-size:.85em;margin:0}
 .bad{color:#c0392b;font-weight:600}.ok{color:#27ae60}.na{color:#888;font-style:italic}
-table.samples{table-layout:fixed;width:100%}table.samples td{min-width:0}
+table.samples{table-layout:fixed;width:100%}table.samples td{min-width:0}table.samples pre{max-height:22em;overflow-y:auto}
 .note{font-size:.9em;color:#444}
 section.extra table{display:block;max-width:100%;overflow-x:auto}
 </style></head><body>
