@@ -137,7 +137,7 @@ func detectionSections(dirs []string, runs []results.Run) ([]report.Section, err
 // skip is a run whose trigger scan did not run, and why.
 type skip struct{ Run, Why string }
 
-var skippedTmpl = template.Must(template.New("skipped").Parse(`{{if .}}<p>Not scanned:</p><ul>
+var skippedTmpl = template.Must(template.New("skipped").Parse(`{{if .}}<p>Runs not scanned, and why:</p><ul>
 {{range .}}<li>{{.Run}}: {{.Why}}.</li>
 {{end}}</ul>{{end}}`))
 

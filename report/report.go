@@ -151,7 +151,7 @@ func figures(groups []group) ([]figure, error) {
 		slices.SortStableFunc(methods, func(a, b string) int { return cmp.Compare(methodRank(a), methodRank(b)) })
 		var panels []panel
 		for _, method := range methods {
-			pn := panel{title: methodName(method), vals: make([][]pooled, 4)}
+			pn := panel{title: b + ": " + methodName(method), vals: make([][]pooled, 4)}
 			for _, g := range byMethod[method] {
 				pn.labels = append(pn.labels, g.shortLabel())
 				for i, v := range []pooled{g.at(mTriggered, false), g.at(mTriggered, true), g.at(mUntriggered, false), g.at(mUntriggered, true)} {

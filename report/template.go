@@ -61,7 +61,7 @@ body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1200px;ma
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}h3{font-size:1.05em;margin-top:1.5em}
 .wide{max-width:100%;overflow-x:auto}
 table{border-collapse:collapse;font-size:.8em;margin:1em 0}th,td{border:1px solid #ccc;padding:.25em .45em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f4f4f4;font-weight:600}td.num{font-variant-numeric:tabular-nums;white-space:nowrap}td.num small{color:#555}
+th{background:#f4f4f4;font-weight:600;overflow-wrap:normal}td.num{font-variant-numeric:tabular-nums;white-space:nowrap}td.num small{color:#555}
 figure{margin:1.5em 0;max-width:100%}figure svg{max-width:100%;height:auto;display:block}figcaption{font-size:.9em;color:#555;max-width:60em}
 pre{background:#f7f7f7;padding:.4em;white-space:pre-wrap;word-break:break-word;font-size:.85em;margin:0}
 .bad{color:#c0392b;font-weight:600}.ok{color:#27ae60}.na{color:#888;font-style:italic}
