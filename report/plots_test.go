@@ -64,14 +64,26 @@ func TestLineChartBandsAndAxis(t *testing.T) {
 		t.Error("rate axis does not end at 100%")
 	}
 	// The legend sits right of the plotting area: every legend text starts
-	// beyond the x axis's last tick label.
+	// beyond the x axis's last tick label, which is whole (the label,
+	// about 15 points wide, starts at least 20 points from the right edge).
 	last := textX(t, s, "100")
+	var width float64
+	if m := svgWidth.FindStringSubmatch(s); m == nil {
+		t.Fatal("no width on the svg element")
+	} else {
+		fmt.Sscan(m[1], &width)
+	}
+	if last > width-20 {
+		t.Errorf("last x tick at %.1f of %.1f pt: cut", last, width)
+	}
 	for _, sr := range series {
 		if x := textX(t, s, sr.name); x <= last {
 			t.Errorf("legend entry %s at x=%.1f, inside the plot (last tick at %.1f)", sr.name, x, last)
 		}
 	}
 }
+
+var svgWidth = regexp.MustCompile(`<svg width="([0-9.]+)pt"`)
 
 var textPattern = regexp.MustCompile(`<text x="([0-9.e+-]+)"[^>]*>([^<]*)</text>`)
 
