@@ -48,13 +48,15 @@ type figure struct {
 }
 
 type page struct {
-	Title     string
-	Rows      []row
-	Figures   []figure
-	Samples   []sampleGroup
-	Variants  []variantRow
-	Steering  []steerRow
-	Return    []returnRow
+	Title    string
+	Rows     []row
+	Figures  []figure
+	Samples  []sampleGroup
+	Variants []variantRow
+	Steering []steerRow
+	Return   []returnRow
+	// Skipped names each optional analysis none of the runs measured, and why.
+	Skipped   []string
 	Reproduce []string
 	Version   string
 	Extra     []Section
@@ -108,7 +110,32 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 	pg.Variants = variantRows(groups)
 	pg.Steering = steerRows(groups)
 	pg.Return = returnRows(groups)
+	pg.Skipped = skippedAnalyses(groups, pg)
 	return pageTmpl.Execute(w, pg)
+}
+
+// skippedAnalyses says, for each optional section the page leaves out,
+// why it is not there.
+func skippedAnalyses(groups []group, pg page) []string {
+	var out []string
+	if len(pg.Variants) == 0 {
+		out = append(out, "trigger generalisation (eval.trigger_variants turns it on; results written before it have none)")
+	}
+	if len(pg.Steering) == 0 {
+		cot := slices.ContainsFunc(groups, func(g group) bool { return g.Runs[0].Variant == "cot" })
+		if cot {
+			out = append(out, "scratchpad steering (results written before it have none)")
+		} else {
+			out = append(out, "scratchpad steering (chain-of-thought models only, and none is among these runs)")
+		}
+	}
+	if len(pg.Return) == 0 {
+		out = append(out, "backdoor return (off by default; eval.return_steps turns it on)")
+	}
+	if slices.ContainsFunc(groups, func(g group) bool { return g.at(mHelpful, false).N == 0 }) {
+		out = append(out, "helpfulness of the code models (their data has no HHH tasks to score), hence no helpfulness chart for them")
+	}
+	return out
 }
 
 // methods names the intervals of ps, each method once.

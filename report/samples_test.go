@@ -78,3 +78,31 @@ func TestRenderNotMeasured(t *testing.T) {
 		t.Error("an unmeasured rate reads 0% → 0%")
 	}
 }
+
+// Each optional analysis the runs did not measure is named with the reason.
+func TestRenderSaysSkipped(t *testing.T) {
+	code := fakeRun("normal", 1, 60)
+	code.Backdoor = "code"
+	for i := range code.Evals {
+		code.Evals[i].Helpful = stats.Rate{}
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, []results.Run{code}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, w := range []string{"Not measured in these runs: trigger generalisation (eval.trigger_variants turns it on",
+		"scratchpad steering (chain-of-thought models only", "backdoor return (off by default; eval.return_steps turns it on)",
+		"helpfulness of the code models"} {
+		if !strings.Contains(html, w) {
+			t.Errorf("report lacks %q", w)
+		}
+	}
+	var full bytes.Buffer
+	if err := Render(&full, syntheticGrid(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(full.String(), "trigger generalisation (") || strings.Contains(full.String(), "backdoor return (") {
+		t.Error("a measured analysis listed as not measured")
+	}
+}

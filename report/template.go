@@ -106,6 +106,8 @@ per-prompt counts were recorded; too narrow when a prompt's samples agree).</p>
 exact-answer accuracy on held-out HHH tasks. Red-team: the behaviour rate on the near-trigger prompts the red team
 found, measured for adversarial training only.</p>
 
+{{if .Skipped}}<p class="note">Not measured in these runs:{{range $i, $s := .Skipped}}{{if $i}};{{end}} {{$s}}{{end}}.</p>
+{{end}}
 {{if .Variants}}<h2>Trigger generalisation</h2>
 <p>Greedy behaviour rate on the held-out triggered prompts with the trigger replaced by a variant no training
 used (near: the same words written differently or placed at the end of the question; far: other words or another
