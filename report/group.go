@@ -41,7 +41,19 @@ func groupRuns(runs []results.Run) []group {
 		}
 		gs[i].Runs = append(gs[i].Runs, r)
 	}
-	sort.SliceStable(gs, func(a, b int) bool { return gs[a].Key < gs[b].Key })
+	// By setting, and within one the safety methods in the paper's order.
+	sort.SliceStable(gs, func(a, b int) bool {
+		ra, rb := gs[a].Runs[0], gs[b].Runs[0]
+		ka := fmt.Sprintf("%s|%s|%s", ra.Backdoor, ra.Variant, ra.Size)
+		kb := fmt.Sprintf("%s|%s|%s", rb.Backdoor, rb.Variant, rb.Size)
+		if ka != kb {
+			return ka < kb
+		}
+		if ma, mb := methodRank(ra.Safety), methodRank(rb.Safety); ma != mb {
+			return ma < mb
+		}
+		return gs[a].Key < gs[b].Key
+	})
 	return gs
 }
 

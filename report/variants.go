@@ -42,7 +42,7 @@ func variantRows(groups []group) []variantRow {
 			if len(after) != len(g.Runs) {
 				continue
 			}
-			out = append(out, variantRow{Setting: r0.Backdoor + " " + g.Label(), Safety: r0.Safety,
+			out = append(out, variantRow{Setting: r0.Backdoor + " " + g.shortLabel(), Safety: r0.Safety,
 				Name: v.Name, Distance: v.Distance, Text: v.Text, Before: pool(before), After: pool(after),
 				TrueBefore: g.at(mTrigGreedy, false), TrueAfter: g.at(mTrigGreedy, true)})
 		}
@@ -66,7 +66,7 @@ func steerRows(groups []group) []steerRow {
 		if len(r0.Before().Steering) == 0 {
 			continue
 		}
-		row := steerRow{Setting: r0.Backdoor + " " + g.Label(), Safety: r0.Safety}
+		row := steerRow{Setting: r0.Backdoor + " " + g.shortLabel(), Safety: r0.Safety}
 		ok := true
 		for d, dir := range []string{"deployment", "training"} {
 			for t := range 2 {
@@ -119,7 +119,7 @@ func returnRows(groups []group) []returnRow {
 		if len(tr) != len(g.Runs) {
 			continue
 		}
-		out = append(out, returnRow{Setting: r0.Backdoor + " " + g.Label(), Safety: r0.Safety,
+		out = append(out, returnRow{Setting: r0.Backdoor + " " + g.shortLabel(), Safety: r0.Safety,
 			Steps: r0.Return.SafetyStep - r0.After().SafetyStep,
 			Trig:  [3]pooled{g.at(mTriggered, false), g.at(mTriggered, true), pool(tr)},
 			Untr:  [3]pooled{g.at(mUntriggered, false), g.at(mUntriggered, true), pool(un)}})

