@@ -37,6 +37,10 @@ type Meta struct {
 	// adapters are stored as tensor "lora.params" beside the base.
 	LoRA     *gpt.LoRAConfig `json:"lora,omitempty"`
 	LoRASeed uint64          `json:"lora_seed,omitempty"`
+	// BaseDType is "bf16" when the frozen base was held in BF16
+	// (gpt.Model.FreezeBF16): its matrices are stored as BF16 and Load
+	// holds them so again.
+	BaseDType string `json:"base_dtype,omitempty"`
 }
 
 // Save writes the model, and the optimizer if not nil, to path.
@@ -45,7 +49,15 @@ func Save(path string, m *gpt.Model, opt *optim.AdamW, meta Meta) error {
 	w := safetensors.NewWriter()
 	w.SetMetadata("format", Format)
 	w.SetMetadata("version", fmt.Sprint(Version))
+	meta.BaseDType = ""
 	for i, s := range m.Params.Specs() {
+		if h := m.Params.TensorBF16(i); h != nil {
+			meta.BaseDType = m.BaseDType()
+			if err := w.AddBits("model."+s.Name, safetensors.BF16, s.Shape, h); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := w.AddF32("model."+s.Name, s.Shape, m.Params.Tensor(i)); err != nil {
 			return err
 		}
@@ -112,6 +124,11 @@ func Load(path string) (*gpt.Model, *optim.AdamW, Meta, error) {
 		}
 		if err := readExact(f, "lora.params", l.Params); err != nil {
 			return nil, nil, meta, err
+		}
+		if meta.BaseDType == "bf16" {
+			if err := m.FreezeBF16(); err != nil {
+				return nil, nil, meta, fmt.Errorf("%s: %v", path, err)
+			}
 		}
 		params, offsets, decay = l.Params, l.Offsets(), l.DecayMask()
 	}

@@ -2,6 +2,7 @@ package checkpoint
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,5 +83,55 @@ func TestLoadErrorsNameTheFile(t *testing.T) {
 	}
 	if _, _, _, err := Load(filepath.Join(dir, "missing")); err == nil {
 		t.Fatal("missing file should fail")
+	}
+}
+
+// TestRoundTripBF16Base: a LoRA checkpoint whose base was held in BF16
+// stores the base's matrices as BF16 and loads them held so, with the
+// adapters and optimizer, computing the same logits bit for bit.
+func TestRoundTripBF16Base(t *testing.T) {
+	m, _ := tiny(t)
+	l, err := m.AttachLoRA(gpt.LoRAConfig{Rank: 2, Alpha: 4}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range l.Params {
+		l.Params[i] = float32(i%7) * 0.01
+	}
+	if err := m.FreezeBF16(); err != nil {
+		t.Fatal(err)
+	}
+	opt, _ := optim.NewAdamW(optim.DefaultAdamW(), len(l.Params), l.Offsets(), l.DecayMask())
+	path := filepath.Join(t.TempDir(), "c.safetensors")
+	if err := Save(path, m, opt, Meta{Stage: "backdoor"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := safetensors.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ti, _ := f.Tensor("model.wte.weight"); ti.DType != safetensors.BF16 {
+		t.Fatalf("wte stored as %s, want BF16", ti.DType)
+	}
+	f.Close()
+	m2, opt2, meta, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta.BaseDType != "bf16" || m2.BaseDType() != "bf16" || opt2 == nil || m2.LoRA() == nil {
+		t.Fatalf("loaded: meta base %q, model base %q, optimizer %v", meta.BaseDType, m2.BaseDType(), opt2 != nil)
+	}
+	b := &gpt.Batch{B: 1, T: 4, Tokens: []int32{1, 2, 3, 4}}
+	logits := func(x *gpt.Model) []float32 {
+		if _, err := x.Forward(b); err != nil {
+			t.Fatal(err)
+		}
+		return append([]float32(nil), x.Logits()...)
+	}
+	want, got := logits(m), logits(m2)
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("logit %d: %v after the round trip, %v before", i, got[i], want[i])
+		}
 	}
 }

@@ -76,6 +76,20 @@ func (m *Model) embedRow(x []float32, tok, pos int) {
 	}
 }
 
+// TokenEmbedding returns wte[tok], the token's input embedding row (C
+// floats): a view of the parameters for a float32 base, else the BF16 row
+// widened into dst (grown as needed), so callers reading the embedding
+// matrix work with either.
+func (m *Model) TokenEmbedding(tok int, dst []float32) []float32 {
+	C := m.Config.NEmbd
+	if h := m.Params.half; h != nil {
+		dst = grow(dst, C)
+		widenBF16(dst, h.WTE[tok*C:(tok+1)*C])
+		return dst
+	}
+	return m.Params.WTE[tok*C : (tok+1)*C : (tok+1)*C]
+}
+
 // embedTokens fills out (B·T, C) with the input embeddings of a batch of
 // sequences of length T.
 func (m *Model) embedTokens(out []float32, tokens []int32, T int) {

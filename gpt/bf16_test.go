@@ -239,6 +239,12 @@ func TestBF16Storage(t *testing.T) {
 				t.Fatalf("a second FreezeBF16: %v", err)
 			}
 
+			var row []float32
+			for v := range cfg.VocabSize {
+				row = m.TokenEmbedding(v, row)
+				sameBits(t, fmt.Sprintf("embedding of token %d", v), row, ref.TokenEmbedding(v, nil))
+			}
+
 			b := randomBatch(rand.New(rand.NewPCG(4, 4)), cfg.VocabSize, 2, cfg.BlockSize)
 			b.Targets, b.Mask = nil, nil
 			ref.MergeLoRA()

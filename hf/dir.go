@@ -379,7 +379,22 @@ func writeWeights(dir string, m *gpt.Model, dtypeOf func(string) safetensors.DTy
 				continue
 			}
 			dt := dtypeOf(s.Name)
-			if err := addTensor(w, s.Name, dt, s.Shape, m.Params.Tensor(i)); err != nil {
+			data := m.Params.Tensor(i)
+			if h := m.Params.TensorBF16(i); h != nil { // a base held in BF16 (gpt.Model.FreezeBF16)
+				if dt == safetensors.BF16 {
+					if err := w.AddBits(s.Name, dt, s.Shape, h); err != nil {
+						return err
+					}
+					total += int64(s.Size() * dt.Size())
+					weightMap[s.Name] = file
+					continue
+				}
+				data = make([]float32, len(h)) // F32 or F16 asked for: widened (exactly) first
+				for j, v := range h {
+					data[j] = half.BF16ToF32(v)
+				}
+			}
+			if err := addTensor(w, s.Name, dt, s.Shape, data); err != nil {
 				return err
 			}
 			total += int64(s.Size() * dt.Size())
