@@ -2,6 +2,7 @@ package gpt
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"runtime/debug"
 
@@ -59,35 +60,16 @@ func (h *halfParams) unembedding() []uint16 {
 // something else still holds it (a BaseView made before, a slice of
 // m.Params.Data): make those after freezing.
 func (m *Model) FreezeBF16() error {
-	if m.lora == nil || m.Grads != nil {
-		return errors.New("gpt: only a frozen base can be held in BF16: attach LoRA adapters first")
-	}
 	if m.Params.half != nil {
 		return nil
 	}
-	old := m.Params
-	nHalf, nFloat := 0, 0
-	for _, s := range old.specs {
-		if len(s.Shape) >= 2 {
-			nHalf += s.Size()
-		} else {
-			nFloat += s.Size()
-		}
+	if m.lora == nil || m.Grads != nil {
+		return errors.New("gpt: only a frozen base can be held in BF16: attach LoRA adapters first")
 	}
-	p := layParams(m.Config, make([]float32, nFloat), make([]uint16, nHalf))
-	for i, s := range old.specs {
-		src := old.Tensor(i)
-		if len(s.Shape) < 2 {
-			copy(p.Tensor(i), src)
-			continue
-		}
-		dst := p.TensorBF16(i)
-		p.half.largestSize = max(p.half.largestSize, len(dst))
-		parallel(len(src), func(lo, hi int) {
-			for j := lo; j < hi; j++ {
-				dst[j] = half.F32ToBF16(src[j])
-			}
-		})
+	old := m.Params
+	p := newHalfParams(m.Config)
+	for i := range old.specs {
+		p.SetTensor(i, old.Tensor(i))
 	}
 	// In place, so that whoever holds m.Params (a BaseView) sees the new
 	// layout, and nothing but stray slices keeps the float32 buffer alive.
@@ -95,6 +77,54 @@ func (m *Model) FreezeBF16() error {
 	m.w16 = nil
 	debug.FreeOSMemory()
 	return nil
+}
+
+// NewFrozenBF16 returns a model whose base is held in BF16 and frozen (no
+// gradient buffer), its weights zero, for a loader to fill tensor by
+// tensor with Params.SetTensor: a base whose float32 weights would not fit
+// in memory never exists in float32. AttachLoRA then trains adapters on
+// it; Forward, Generate and the rest work as after FreezeBF16.
+func NewFrozenBF16(cfg Config) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Model{Config: cfg, Params: newHalfParams(cfg)}, nil
+}
+
+// newHalfParams allocates zeroed buffers for cfg's parameters with the
+// matrices in BF16.
+func newHalfParams(cfg Config) *Params {
+	nHalf, nFloat, largest := 0, 0, 0
+	for _, s := range cfg.ParamSpecs() {
+		if len(s.Shape) >= 2 {
+			nHalf += s.Size()
+			largest = max(largest, s.Size())
+		} else {
+			nFloat += s.Size()
+		}
+	}
+	p := layParams(cfg, make([]float32, nFloat), make([]uint16, nHalf))
+	p.half.largestSize = largest
+	return p
+}
+
+// SetTensor sets the i-th parameter (storage order) to v, which must have
+// its size: copied into a float32 tensor, rounded to the nearest BF16 (ties
+// to even) into a matrix held in BF16.
+func (p *Params) SetTensor(i int, v []float32) {
+	if n := p.specs[i].Size(); len(v) != n {
+		panic(fmt.Sprintf("gpt: %d values for tensor %s of %d", len(v), p.specs[i].Name, n))
+	}
+	dst := p.TensorBF16(i)
+	if dst == nil {
+		copy(p.Tensor(i), v)
+		return
+	}
+	parallel(len(v), func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			dst[j] = half.F32ToBF16(v[j])
+		}
+	})
 }
 
 // ThawBF16 widens a base held in BF16 back to float32 (exactly), so that

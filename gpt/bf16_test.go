@@ -315,3 +315,14 @@ func TestFreezeBF16Rounds(t *testing.T) {
 		t.Fatal("no weight rounds away from truncation: the test would not see truncation")
 	}
 }
+
+// BenchmarkWidenBF16 widens a SmolLM2-135M-sized MLP matrix (2·1536×576)
+// on one goroutine: the per-product cost of a base held in BF16.
+func BenchmarkWidenBF16(b *testing.B) {
+	src := make([]uint16, 2*1536*576)
+	dst := make([]float32, len(src))
+	b.SetBytes(int64(6 * len(src)))
+	for b.Loop() {
+		widenBF16(dst, src)
+	}
+}

