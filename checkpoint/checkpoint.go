@@ -107,14 +107,23 @@ func Load(path string) (*gpt.Model, *optim.AdamW, Meta, error) {
 	if err := meta.Model.Validate(); err != nil {
 		return nil, nil, meta, fmt.Errorf("%s: %v", path, err)
 	}
-	m, err := gpt.FromParams(meta.Model, make([]float32, meta.Model.NumParams()))
+	var m *gpt.Model
+	switch meta.BaseDType {
+	case "", "f32":
+		m, err = gpt.FromParams(meta.Model, make([]float32, meta.Model.NumParams()))
+	case "bf16": // never in float32 whole: the base may not fit so
+		m, err = gpt.NewFrozenBF16(meta.Model)
+	default:
+		err = fmt.Errorf("%s: metadata field \"base_dtype\": %q is neither f32 nor bf16", path, meta.BaseDType)
+	}
 	if err != nil {
 		return nil, nil, meta, err
 	}
-	for i, s := range m.Params.Specs() {
-		if err := readExact(f, "model."+s.Name, m.Params.Tensor(i)); err != nil {
-			return nil, nil, meta, err
-		}
+	err = m.Params.ReadTensors(func(_ int, s gpt.ParamSpec, dst []float32) error {
+		return readExact(f, "model."+s.Name, dst)
+	})
+	if err != nil {
+		return nil, nil, meta, err
 	}
 	params, offsets, decay := m.Params.Data, m.Params.Offsets(), m.Params.DecayMask()
 	if meta.LoRA != nil {
@@ -124,11 +133,6 @@ func Load(path string) (*gpt.Model, *optim.AdamW, Meta, error) {
 		}
 		if err := readExact(f, "lora.params", l.Params); err != nil {
 			return nil, nil, meta, err
-		}
-		if meta.BaseDType == "bf16" {
-			if err := m.FreezeBF16(); err != nil {
-				return nil, nil, meta, fmt.Errorf("%s: %v", path, err)
-			}
 		}
 		params, offsets, decay = l.Params, l.Offsets(), l.DecayMask()
 	}

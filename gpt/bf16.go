@@ -127,6 +127,29 @@ func (p *Params) SetTensor(i int, v []float32) {
 	})
 }
 
+// ReadTensors fills every parameter in storage order from read, which
+// writes tensor i (spec s) into dst: the tensor itself when held in
+// float32, else a float32 buffer then rounded into the BF16 matrix
+// (SetTensor). A loader so holds at most one matrix in float32 besides the
+// parameters.
+func (p *Params) ReadTensors(read func(i int, s ParamSpec, dst []float32) error) error {
+	var buf []float32
+	for i, s := range p.specs {
+		if p.TensorBF16(i) == nil {
+			if err := read(i, s, p.Tensor(i)); err != nil {
+				return err
+			}
+			continue
+		}
+		buf = grow(buf, s.Size())
+		if err := read(i, s, buf); err != nil {
+			return err
+		}
+		p.SetTensor(i, buf)
+	}
+	return nil
+}
+
 // ThawBF16 widens a base held in BF16 back to float32 (exactly), so that
 // its weights can change again. A float32 model is left as it is.
 func (m *Model) ThawBF16() {

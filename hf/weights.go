@@ -148,25 +148,20 @@ func loadWeights(dir string, w *weightFiles, m *gpt.Model) (map[string]safetenso
 	dtypes := map[string]safetensors.DType{}
 	used := map[string]bool{}
 	where := func(name string) string { return join(dir, w.where[name]) }
-	var buf []float32 // one tensor at a time, for a base held in BF16
-	for i, s := range m.Params.Specs() {
+	err := m.Params.ReadTensors(func(_ int, s gpt.ParamSpec, dst []float32) error {
 		name, f, ti, err := w.param(dir, m.Config, s)
 		if err != nil {
-			return nil, err
-		}
-		dst := m.Params.Tensor(i)
-		if m.Params.TensorBF16(i) != nil {
-			buf = slices.Grow(buf[:0], s.Size())[:s.Size()]
-			dst = buf
+			return err
 		}
 		if err := f.ReadFloat32(name, dst); err != nil {
-			return nil, err
-		}
-		if m.Params.TensorBF16(i) != nil {
-			m.Params.SetTensor(i, dst)
+			return err
 		}
 		dtypes[s.Name] = ti.DType
 		used[name] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if f, _, ok := w.tensor("lm_head.weight"); ok && !used["lm_head.weight"] {
 		lm, err := f.Float32("lm_head.weight")
