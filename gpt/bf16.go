@@ -22,9 +22,11 @@ import (
 // beside a product over the batch's rows), so a model frozen in BF16
 // computes bit for bit what the same model computes in float32 with its
 // weights rounded to BF16. Decoding a row or two reads each BF16 weight row
-// straight (gemvNT16) and needs no scratch. The scratch is as large as the
-// largest matrix, usually the (V, C) embedding, which the tied logits and
-// their gradient read.
+// straight (matmul.DotBF16) and needs no scratch. The scratch grows to the
+// largest matrix a product has read, in training the (V, C) unembedding
+// that the logits and their gradient read: 4·V·C bytes besides the 2 bytes
+// a parameter. Each model has its own (a BaseView too), so models in
+// different goroutines do not share it.
 
 // halfParams are the BF16 matrices of a frozen base: one buffer in storage
 // order, and views of it mirroring Params' float32 views.
@@ -33,7 +35,6 @@ type halfParams struct {
 	WTE, WPE    []uint16 // WPE: GPT-2 only
 	LMHead      []uint16 // nil when tied
 	Layers      []halfLayer
-	largestSize int
 }
 
 type halfLayer struct{ QKVW, AttProjW, FCW, FCProjW []uint16 }
@@ -56,9 +57,9 @@ func (h *halfParams) unembedding() []uint16 {
 // Forward, Backward, Extend, Generate, BaseView, checkpoint and Hugging
 // Face saving all work; MergeLoRA and Unfreeze first widen the base back
 // to float32 (ThawBF16), since the merged weights are no longer BF16
-// values. The float32 buffer is released and returned to the OS, unless
-// something else still holds it (a BaseView made before, a slice of
-// m.Params.Data): make those after freezing.
+// values. The float32 buffer is released and returned to the OS, unless a
+// slice of it (of m.Params.Data or a view) is still held elsewhere. A
+// BaseView shares m.Params, made before or after.
 func (m *Model) FreezeBF16() error {
 	if m.Params.half != nil {
 		return nil
@@ -94,18 +95,15 @@ func NewFrozenBF16(cfg Config) (*Model, error) {
 // newHalfParams allocates zeroed buffers for cfg's parameters with the
 // matrices in BF16.
 func newHalfParams(cfg Config) *Params {
-	nHalf, nFloat, largest := 0, 0, 0
+	nHalf, nFloat := 0, 0
 	for _, s := range cfg.ParamSpecs() {
 		if len(s.Shape) >= 2 {
 			nHalf += s.Size()
-			largest = max(largest, s.Size())
 		} else {
 			nFloat += s.Size()
 		}
 	}
-	p := layParams(cfg, make([]float32, nFloat), make([]uint16, nHalf))
-	p.half.largestSize = largest
-	return p
+	return layParams(cfg, make([]float32, nFloat), make([]uint16, nHalf))
 }
 
 // SetTensor sets the i-th parameter (storage order) to v, which must have
@@ -226,9 +224,7 @@ func (m *Model) weight(l int, k matrix) []float32 {
 	}
 	src := m.weight16(l, k)
 	if cap(m.w16) < len(src) {
-		// Sized once for the largest matrix, so that it is not regrown
-		// (and the smaller buffers left to the collector) matrix by matrix.
-		m.w16 = make([]float32, max(len(src), p.half.largestSize))
+		m.w16 = make([]float32, len(src))
 	}
 	w := m.w16[:len(src)]
 	parallel(len(src), func(lo, hi int) { widenBF16(w[lo:hi], src[lo:hi]) })
