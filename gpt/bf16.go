@@ -31,10 +31,10 @@ import (
 // halfParams are the BF16 matrices of a frozen base: one buffer in storage
 // order, and views of it mirroring Params' float32 views.
 type halfParams struct {
-	data        []uint16
-	WTE, WPE    []uint16 // WPE: GPT-2 only
-	LMHead      []uint16 // nil when tied
-	Layers      []halfLayer
+	data     []uint16
+	WTE, WPE []uint16 // WPE: GPT-2 only
+	LMHead   []uint16 // nil when tied
+	Layers   []halfLayer
 }
 
 type halfLayer struct{ QKVW, AttProjW, FCW, FCProjW []uint16 }
