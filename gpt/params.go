@@ -265,7 +265,8 @@ func (p *Params) Tensor(i int) []float32 {
 	return p.Data[p.offsets[i]:p.offsets[i+1]:p.offsets[i+1]]
 }
 
-// Lookup returns the view of the parameter with the given name.
+// Lookup returns the view of the parameter with the given name (nil, as
+// from Tensor, for a matrix held in BF16).
 func (p *Params) Lookup(name string) ([]float32, ParamSpec, bool) {
 	for i, s := range p.specs {
 		if s.Name == name {
@@ -286,5 +287,7 @@ func (p *Params) DecayMask() []bool {
 	return m
 }
 
-// Offsets returns the start of each tensor in Data, plus len(Data) at the end.
+// Offsets returns the start of each tensor in Data, plus len(Data) at the
+// end. With the base held in BF16, Data holds only the float32 tensors and
+// a matrix's range is empty.
 func (p *Params) Offsets() []int { return p.offsets }
