@@ -111,7 +111,9 @@ type Layer struct {
 }
 
 // Params is a set of named views into one contiguous []float32. The same type
-// views the parameters, their gradients and the optimizer's moments.
+// views the parameters, their gradients and the optimizer's moments. A
+// frozen base held in BF16 (Model.FreezeBF16) keeps its matrices in a
+// second, []uint16 buffer: their float32 views are then nil.
 type Params struct {
 	Data   []float32
 	WTE    []float32 // (V, C) token embedding; the unembedding too when tied
