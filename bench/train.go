@@ -20,6 +20,8 @@ type TrainConfig struct {
 	// LoRA, when set, trains adapters on the frozen model instead of every
 	// weight.
 	LoRA *gpt.LoRAConfig
+	// BaseBF16 holds LoRA's frozen base in BF16 (gpt.Model.FreezeBF16).
+	BaseBF16 bool
 }
 
 // DefaultTrain: 4 layers, width 256, 4 heads, context 128, vocabulary 1024,
@@ -45,6 +47,11 @@ func Train(tc TrainConfig) (TrainStats, error) {
 	if tc.LoRA != nil {
 		if _, err := m.AttachLoRA(*tc.LoRA, 1); err != nil {
 			return TrainStats{}, err
+		}
+		if tc.BaseBF16 {
+			if err := m.FreezeBF16(); err != nil {
+				return TrainStats{}, err
+			}
 		}
 	}
 	params, grads, offsets, decay := m.Trainable()

@@ -29,6 +29,11 @@ func checkTensors(f *safetensors.File, meta Meta) error {
 			extra += float64(ti.NumElements())
 		}
 	}
+	if meta.BaseDType == "bf16" {
+		// The base is held in BF16: half the weights' FP32 bytes (less
+		// the FP32 norms, which this overcounts slightly).
+		extra -= c.ParamCount() / 2
+	}
 	if err := gpt.CheckMemory(f.Name, c, extra); err != nil {
 		return err
 	}

@@ -38,6 +38,10 @@ type Meta struct {
 	// adapters are stored as tensor "lora.params" beside the base.
 	LoRA     *gpt.LoRAConfig `json:"lora,omitempty"`
 	LoRASeed uint64          `json:"lora_seed,omitempty"`
+	// BaseDType is "bf16" when the frozen base was held in BF16
+	// (gpt.Model.FreezeBF16): its matrices are stored as BF16 and Load
+	// holds them so again.
+	BaseDType string `json:"base_dtype,omitempty"`
 }
 
 // Save writes the model, and the optimizer if not nil, to path, with each
@@ -57,7 +61,16 @@ func Save(path string, m *gpt.Model, opt *optim.AdamW, meta Meta) error {
 		digests[name] = sumF32(data)
 		return w.AddF32(name, shape, data)
 	}
+	meta.BaseDType = ""
 	for i, s := range m.Params.Specs() {
+		if h := m.Params.TensorBF16(i); h != nil { // a BF16 base's matrix, stored as it is held
+			meta.BaseDType = m.BaseDType()
+			digests["model."+s.Name] = sumBF16(h)
+			if err := w.AddBits("model."+s.Name, safetensors.BF16, s.Shape, h); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := add("model."+s.Name, s.Shape, m.Params.Tensor(i)); err != nil {
 			return err
 		}
@@ -127,16 +140,28 @@ func Load(path string) (*gpt.Model, *optim.AdamW, Meta, error) {
 		if err := readTensor(f, name, dst); err != nil {
 			return err
 		}
+		if ti, _ := f.Tensor(name); ti.DType == safetensors.BF16 {
+			return digests.checkBF16(path, name, dst)
+		}
 		return digests.check(path, name, dst)
 	}
-	m, err := gpt.FromParams(meta.Model, make([]float32, meta.Model.NumParams()))
+	var m *gpt.Model
+	switch meta.BaseDType {
+	case "", "f32":
+		m, err = gpt.FromParams(meta.Model, make([]float32, meta.Model.NumParams()))
+	case "bf16": // never in float32 whole: the base may not fit so
+		m, err = gpt.NewFrozenBF16(meta.Model)
+	default:
+		err = fmt.Errorf("%s: metadata field \"base_dtype\": %q is neither f32 nor bf16", path, meta.BaseDType)
+	}
 	if err != nil {
 		return nil, nil, meta, err
 	}
-	for i, s := range m.Params.Specs() {
-		if err := readExact("model."+s.Name, m.Params.Tensor(i)); err != nil {
-			return nil, nil, meta, err
-		}
+	err = m.Params.ReadTensors(func(_ int, s gpt.ParamSpec, dst []float32) error {
+		return readExact("model."+s.Name, dst)
+	})
+	if err != nil {
+		return nil, nil, meta, err
 	}
 	params, offsets, decay := m.Params.Data, m.Params.Offsets(), m.Params.DecayMask()
 	if meta.LoRA != nil {

@@ -165,3 +165,43 @@ func Verify(path string) (Verification, error) {
 	}
 	return Verification{Tensors: len(f.Tensors), Checked: true}, nil
 }
+
+// sumBF16 is the hex SHA-256 of a BF16 tensor's little-endian bytes, as
+// safetensors stores them.
+func sumBF16(bits []uint16) string {
+	h := sha256.New()
+	buf := make([]byte, 0, 64<<10)
+	for len(bits) > 0 {
+		n := min(len(bits), cap(buf)/2)
+		buf = buf[:0]
+		for _, v := range bits[:n] {
+			buf = binary.LittleEndian.AppendUint16(buf, v)
+		}
+		h.Write(buf)
+		bits = bits[n:]
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// checkBF16 compares the digest of a BF16 tensor, read widened into data
+// (exactly: its low 16 bits are zero), with the recorded one.
+func (s sums) checkBF16(file, name string, data []float32) error {
+	if s == nil {
+		return nil
+	}
+	h := sha256.New()
+	buf := make([]byte, 0, 64<<10)
+	for len(data) > 0 {
+		n := min(len(data), cap(buf)/2)
+		buf = buf[:0]
+		for _, v := range data[:n] {
+			buf = binary.LittleEndian.AppendUint16(buf, uint16(math.Float32bits(v)>>16))
+		}
+		h.Write(buf)
+		data = data[n:]
+	}
+	if hex.EncodeToString(h.Sum(nil)) != s[name] {
+		return corrupt(file, fmt.Sprintf("tensor %q does not match its recorded SHA-256 (the data changed after it was written)", name))
+	}
+	return nil
+}

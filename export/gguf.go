@@ -35,6 +35,9 @@ var ErrNoTokenizer = errors.New("no tokenizer: llama.cpp needs the vocabulary in
 
 // ggufWriter collects the metadata and tensors of a GGUF export.
 func ggufWriter(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool, sp Specials) (*gguf.Writer, error) {
+	if m.BaseDType() != "f32" {
+		return nil, fmt.Errorf("export: the model's base is held in %s (gpt.Model.FreezeBF16); merge the adapters (MergeLoRA) or call ThawBF16 before exporting GGUF", m.BaseDType())
+	}
 	if m.Config.IsLlama() {
 		return ggufLlama(m, tok, f16, sp)
 	}

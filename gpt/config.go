@@ -12,6 +12,11 @@
 // Shapes are written as in llm.c: B batch, T time (sequence), C channels
 // (width), NH query heads, NKV key/value heads, hs head size, V vocabulary,
 // L layers.
+//
+// LoRA adapters (AttachLoRA) train on a frozen base, which can be held in
+// BF16 to halve its memory (FreezeBF16, or NewFrozenBF16 for a loader):
+// each matrix is widened to float32 just before its product, so training
+// and decoding give the same bits as in float32 on the BF16-rounded base.
 package gpt
 
 import (

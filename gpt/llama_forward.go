@@ -16,23 +16,23 @@ func (m *Model) llamaForward(B, T int, tokens []int32) {
 	hd := headsOf(cfg)
 	rp := m.rope()
 	lo := m.lora
-	embed(a.encoded, tokens, p.WTE, C)
+	m.embedTokens(a.encoded, tokens, T)
 	pos := func(i int) int { return i % T }
 	for l := range cfg.NLayer {
 		la, lp := &a.layers[l], &p.Layers[l]
 		residual := a.residual(l)
 		rmsNormForward(la.ln1, la.ln1Rstd, residual, lp.LN1W, BT, C, eps)
-		linearNT(la.qkv, la.ln1, lp.QKVW, lp.QKVB, nil, BT, C, QKV)
+		m.linearNT(la.qkv, la.ln1, l, matQKV, lp.QKVB, nil, BT, C, QKV)
 		lo.forward(l, siteQKV, la.ln1, BT, la.qkv, true)
 		rp.apply(la.qkv, BT, QKV, hd.NH+hd.NKV, pos, false)
 		attentionForward(la.atty, la.att, la.qkv, B, T, hd)
-		linearNT(la.res2, la.atty, lp.AttProjW, nil, residual, BT, C, C)
+		m.linearNT(la.res2, la.atty, l, matAttO, nil, residual, BT, C, C)
 		lo.forward(l, siteAttO, la.atty, BT, la.res2, true)
 		rmsNormForward(la.ln2, la.ln2Rstd, la.res2, lp.LN2W, BT, C, eps)
-		linearNT(la.fch, la.ln2, lp.FCW, nil, nil, BT, C, 2*I)
+		m.linearNT(la.fch, la.ln2, l, matFC, nil, nil, BT, C, 2*I)
 		lo.forward(l, siteFC, la.ln2, BT, la.fch, true)
 		swigluForward(la.fchGelu, la.fch, BT, I)
-		linearNT(la.res3, la.fchGelu, lp.FCProjW, nil, la.res2, BT, I, C)
+		m.linearNT(la.res3, la.fchGelu, l, matDown, nil, la.res2, BT, I, C)
 		lo.forward(l, siteDown, la.fchGelu, BT, la.res3, true)
 	}
 	rmsNormForward(a.lnf, a.lnfRstd, a.residual(cfg.NLayer), p.LNFW, BT, C, eps)

@@ -247,6 +247,7 @@ func (m *Model) LoRA() *LoRA { return m.lora }
 // MergeLoRA, say), so that every weight trains again.
 func (m *Model) Unfreeze() {
 	if m.Grads == nil && m.lora == nil {
+		m.ThawBF16()
 		m.Grads = NewParams(m.Config)
 	}
 }
@@ -451,6 +452,7 @@ func (m *Model) MergeLoRA() {
 	if l == nil {
 		return
 	}
+	m.ThawBF16() // the merged weights are not BF16 values
 	m.Params = m.mergeModules(l)
 	r, sc := l.Config.Rank, l.Config.Scale()
 	for i := range l.offsets {

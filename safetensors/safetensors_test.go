@@ -138,6 +138,43 @@ func TestWriterRejects(t *testing.T) {
 	if err := w.AddRaw("y", F16, []int{1}, []byte{1}); err == nil {
 		t.Error("odd byte count accepted for F16")
 	}
+	if err := w.AddBits("z", F32, []int{1}, []uint16{1}); err == nil {
+		t.Error("16-bit data accepted as F32")
+	}
+}
+
+// TestAddBits: BF16 bits are written as they are, little-endian, and read
+// back as the float32 values they are the top halves of.
+func TestAddBits(t *testing.T) {
+	bits := []uint16{0x3f80, 0xc040, 0x0001, 0x7f80, 0x8000}
+	w := NewWriter()
+	if err := w.AddBits("b", BF16, []int{5}, bits); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := FromBytes(buf.Bytes(), "mem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := f.Raw("b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.Float32("b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range bits {
+		if v := binary.LittleEndian.Uint16(raw[2*i:]); v != h {
+			t.Fatalf("element %d stored as %#04x, want %#04x", i, v, h)
+		}
+		if math.Float32bits(got[i]) != uint32(h)<<16 {
+			t.Fatalf("element %d read as %v", i, got[i])
+		}
+	}
 }
 
 // file assembles a safetensors file from a header and a data length.

@@ -29,6 +29,7 @@ type Writer struct {
 type pending struct {
 	info TensorInfo
 	f32  []float32
+	u16  []uint16
 	raw  []byte
 }
 
@@ -50,6 +51,15 @@ func (w *Writer) AddF32(name string, shape []int, data []float32) error {
 // halves the file at 8 bits of mantissa.
 func (w *Writer) AddBF16(name string, shape []int, data []float32) error {
 	return w.add(name, BF16, shape, len(data), pending{f32: data})
+}
+
+// AddBits adds a BF16 or F16 tensor from its bits, such as a model's
+// weights held in BF16: written as they are, without a copy in between.
+func (w *Writer) AddBits(name string, dtype DType, shape []int, data []uint16) error {
+	if dtype != BF16 && dtype != F16 {
+		return fmt.Errorf("safetensors: tensor %q: AddBits writes BF16 or F16, not %s", name, dtype)
+	}
+	return w.add(name, dtype, shape, len(data), pending{u16: data})
 }
 
 // AddRaw adds a tensor of any dtype from its little-endian bytes.
@@ -147,6 +157,8 @@ func (w *Writer) WriteTo(out io.Writer) (int64, error) {
 		switch {
 		case t.raw != nil:
 			cw.Write(t.raw)
+		case t.u16 != nil:
+			writeU16(cw, t.u16)
 		case t.info.DType == F32:
 			writeF32(cw, t.f32)
 		default:
@@ -183,6 +195,18 @@ func writeF32(w io.Writer, data []float32) {
 			binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
 		}
 		w.Write(buf[:4*n])
+		data = data[n:]
+	}
+}
+
+func writeU16(w io.Writer, data []uint16) {
+	var buf [4096]byte
+	for len(data) > 0 {
+		n := min(len(data), len(buf)/2)
+		for i, v := range data[:n] {
+			binary.LittleEndian.PutUint16(buf[2*i:], v)
+		}
+		w.Write(buf[:2*n])
 		data = data[n:]
 	}
 }

@@ -160,7 +160,7 @@ func (ob *objective) tokenGrad(frag []int32) ([][]float64, error) {
 	ob.queries++
 	dEmb := ob.m.InputEmbeddingGrad() // (Q,T,C)
 	C, V := ob.m.Config.NEmbd, ob.m.Config.VocabSize
-	wte := ob.m.Params.WTE
+	var e []float32
 	out := make([][]float64, ob.k)
 	g := make([]float64, C)
 	for j := range ob.k {
@@ -174,7 +174,7 @@ func (ob *objective) tokenGrad(frag []int32) ([][]float64, error) {
 		}
 		out[j] = make([]float64, V)
 		for v := range V {
-			e := wte[v*C : (v+1)*C]
+			e = ob.m.TokenEmbedding(v, e)
 			var s float64
 			for c := range C {
 				s += g[c] * float64(e[c])

