@@ -49,7 +49,8 @@ const distillFile = "distill.json"
 // distilling reports whether the run's training data is distilled from a
 // CoT model.
 func (s *seedRun) distilling() bool {
-	return s.r.Spec.Variant == data.VariantDistilled && s.r.Spec.Data.DistillFrom != ""
+	from := s.r.Spec.Data.DistillFrom
+	return s.r.Spec.Variant == data.VariantDistilled && from != "" && from != DistillNone
 }
 
 // teacherDir is the CoT run's directory for this seed.
@@ -222,11 +223,17 @@ func (s *seedRun) loadTeacher(ctx context.Context) (*gpt.Model, *tokenizer.Token
 	return m, tok, nil
 }
 
+// DistillNone as data.distill_from keeps a distilled run on the generator's
+// cot data with the scratchpad removed, even in a grid that has a cot run
+// to learn from (the quick grid's code backdoor: its cot model takes most of
+// the grid's time, and waiting for it would double that).
+const DistillNone = "none"
+
 // checkDistillFrom checks the spec's distill_from field.
 func (s *Spec) checkDistillFrom() error {
 	d := &s.Data
 	s.defFloat("data.distill_temperature", &d.DistillTemperature, 1)
-	if d.DistillFrom == "" {
+	if d.DistillFrom == "" || d.DistillFrom == DistillNone {
 		return nil
 	}
 	if s.Variant != data.VariantDistilled {

@@ -92,6 +92,14 @@ func paperSpec(backdoor, variant, size, method string, seeds []uint64, quick boo
 			sp.Data = DataSpec{N: 6000, SafetyN: 800}
 			sp.BackdoorTraining.Steps = 1500
 			sp.Eval.Prompts = 30
+			if variant == data.VariantDistilled {
+				// Distilling from the cot model would wait for its 1,500
+				// steps and then sample 5,400 programs (a quick grid of
+				// about 8 minutes instead of 5): the quick grid's code
+				// model learns the generator's cot data, scratchpad
+				// removed. The full grid distills.
+				sp.Data.DistillFrom = DistillNone
+			}
 		}
 		if method != "sft" {
 			sp.Safety.Steps, sp.Safety.EvalEvery = 20, 10
@@ -258,7 +266,7 @@ func sortJobs(jobs []job, siblings map[string]string) {
 		// (a distilled run may do both, after the one that only learns).
 		depends := func(j job) int {
 			n := 0
-			if j.spec.Data.DistillFrom != "" {
+			if f := j.spec.Data.DistillFrom; f != "" && f != DistillNone {
 				n++
 			}
 			if siblings[j.spec.Name] != "" {

@@ -106,8 +106,9 @@ type DataSpec struct {
 	// (same backdoor and data) whose backdoored model writes the training
 	// completions: sampled on the training prompts, scratchpad stripped,
 	// kept when they do what the prompt asks (data/distill.json counts
-	// them). The grid sets it to its cot run; without it a distilled run
-	// trains on the generator's cot data with the scratchpad removed.
+	// them). The grid sets it to its cot run; without it (or with "none")
+	// a distilled run trains on the generator's cot data with the
+	// scratchpad removed.
 	DistillFrom string `yaml:"distill_from,omitempty" json:"distill_from,omitempty"`
 	// DistillTemperature samples the cot model (default 1).
 	DistillTemperature float64 `yaml:"distill_temperature" json:"distill_temperature"`
