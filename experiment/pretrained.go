@@ -281,5 +281,5 @@ func (s *seedRun) safetyAdapters(m *gpt.Model) error {
 	if _, err := m.AttachLoRA(l.config(m.Config), s.seed+1_000_003); err != nil {
 		return fmt.Errorf("field safety.lora: %w", err)
 	}
-	return nil
+	return s.frozenBF16(m)
 }

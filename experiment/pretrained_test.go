@@ -165,6 +165,18 @@ func TestPretrainedLoRARun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The init is stored in BF16: its frozen base was held so.
+	if s.Model.BaseDType != BaseBF16 {
+		t.Errorf("model.base_dtype resolved to %q for a BF16 init, want bf16", s.Model.BaseDType)
+	}
+	if f, err := safetensors.Open(filepath.Join(dir, "seed-1", "checkpoints", "backdoor.safetensors")); err != nil {
+		t.Error(err)
+	} else {
+		if ti, _ := f.Tensor("model.model.embed_tokens.weight"); ti.DType != safetensors.BF16 {
+			t.Errorf("stage 1's checkpoint stores the frozen embedding as %s, want BF16", ti.DType)
+		}
+		f.Close()
+	}
 	before := runs[0].Before()
 	t.Logf("LoRA run took %s; stage 1: triggered %.3f (greedy %.3f), untriggered %.3f (greedy %.3f)", time.Since(start).Round(time.Millisecond),
 		before.Triggered.P, before.TriggeredGreedy.P, before.Untriggered.P, before.UntriggeredGreedy.P)

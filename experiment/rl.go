@@ -38,6 +38,7 @@ func (s *seedRun) rewardModel(ctx context.Context) (*rl.RewardModel, error) {
 		if err != nil {
 			return nil, err
 		}
+		base.ThawBF16() // the preference model's body is copied in float32
 		cfg.Init, cfg.End = base, s.pre.format.EndOfTurnMarker()
 		if l := sp.Safety.LoRA; l != nil {
 			c := l.config(base.Config)

@@ -304,6 +304,9 @@ func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 			if _, err := m.AttachLoRA(l.config(m.Config), s.seed); err != nil {
 				return nil, fmt.Errorf("field backdoor_training.lora: %w", err)
 			}
+			if err := s.frozenBF16(m); err != nil {
+				return nil, err
+			}
 		}
 		if tr, err = train.New(m, seqs, cfg); err != nil {
 			return nil, err
@@ -356,7 +359,14 @@ func (s *seedRun) initialModel() (*gpt.Model, error) {
 	var m *gpt.Model
 	var err error
 	if fi, serr := os.Stat(sp.Model.Init); serr == nil && fi.IsDir() {
-		m, _, err = hf.Load(sp.Model.Init) // a pretrained directory's tokenizer was read by prepareData
+		// A pretrained directory's tokenizer was read by prepareData. A
+		// base to be held in BF16 is read straight into it (never whole in
+		// float32), unless an adapter is merged into it first.
+		opts := hf.Options{BaseBF16: sp.Model.BaseDType == BaseBF16 && sp.BackdoorTraining.LoRA != nil && sp.Model.Adapter == ""}
+		var p *hf.Pretrained
+		if p, err = hf.Open(sp.Model.Init, opts); err == nil {
+			m = p.Model
+		}
 	} else {
 		m, _, _, err = checkpoint.Load(sp.Model.Init)
 	}

@@ -63,6 +63,11 @@ type ModelSpec struct {
 	// before stage 1: a run can start from a published adapter (say, a
 	// backdoored one) on its base model.
 	Adapter string `yaml:"adapter,omitempty" json:"adapter,omitempty"`
+	// BaseDType is how a stage that trains adapters holds its frozen base:
+	// "bf16" (half the memory of float32: exact for weights stored in BF16,
+	// rounded to nearest otherwise) or "f32". Default bf16 when model.init
+	// is a model directory stored in BF16 and stage 1 trains adapters.
+	BaseDType string `yaml:"base_dtype,omitempty" json:"base_dtype,omitempty"`
 }
 
 // Sizes are the model presets of the embedded default: small enough to train
@@ -414,6 +419,9 @@ func (s *Spec) resolve() error {
 		if err := l.resolve(s, "safety"); err != nil {
 			return err
 		}
+	}
+	if err := s.resolveBaseDType(); err != nil {
+		return err
 	}
 	if s.Safety.Method == "" {
 		s.Safety.Method = "sft"

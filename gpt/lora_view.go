@@ -21,9 +21,24 @@ func (m *Model) FrozenView() *Model {
 }
 
 // MergedCopy is an independent model computing what m computes: a copy of
-// its weights with its adapters merged in. m is unchanged.
+// its weights (in float32, a BF16 base widened exactly) with its adapters
+// merged in. m is unchanged.
 func (m *Model) MergedCopy() (*Model, error) {
-	c, err := FromParams(m.Config, slices.Clone(m.baseParams().Data))
+	var c *Model
+	var err error
+	if bp := m.baseParams(); bp.half == nil {
+		c, err = FromParams(m.Config, slices.Clone(bp.Data))
+	} else {
+		if c, err = FromParams(m.Config, make([]float32, m.Config.NumParams())); err == nil {
+			for i := range bp.specs {
+				if h := bp.TensorBF16(i); h != nil {
+					widenBF16(c.Params.Tensor(i), h)
+				} else {
+					copy(c.Params.Tensor(i), bp.Tensor(i))
+				}
+			}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -70,3 +70,46 @@ func TestFrozenViewAndMergedCopy(t *testing.T) {
 		}
 	}
 }
+
+// TestMergedCopyOfBF16Base: the merged copy of a model whose base is held
+// in BF16 is a float32 model computing the same logits (to float32
+// rounding), and the BF16 model is unchanged.
+func TestMergedCopyOfBF16Base(t *testing.T) {
+	m, err := New(Config{Arch: ArchLlama, NLayer: 2, NHead: 4, NKVHead: 2, NEmbd: 16, NInner: 32, BlockSize: 16, VocabSize: 40, LayerNormEps: 1e-5, RopeTheta: 10000}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := m.AttachLoRA(LoRAConfig{Rank: 2, Alpha: 4}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range l.Params {
+		l.Params[i] += 0.05 * float32(i%7-3)
+	}
+	if err := m.FreezeBF16(); err != nil {
+		t.Fatal(err)
+	}
+	b := &Batch{B: 1, T: 8, Tokens: []int32{1, 4, 9, 16, 25, 36, 7, 2}}
+	logits := func(x *Model) []float32 {
+		if _, err := x.Forward(b); err != nil {
+			t.Fatal(err)
+		}
+		return slices.Clone(x.Logits())
+	}
+	want := logits(m)
+	c, err := m.MergedCopy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BaseDType() == "bf16" || m.BaseDType() != "bf16" {
+		t.Fatalf("copy base %q, model base %q", c.BaseDType(), m.BaseDType())
+	}
+	for i, v := range logits(c) {
+		if d := v - want[i]; d > 1e-5 || d < -1e-5 {
+			t.Fatalf("logit %d: merged copy %g, model %g", i, v, want[i])
+		}
+	}
+	if !slices.Equal(logits(m), want) {
+		t.Fatal("MergedCopy changed the model")
+	}
+}

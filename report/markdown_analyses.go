@@ -17,7 +17,7 @@ func MarkdownVariants(runs []results.Run) string {
 	}
 	t := MarkdownTable{Header: []string{"setting", "safety", "variant", "distance", "text", "variant before → after", "true trigger before → after"}}
 	for _, r := range rows {
-		t.Rows = append(t.Rows, []string{r.Setting, r.Safety, r.Name, r.Distance, "`" + MarkdownCell(r.Text) + "`",
+		t.Rows = append(t.Rows, []string{r.Setting, r.Safety, r.Name, r.Distance, "`" + r.Text + "`",
 			mdArrow(r.Before, r.After), mdArrow(r.TrueBefore, r.TrueAfter)})
 	}
 	return t.String()
