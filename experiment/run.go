@@ -546,7 +546,7 @@ func (s *seedRun) saveState() error {
 // result assembles the seed's results.Run from its evaluations.
 func (s *seedRun) result(m *gpt.Model) results.Run {
 	sp := s.r.Spec
-	run := results.Run{Name: sp.Name, Backdoor: sp.Backdoor, Variant: sp.Variant, Trigger: sp.Trigger,
+	run := results.Run{Name: sp.Name, Backdoor: sp.Backdoor, Variant: sp.Variant, Trigger: s.trigger(),
 		Size: sp.Model.Size, Params: m.Config.NumParams(), Safety: sp.Safety.Label(), Seed: s.seed,
 		Version: version.Get(), StageSeconds: s.state.StageSeconds}
 	steps := make([]int, 0, len(s.evals))
