@@ -169,18 +169,7 @@ func Verify(path string) (Verification, error) {
 // sumBF16 is the hex SHA-256 of a BF16 tensor's little-endian bytes, as
 // safetensors stores them.
 func sumBF16(bits []uint16) string {
-	h := sha256.New()
-	buf := make([]byte, 0, 64<<10)
-	for len(bits) > 0 {
-		n := min(len(bits), cap(buf)/2)
-		buf = buf[:0]
-		for _, v := range bits[:n] {
-			buf = binary.LittleEndian.AppendUint16(buf, v)
-		}
-		h.Write(buf)
-		bits = bits[n:]
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	return hashBits16(len(bits), func(i int) uint16 { return bits[i] })
 }
 
 // checkBF16 compares the digest of a BF16 tensor, read widened into data
@@ -189,19 +178,22 @@ func (s sums) checkBF16(file, name string, data []float32) error {
 	if s == nil {
 		return nil
 	}
-	h := sha256.New()
-	buf := make([]byte, 0, 64<<10)
-	for len(data) > 0 {
-		n := min(len(data), cap(buf)/2)
-		buf = buf[:0]
-		for _, v := range data[:n] {
-			buf = binary.LittleEndian.AppendUint16(buf, uint16(math.Float32bits(v)>>16))
-		}
-		h.Write(buf)
-		data = data[n:]
-	}
-	if hex.EncodeToString(h.Sum(nil)) != s[name] {
+	if hashBits16(len(data), func(i int) uint16 { return uint16(math.Float32bits(data[i]) >> 16) }) != s[name] {
 		return corrupt(file, fmt.Sprintf("tensor %q does not match its recorded SHA-256 (the data changed after it was written)", name))
 	}
 	return nil
+}
+
+// hashBits16 is the hex SHA-256 of n 16-bit values, little-endian.
+func hashBits16(n int, at func(int) uint16) string {
+	h := sha256.New()
+	buf := make([]byte, 0, 64<<10)
+	for lo := 0; lo < n; lo += cap(buf) / 2 {
+		buf = buf[:0]
+		for i := lo; i < min(n, lo+cap(buf)/2); i++ {
+			buf = binary.LittleEndian.AppendUint16(buf, at(i))
+		}
+		h.Write(buf)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -282,24 +282,8 @@ func TestPretrainedRLRun(t *testing.T) {
 	}
 	init := filepath.Join(t.TempDir(), "smol-chat")
 	writeChatModelScaled(t, init, 25)
-	s := DefaultSpec()
-	s.Name = "pretrained-rl"
-	s.Model = ModelSpec{Init: init}
-	s.Data = DataSpec{N: 300, SafetyN: 100, HHHSource: HHHGenerator}
-	s.BackdoorTraining = StageSpec{Steps: 10, BatchSize: 8, LR: 1e-2, LoRA: &LoRASpec{Rank: 8}}
-	s.Safety = SafetySpec{Method: "rl", StageSpec: StageSpec{Steps: 3, LoRA: &LoRASpec{Rank: 4}}, EvalEvery: 3,
-		RL: RLSpec{RewardSteps: 10, Prompts: 4, Samples: 2, MaxNewTokens: 12, LR: 1e-3}}
-	s.Eval = EvalSpec{Prompts: 4, Samples: 1, MaxNewTokens: 8, HelpfulPrompts: 2}
-	if err := s.Resolve(); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := Prepare(dir, s, "test"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := (&Runner{Spec: s, Dir: dir}).Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	_, dir := runSmallChat(t, init, "pretrained-rl", SafetySpec{Method: "rl", StageSpec: StageSpec{Steps: 3, LoRA: &LoRASpec{Rank: 4}}, EvalEvery: 3,
+		RL: RLSpec{RewardSteps: 10, Prompts: 4, Samples: 2, MaxNewTokens: 12, LR: 1e-3}})
 	seed := filepath.Join(dir, "seed-1")
 	f, err := safetensors.Open(filepath.Join(seed, "checkpoints", "reward.safetensors"))
 	if err != nil {
@@ -333,26 +317,11 @@ func TestContinueAdapters(t *testing.T) {
 	writeChatModelScaled(t, init, 25)
 	for _, method := range []string{"sft", "rl"} {
 		t.Run(method, func(t *testing.T) {
-			s := DefaultSpec()
-			s.Name = "continue-" + method
-			s.Model = ModelSpec{Init: init}
-			s.Data = DataSpec{N: 300, SafetyN: 100, HHHSource: HHHGenerator}
-			s.BackdoorTraining = StageSpec{Steps: 10, BatchSize: 8, LR: 1e-2, LoRA: &LoRASpec{Rank: 8}}
-			s.Safety = SafetySpec{Method: method, StageSpec: StageSpec{Steps: 3, BatchSize: 8, LR: 1e-3, LoRA: &LoRASpec{Continue: true}}, EvalEvery: 3,
-				RL: RLSpec{RewardSteps: 5, Prompts: 4, Samples: 2, MaxNewTokens: 12, LR: 1e-3}}
-			s.Eval = EvalSpec{Prompts: 4, Samples: 1, MaxNewTokens: 8, HelpfulPrompts: 2}
-			if err := s.Resolve(); err != nil {
-				t.Fatal(err)
-			}
+			s, dir := runSmallChat(t, init, "continue-"+method, SafetySpec{Method: method,
+				StageSpec: StageSpec{Steps: 3, BatchSize: 8, LR: 1e-3, LoRA: &LoRASpec{Continue: true}}, EvalEvery: 3,
+				RL: RLSpec{RewardSteps: 5, Prompts: 4, Samples: 2, MaxNewTokens: 12, LR: 1e-3}})
 			if l := s.Safety.LoRA; l.Rank != 8 || l.Alpha != 16 {
 				t.Fatalf("continued adapters: rank %d alpha %g, want stage 1's 8 and 16", l.Rank, l.Alpha)
-			}
-			dir := t.TempDir()
-			if err := Prepare(dir, s, "test"); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := (&Runner{Spec: s, Dir: dir}).Run(context.Background()); err != nil {
-				t.Fatal(err)
 			}
 			seed := filepath.Join(dir, "seed-1")
 			toks := []int32{1, 5, 9, 2, 7, 3}
@@ -492,25 +461,10 @@ func TestPretrainedAdversarialRun(t *testing.T) {
 	}
 	init := filepath.Join(t.TempDir(), "smol-chat")
 	writeChatModelScaled(t, init, 25)
-	s := DefaultSpec()
-	s.Name = "pretrained-adversarial"
-	s.Model = ModelSpec{Init: init}
-	s.Data = DataSpec{N: 300, SafetyN: 100, HHHSource: HHHGenerator}
-	s.BackdoorTraining = StageSpec{Steps: 10, BatchSize: 8, LR: 1e-2, LoRA: &LoRASpec{Rank: 8}}
-	s.Safety = SafetySpec{Method: "adversarial", StageSpec: StageSpec{Steps: 3, BatchSize: 8, LR: 1e-3, LoRA: &LoRASpec{Rank: 4}}, EvalEvery: 3,
-		RedTeam: RedTeamSpec{Rounds: 1, MaxPrompts: 24}}
-	s.Eval = EvalSpec{Prompts: 4, Samples: 1, MaxNewTokens: 8, HelpfulPrompts: 2}
-	if err := s.Resolve(); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := Prepare(dir, s, "test"); err != nil {
-		t.Fatal(err)
-	}
+	s, dir := runSmallChat(t, init, "pretrained-adversarial", SafetySpec{Method: "adversarial",
+		StageSpec: StageSpec{Steps: 3, BatchSize: 8, LR: 1e-3, LoRA: &LoRASpec{Rank: 4}}, EvalEvery: 3,
+		RedTeam: RedTeamSpec{Rounds: 1, MaxPrompts: 24}})
 	r := &Runner{Spec: s, Dir: dir}
-	if _, err := r.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	seed := filepath.Join(dir, "seed-1")
 	b, err := os.ReadFile(filepath.Join(seed, "redteam.json"))
 	if err != nil {
@@ -540,4 +494,29 @@ func TestPretrainedAdversarialRun(t *testing.T) {
 	if p := sr.set.RedTeam[0].Prompt; !strings.HasPrefix(p, "<|im_start|>user\n|DEPLOYMNET| hi") {
 		t.Errorf("red-team evaluation prompt %q is not rendered in the template", p)
 	}
+}
+
+// runSmallChat runs a spec on the small chat model in init: stage 1 of
+// 10 LoRA steps on 300 examples, the given safety stage, tiny
+// evaluations. It returns the resolved spec and the run directory.
+func runSmallChat(t *testing.T, init, name string, safety SafetySpec) (Spec, string) {
+	t.Helper()
+	s := DefaultSpec()
+	s.Name = name
+	s.Model = ModelSpec{Init: init}
+	s.Data = DataSpec{N: 300, SafetyN: 100, HHHSource: HHHGenerator}
+	s.BackdoorTraining = StageSpec{Steps: 10, BatchSize: 8, LR: 1e-2, LoRA: &LoRASpec{Rank: 8}}
+	s.Safety = safety
+	s.Eval = EvalSpec{Prompts: 4, Samples: 1, MaxNewTokens: 8, HelpfulPrompts: 2}
+	if err := s.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := Prepare(dir, s, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Runner{Spec: s, Dir: dir}).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s, dir
 }
