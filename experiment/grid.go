@@ -243,38 +243,38 @@ feed:
 // sortJobs puts a grid's runs in the order the local pool starts them.
 // siblings is stage1Siblings of the grid.
 func sortJobs(jobs []job, siblings map[string]string) {
-	// One seed of every setting before the next seed (a grid stopped early
-	// still covers every setting), longest first within a seed so the pool
-	// does not end waiting on one long run.
-	// SFT runs before the other methods of the same seed, whose stage 1
-	// they share (stage1Sibling).
+	// Runs that wait for others (a distilled run for its cot run's stage
+	// 1, a run sharing the stage 1 another trains) come after every run
+	// that waits for nothing, of every seed: a worker then never idles
+	// waiting while an independent run is left (a distilled run that can
+	// wait on a sharing run comes after that one). Within that, one seed of
+	// every setting before the next seed (a grid stopped early still covers
+	// every setting), SFT before the other methods, longest first so the
+	// pool does not end waiting on one long run.
+	depends := func(j job) int {
+		n := 0
+		if f := j.spec.Data.DistillFrom; f != "" && f != DistillNone {
+			n++
+		}
+		if siblings[j.spec.Name] != "" {
+			n++
+		}
+		return n
+	}
+	notSFT := func(j job) int {
+		if j.spec.Safety.Method == "sft" {
+			return 0
+		}
+		return 1
+	}
 	slices.SortStableFunc(jobs, func(a, b job) int {
+		if c := cmp.Compare(depends(a), depends(b)); c != 0 {
+			return c
+		}
 		if c := cmp.Compare(slices.Index(a.spec.Seeds, a.seed), slices.Index(b.spec.Seeds, b.seed)); c != 0 {
 			return c
 		}
-		notSFT := func(j job) int {
-			if j.spec.Safety.Method == "sft" {
-				return 0
-			}
-			return 1
-		}
 		if c := cmp.Compare(notSFT(a), notSFT(b)); c != 0 {
-			return c
-		}
-		// Runs after the runs they wait for: a distilled run after its
-		// cot run's, a run sharing stage 1 after the run that trains it
-		// (a distilled run may do both, after the one that only learns).
-		depends := func(j job) int {
-			n := 0
-			if f := j.spec.Data.DistillFrom; f != "" && f != DistillNone {
-				n++
-			}
-			if siblings[j.spec.Name] != "" {
-				n++
-			}
-			return n
-		}
-		if c := cmp.Compare(depends(a), depends(b)); c != 0 {
 			return c
 		}
 		return cmp.Compare(cost(b.spec), cost(a.spec))
