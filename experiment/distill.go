@@ -181,22 +181,12 @@ func (s *seedRun) checkDistilled(ex data.Example, g gpt.Generation) (string, str
 // for its stage 1 when it is running beside this one (a grid).
 func (s *seedRun) loadTeacher(ctx context.Context) (*gpt.Model, *tokenizer.Tokenizer, error) {
 	dir := s.teacherDir()
-	for {
-		var st seedState
-		if err := readJSONIfExists(filepath.Join(dir, "state.json"), &st); err != nil {
-			return nil, nil, fmt.Errorf("field data.distill_from: %w", err)
-		}
-		if st.BackdoorDone {
-			break
-		}
-		if !s.r.WaitForTeacher {
-			return nil, nil, fmt.Errorf("field data.distill_from: %s has not finished its backdoor training (run the cot spec first)", dir)
-		}
-		select { // a grid cancels ctx when the cot run fails
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
-		case <-time.After(500 * time.Millisecond):
-		}
+	_, done, err := s.stage1Of(ctx, dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("field data.distill_from: %w", err)
+	}
+	if !done {
+		return nil, nil, fmt.Errorf("field data.distill_from: %s has not finished its backdoor training (run the cot spec first)", dir)
 	}
 	m, _, meta, err := checkpoint.Load(filepath.Join(dir, "checkpoints", "backdoor.safetensors"))
 	if err != nil {

@@ -17,22 +17,9 @@ import (
 // nothing: the run trains its own.
 func (s *seedRun) shareStage1(ctx context.Context, ckpt string) error {
 	from := filepath.Join(s.r.Stage1From, fmt.Sprintf("seed-%d", s.seed))
-	var st seedState
-	for {
-		if err := readJSONIfExists(filepath.Join(from, "state.json"), &st); err != nil {
-			return err
-		}
-		if st.BackdoorDone {
-			break
-		}
-		if !s.r.WaitForTeacher {
-			return nil
-		}
-		select { // a grid cancels ctx when the other run fails
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(500 * time.Millisecond):
-		}
+	st, done, err := s.stage1Of(ctx, from)
+	if err != nil || !done {
+		return err
 	}
 	files := []string{"tokenizer.json", filepath.Join("checkpoints", "backdoor.safetensors")}
 	for _, f := range []string{"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "generation_config.json"} {
@@ -54,4 +41,23 @@ func (s *seedRun) shareStage1(ctx context.Context, ckpt string) error {
 	s.state.BackdoorDone = true
 	s.state.StageSeconds["backdoor"] = st.StageSeconds["backdoor"]
 	return s.saveState()
+}
+
+// stage1Of reads the state of another run's seed directory, waiting in a
+// grid (Runner.WaitForTeacher) until its stage 1 is done; done is false
+// when it is not and the run does not wait.
+func (s *seedRun) stage1Of(ctx context.Context, dir string) (st seedState, done bool, err error) {
+	for {
+		if err := readJSONIfExists(filepath.Join(dir, "state.json"), &st); err != nil {
+			return st, false, err
+		}
+		if st.BackdoorDone || !s.r.WaitForTeacher {
+			return st, st.BackdoorDone, nil
+		}
+		select { // a grid cancels ctx when the other run fails
+		case <-ctx.Done():
+			return st, false, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
