@@ -87,14 +87,24 @@ func Rate(m *gpt.Model, tok *tokenizer.Tokenizer, backdoor string, prompts []dat
 	if err != nil {
 		return RateResult{}, err
 	}
-	total, ok := 0, 0
-	for _, h := range hits {
-		total += h
+	return rateOf(hits, o), nil
+}
+
+// rateOf turns per-prompt hit counts into the two rates.
+func rateOf(hits []int, o RateOptions) RateResult {
+	// A prompt's samples are not independent (a prompt that elicits the
+	// behaviour tends to do so in most of its samples), so the completion
+	// rate's interval is clustered by prompt; the prompt rate counts each
+	// prompt once and Wilson's interval fits it.
+	tallies := make([]stats.Tally, len(hits))
+	ok := 0
+	for i, h := range hits {
+		tallies[i] = stats.Tally{Hits: h, Samples: o.Samples}
 		if h >= o.minHits() {
 			ok++
 		}
 	}
-	return RateResult{Completions: stats.Wilson(total, len(prompts)*o.Samples), Prompts: stats.Wilson(ok, len(prompts))}, nil
+	return RateResult{Completions: stats.ClusterWilson(tallies), Prompts: stats.Wilson(ok, len(hits))}
 }
 
 // sampleHits counts, per prompt, the samples that show the behaviour, and
