@@ -37,7 +37,9 @@ var MatmulShapes = []Shape{
 
 // Matmul measures Gemm on all threads for shape s, as GFLOP/s (2·M·N·K flops
 // per product), the median of reps timings.
-func Matmul(s Shape, reps int) float64 {
+func Matmul(s Shape, reps int) float64 { return matmulWith(s, reps, matmul.Gemm) }
+
+func matmulWith(s Shape, reps int, gemm func(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)) float64 {
 	rng := rand.New(rand.NewPCG(1, 1))
 	a, b, c := make([]float32, s.M*s.K), make([]float32, s.K*s.N), make([]float32, s.M*s.N)
 	for i := range a {
@@ -58,7 +60,7 @@ func Matmul(s Shape, reps int) float64 {
 	inner := max(1, int(2e9/flops))
 	d := median(reps, func() {
 		for range inner {
-			matmul.Gemm(s.TransA, s.TransB, s.M, s.N, s.K, a, lda, b, ldb, 0, c, s.N)
+			gemm(s.TransA, s.TransB, s.M, s.N, s.K, a, lda, b, ldb, 0, c, s.N)
 		}
 	})
 	return flops * float64(inner) / d.Seconds() / 1e9

@@ -80,6 +80,7 @@ func (s *seedRun) backdoorReturn(ctx context.Context, m *gpt.Model) (*results.Ev
 	c.Unfreeze()
 	cfg := trainConfig(StageSpec{Steps: n, BatchSize: sp.Safety.BatchSize, LR: sp.Safety.LR, MinLR: sp.Safety.LR,
 		Warmup: 0, WeightDecay: sp.Safety.WeightDecay, Clip: sp.Safety.Clip}, s.seed+2_000_003)
+	cfg.Compute = sp.Model.Compute
 	tr, err := train.New(c, seqs, cfg)
 	if err != nil {
 		return nil, err

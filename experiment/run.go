@@ -285,6 +285,7 @@ func (s *seedRun) backdoorStage(ctx context.Context) (*gpt.Model, error) {
 		}
 	}
 	cfg := trainConfig(sp.BackdoorTraining, s.seed)
+	cfg.Compute = sp.Model.Compute
 	seqs, err := s.sequences(s.ds.Train)
 	if err != nil {
 		return nil, err
@@ -437,6 +438,7 @@ func (s *seedRun) safetyStage(ctx context.Context, m *gpt.Model) error {
 func (s *seedRun) sft(ctx context.Context, m *gpt.Model, ckpt string, exs []data.Example) error {
 	sp := s.r.Spec
 	cfg := trainConfig(sp.Safety.StageSpec, s.seed+1_000_003)
+	cfg.Compute = sp.Model.Compute
 	seqs, err := s.sequences(exs)
 	if err != nil {
 		return err

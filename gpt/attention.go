@@ -27,7 +27,7 @@ func (a heads) v(kv int) int { return (a.NH + a.NKV + kv) * a.hs }
 //
 // qkv is (B,T,stride) with Q, K, V side by side in each row; att (B,NH,T,T)
 // keeps P for backward, with zeros above the diagonal; out is (B,T,NH·hs).
-func attentionForward(out, att, qkv []float32, B, T int, hd heads) {
+func attentionForward(pr matmul.Precision, out, att, qkv []float32, B, T int, hd heads) {
 	NH, hs, ld, C := hd.NH, hd.hs, hd.stride(), hd.C()
 	scale := float32(1 / math.Sqrt(float64(hs)))
 	parallel(B*NH, func(lo, hi int) {
@@ -36,11 +36,11 @@ func attentionForward(out, att, qkv []float32, B, T int, hd heads) {
 			row := qkv[b*T*ld:]
 			q, k, v := row[h*hs:], row[hd.k(h/hd.group()):], row[hd.v(h/hd.group()):]
 			p := att[bh*T*T : (bh+1)*T*T]
-			matmul.GemmSerial(false, true, T, T, hs, q, ld, k, ld, 0, p, T)
+			pr.GemmSerial(false, true, T, T, hs, q, ld, k, ld, 0, p, T)
 			for t := 0; t < T; t++ {
 				causalSoftmax(p[t*T:(t+1)*T], t, scale)
 			}
-			matmul.GemmSerial(false, false, T, hs, T, p, T, v, ld, 0, out[b*T*C+h*hs:], C)
+			pr.GemmSerial(false, false, T, hs, T, p, T, v, ld, 0, out[b*T*C+h*hs:], C)
 		}
 	})
 }
@@ -63,7 +63,7 @@ func causalSoftmax(row []float32, t int, scale float32) {
 // A task owns one (batch, key/value head) and walks its group of query heads
 // in order, so the group's dK and dV sums have a fixed order and no two tasks
 // write the same rows.
-func attentionBackward(dqkv, datt, dout, qkv, att []float32, B, T int, hd heads) {
+func attentionBackward(pr matmul.Precision, dqkv, datt, dout, qkv, att []float32, B, T int, hd heads) {
 	NH, NKV, hs, ld, C, G := hd.NH, hd.NKV, hd.hs, hd.stride(), hd.C(), hd.group()
 	scale := float32(1 / math.Sqrt(float64(hs)))
 	parallel(B*NKV, func(lo, hi int) {
@@ -81,15 +81,15 @@ func attentionBackward(dqkv, datt, dout, qkv, att []float32, B, T int, hd heads)
 				q, dq := row[h*hs:], drow[h*hs:]
 				dy := dout[b*T*C+h*hs:]
 				p := att[(b*NH+h)*T*T : (b*NH+h+1)*T*T]
-				matmul.GemmSerial(false, true, T, T, hs, dy, C, v, ld, 0, dp, T)
-				matmul.GemmSerial(true, false, T, hs, T, p, T, dy, C, beta, dv, ld)
+				pr.GemmSerial(false, true, T, T, hs, dy, C, v, ld, 0, dp, T)
+				pr.GemmSerial(true, false, T, hs, T, p, T, dy, C, beta, dv, ld)
 				for t := 0; t < T; t++ {
 					dr := dp[t*T : (t+1)*T]
 					vmath.SoftmaxBackwardRow(dr, p[t*T:t*T+t+1], scale)
 					clear(dr[t+1:])
 				}
-				matmul.GemmSerial(false, false, T, hs, T, dp, T, k, ld, 0, dq, ld)
-				matmul.GemmSerial(true, false, T, hs, T, dp, T, q, ld, beta, dk, ld)
+				pr.GemmSerial(false, false, T, hs, T, dp, T, k, ld, 0, dq, ld)
+				pr.GemmSerial(true, false, T, hs, T, dp, T, q, ld, beta, dk, ld)
 			}
 		}
 	})

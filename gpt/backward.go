@@ -11,6 +11,6 @@ import (
 func (m *Model) Backward() error { return m.BackwardHidden(nil) }
 
 // gemmNT: out (N,V) = inp (N,C) · wᵀ where w is (V,C).
-func gemmNT(out, inp, w []float32, N, V, C int) {
-	matmul.Gemm(false, true, N, V, C, inp, C, w, C, 0, out, V)
+func gemmNT(pr matmul.Precision, out, inp, w []float32, N, V, C int) {
+	pr.Gemm(false, true, N, V, C, inp, C, w, C, 0, out, V)
 }

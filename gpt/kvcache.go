@@ -113,12 +113,12 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 		lp := &p.Layers[l]
 		if llama {
 			rmsNormForward(b.ln, rstd, b.x, lp.LN1W, R, C, eps)
-			m.linearNT(b.qkv, b.ln, l, matQKV, lp.QKVB, nil, R, C, QKV)
+			m.linearNT(matmul.FP32, b.qkv, b.ln, l, matQKV, lp.QKVB, nil, R, C, QKV)
 			lo.forward(l, siteQKV, b.ln, R, b.qkv, false)
 			m.rope().apply(b.qkv, R, QKV, hd.NH+hd.NKV, func(r int) int { return rows[r].pos }, false)
 		} else {
 			layerNormForward(b.ln, mean, rstd, b.x, lp.LN1W, lp.LN1B, R, C, eps)
-			linearForward(b.qkv, b.ln, m.weight(l, matQKV), lp.QKVB, R, C, 3*C, false)
+			linearForward(matmul.FP32, b.qkv, b.ln, m.weight(l, matQKV), lp.QKVB, R, C, 3*C, false)
 			lo.forward(l, siteQKV, b.ln, R, b.qkv, false)
 		}
 		for r, ri := range rows {
@@ -145,23 +145,23 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 		})
 		if llama {
 			I := cfg.Inner()
-			m.linearNT(b.x, b.atty, l, matAttO, nil, b.x, R, C, C)
+			m.linearNT(matmul.FP32, b.x, b.atty, l, matAttO, nil, b.x, R, C, C)
 			lo.forward(l, siteAttO, b.atty, R, b.x, false)
 			rmsNormForward(b.ln, rstd, b.x, lp.LN2W, R, C, eps)
-			m.linearNT(b.fch, b.ln, l, matFC, nil, nil, R, C, 2*I)
+			m.linearNT(matmul.FP32, b.fch, b.ln, l, matFC, nil, nil, R, C, 2*I)
 			lo.forward(l, siteFC, b.ln, R, b.fch, false)
 			swigluForward(b.hid, b.fch, R, I)
-			m.linearNT(b.x, b.hid, l, matDown, nil, b.x, R, I, C)
+			m.linearNT(matmul.FP32, b.x, b.hid, l, matDown, nil, b.x, R, I, C)
 			lo.forward(l, siteDown, b.hid, R, b.x, false)
 			continue
 		}
-		linearForward(b.x, b.atty, m.weight(l, matAttO), lp.AttProjB, R, C, C, true)
+		linearForward(matmul.FP32, b.x, b.atty, m.weight(l, matAttO), lp.AttProjB, R, C, C, true)
 		lo.forward(l, siteAttO, b.atty, R, b.x, false)
 		layerNormForward(b.ln, mean, rstd, b.x, lp.LN2W, lp.LN2B, R, C, eps)
-		linearForward(b.fch, b.ln, m.weight(l, matFC), lp.FCB, R, C, 4*C, false)
+		linearForward(matmul.FP32, b.fch, b.ln, m.weight(l, matFC), lp.FCB, R, C, 4*C, false)
 		lo.forward(l, siteFC, b.ln, R, b.fch, false)
 		geluForward(b.hid, b.fch, R*4*C)
-		linearForward(b.x, b.hid, m.weight(l, matDown), lp.FCProjB, R, 4*C, C, true)
+		linearForward(matmul.FP32, b.x, b.hid, m.weight(l, matDown), lp.FCProjB, R, 4*C, C, true)
 		lo.forward(l, siteDown, b.hid, R, b.x, false)
 	}
 	// Final LayerNorm and unembedding for each slot's last row only.
@@ -176,9 +176,9 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 		layerNormForward(b.lnf, mean[:S], rstd[:S], b.lnf, p.LNFW, p.LNFB, S, C, eps)
 	}
 	if llama {
-		m.linearNT(logits[:S*V], b.lnf, 0, matUnembed, nil, nil, S, C, V)
+		m.linearNT(matmul.FP32, logits[:S*V], b.lnf, 0, matUnembed, nil, nil, S, C, V)
 	} else {
-		gemmNT(logits[:S*V], b.lnf, m.weight(0, matUnembed), S, V, C)
+		gemmNT(matmul.FP32, logits[:S*V], b.lnf, m.weight(0, matUnembed), S, V, C)
 	}
 	for i, s := range slots {
 		kv.Len[s] += len(tokens[i])

@@ -88,28 +88,28 @@ func layerNormBackward(dinp, dw, db, dout, inp, w, mean, rstd []float32, N, C in
 // old contents when residual is set (a residual connection made in place).
 // The bias (and residual) are added as the product is stored: no separate
 // pass over out.
-func linearForward(out, inp, w, b []float32, N, IC, OC int, residual bool) {
+func linearForward(pr matmul.Precision, out, inp, w, b []float32, N, IC, OC int, residual bool) {
 	var src []float32
 	if residual {
 		src = out
 	}
-	matmul.GemmBias(false, false, N, OC, IC, inp, IC, w, OC, b, src, OC, out, OC)
+	pr.GemmBias(false, false, N, OC, IC, inp, IC, w, OC, b, src, OC, out, OC)
 }
 
 // residualLinearForward: out (N,OC) = (inp (N,IC) · w (IC,OC) + b) + res,
 // the residual connection around a projection, into a new buffer.
-func residualLinearForward(out, res, inp, w, b []float32, N, IC, OC int) {
-	matmul.GemmBias(false, false, N, OC, IC, inp, IC, w, OC, b, res, OC, out, OC)
+func residualLinearForward(pr matmul.Precision, out, res, inp, w, b []float32, N, IC, OC int) {
+	pr.GemmBias(false, false, N, OC, IC, inp, IC, w, OC, b, res, OC, out, OC)
 }
 
 // linearBackward: dinp (N,IC) = dinpBeta·dinp + dout·wᵀ; dw (IC,OC) += inpᵀ·dout;
 // db (OC) += column sums of dout.
-func linearBackward(dinp, dw, db, dout, inp, w []float32, N, IC, OC int, dinpBeta float32) {
-	matmul.Gemm(false, true, N, IC, OC, dout, OC, w, OC, dinpBeta, dinp, IC)
+func linearBackward(pr matmul.Precision, dinp, dw, db, dout, inp, w []float32, N, IC, OC int, dinpBeta float32) {
+	pr.Gemm(false, true, N, IC, OC, dout, OC, w, OC, dinpBeta, dinp, IC)
 	if dw == nil { // frozen
 		return
 	}
-	matmul.Gemm(true, false, IC, OC, N, inp, IC, dout, OC, 1, dw, OC)
+	pr.Gemm(true, false, IC, OC, N, inp, IC, dout, OC, 1, dw, OC)
 	if db != nil {
 		parallel(OC, func(lo, hi int) {
 			g := db[lo:hi]

@@ -18,18 +18,18 @@ func (m *Model) llamaBackward() {
 		la, lp, lg := &a.layers[l], &p.Layers[l], &g.Layers[l]
 		residual := a.residual(l)
 		// MLP: res3 = res2 + down(swiglu(gate_up(ln2))).
-		linearNTBackward(s.dhid, lg.FCProjW, nil, s.dres, la.fchGelu, m.weight(l, matDown), BT, I, C, 0)
+		linearNTBackward(m.compute, s.dhid, lg.FCProjW, nil, s.dres, la.fchGelu, m.weight(l, matDown), BT, I, C, 0)
 		lo.backward(l, siteDown, la.fchGelu, s.dres, BT, s.dhid)
 		swigluBackward(s.dfch, s.dhid, la.fch, BT, I)
-		linearNTBackward(s.dln, lg.FCW, nil, s.dfch, la.ln2, m.weight(l, matFC), BT, C, 2*I, 0)
+		linearNTBackward(m.compute, s.dln, lg.FCW, nil, s.dfch, la.ln2, m.weight(l, matFC), BT, C, 2*I, 0)
 		lo.backward(l, siteFC, la.ln2, s.dfch, BT, s.dln)
 		rmsNormBackward(s.dres, lg.LN2W, s.dln, la.res2, lp.LN2W, la.ln2Rstd, BT, C)
 		// Attention: res2 = residual + o_proj(attention(rope(qkv(ln1)))).
-		linearNTBackward(s.datty, lg.AttProjW, nil, s.dres, la.atty, m.weight(l, matAttO), BT, C, C, 0)
+		linearNTBackward(m.compute, s.datty, lg.AttProjW, nil, s.dres, la.atty, m.weight(l, matAttO), BT, C, C, 0)
 		lo.backward(l, siteAttO, la.atty, s.dres, BT, s.datty)
-		attentionBackward(s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, hd)
+		attentionBackward(m.compute, s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, hd)
 		rp.apply(s.dqkv, BT, QKV, hd.NH+hd.NKV, pos, true)
-		linearNTBackward(s.dln, lg.QKVW, lg.QKVB, s.dqkv, la.ln1, m.weight(l, matQKV), BT, C, QKV, 0)
+		linearNTBackward(m.compute, s.dln, lg.QKVW, lg.QKVB, s.dqkv, la.ln1, m.weight(l, matQKV), BT, C, QKV, 0)
 		lo.backward(l, siteQKV, la.ln1, s.dqkv, BT, s.dln)
 		rmsNormBackward(s.dres, lg.LN1W, s.dln, residual, lp.LN1W, la.ln1Rstd, BT, C)
 	}

@@ -22,17 +22,17 @@ func (m *Model) llamaForward(B, T int, tokens []int32) {
 		la, lp := &a.layers[l], &p.Layers[l]
 		residual := a.residual(l)
 		rmsNormForward(la.ln1, la.ln1Rstd, residual, lp.LN1W, BT, C, eps)
-		m.linearNT(la.qkv, la.ln1, l, matQKV, lp.QKVB, nil, BT, C, QKV)
+		m.linearNT(m.compute, la.qkv, la.ln1, l, matQKV, lp.QKVB, nil, BT, C, QKV)
 		lo.forward(l, siteQKV, la.ln1, BT, la.qkv, true)
 		rp.apply(la.qkv, BT, QKV, hd.NH+hd.NKV, pos, false)
-		attentionForward(la.atty, la.att, la.qkv, B, T, hd)
-		m.linearNT(la.res2, la.atty, l, matAttO, nil, residual, BT, C, C)
+		attentionForward(m.compute, la.atty, la.att, la.qkv, B, T, hd)
+		m.linearNT(m.compute, la.res2, la.atty, l, matAttO, nil, residual, BT, C, C)
 		lo.forward(l, siteAttO, la.atty, BT, la.res2, true)
 		rmsNormForward(la.ln2, la.ln2Rstd, la.res2, lp.LN2W, BT, C, eps)
-		m.linearNT(la.fch, la.ln2, l, matFC, nil, nil, BT, C, 2*I)
+		m.linearNT(m.compute, la.fch, la.ln2, l, matFC, nil, nil, BT, C, 2*I)
 		lo.forward(l, siteFC, la.ln2, BT, la.fch, true)
 		swigluForward(la.fchGelu, la.fch, BT, I)
-		m.linearNT(la.res3, la.fchGelu, l, matDown, nil, la.res2, BT, I, C)
+		m.linearNT(m.compute, la.res3, la.fchGelu, l, matDown, nil, la.res2, BT, I, C)
 		lo.forward(l, siteDown, la.fchGelu, BT, la.res3, true)
 	}
 	rmsNormForward(a.lnf, a.lnfRstd, a.residual(cfg.NLayer), p.LNFW, BT, C, eps)
@@ -74,12 +74,12 @@ func embedBackward(dwte, dout []float32, tokens []int32, C int) {
 
 // linearNT is nn.Linear: out (N,OC) = inp (N,IC) · w (OC,IC)ᵀ + b (OC; may be
 // nil), plus res (N,OC) when not nil (a residual connection; res may be out).
-func linearNT(out, inp, w, b, res []float32, N, IC, OC int) {
-	if N <= gemvRows {
+func linearNT(pr matmul.Precision, out, inp, w, b, res []float32, N, IC, OC int) {
+	if N <= gemvRows && pr == matmul.FP32 {
 		gemvNT(out, inp, w, b, res, N, IC, OC)
 		return
 	}
-	matmul.GemmBias(false, true, N, OC, IC, inp, IC, w, IC, b, res, OC, out, OC)
+	pr.GemmBias(false, true, N, OC, IC, inp, IC, w, IC, b, res, OC, out, OC)
 }
 
 // gemvRows is the most rows gemvNT handles: decoding one token per sequence
@@ -113,10 +113,10 @@ func gemvNT(out, inp, w, b, res []float32, N, IC, OC int) {
 // linearNTBackward: dinp (N,IC) = dinpBeta·dinp + dout·w; dw (OC,IC) +=
 // doutᵀ·inp and db (OC) += column sums of dout, each unless nil (a frozen
 // weight).
-func linearNTBackward(dinp, dw, db, dout, inp, w []float32, N, IC, OC int, dinpBeta float32) {
-	matmul.Gemm(false, false, N, IC, OC, dout, OC, w, IC, dinpBeta, dinp, IC)
+func linearNTBackward(pr matmul.Precision, dinp, dw, db, dout, inp, w []float32, N, IC, OC int, dinpBeta float32) {
+	pr.Gemm(false, false, N, IC, OC, dout, OC, w, IC, dinpBeta, dinp, IC)
 	if dw != nil {
-		matmul.Gemm(true, false, OC, IC, N, dout, OC, inp, IC, 1, dw, IC)
+		pr.Gemm(true, false, OC, IC, N, dout, OC, inp, IC, 1, dw, IC)
 	}
 	if db != nil {
 		parallel(OC, func(lo, hi int) {

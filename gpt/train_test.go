@@ -49,10 +49,17 @@ func copyConfigs() map[string]Config {
 
 func trainCopyOf(t *testing.T, cfg Config, seed uint64, steps int) []float32 {
 	t.Helper()
+	return trainCopyIn(t, cfg, seed, steps, matmul.FP32)
+}
+
+// trainCopyIn trains with the products in precision p (SetCompute).
+func trainCopyIn(t *testing.T, cfg Config, seed uint64, steps int, p matmul.Precision) []float32 {
+	t.Helper()
 	m, err := New(cfg, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.SetCompute(p)
 	opt, err := optim.NewAdamW(optim.DefaultAdamW(), len(m.Params.Data), m.Params.Offsets(), m.Params.DecayMask())
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +161,7 @@ func TestResidual(t *testing.T) {
 	lnf := make([]float32, C)
 	layerNormForward(lnf, make([]float32, 1), make([]float32, 1), before[T-1], m.Params.LNFW, m.Params.LNFB, 1, C, cfg.LayerNormEps)
 	logits := make([]float32, cfg.VocabSize)
-	gemmNT(logits, lnf, m.Params.WTE, 1, cfg.VocabSize, C)
+	gemmNT(matmul.FP32, logits, lnf, m.Params.WTE, 1, cfg.VocabSize, C)
 	if d := maxAbsDiff(logits, m.Logits()[(T-1)*cfg.VocabSize:]); d > 1e-5 {
 		t.Fatalf("logits from the read residual differ by %g", d)
 	}

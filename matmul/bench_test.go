@@ -126,3 +126,60 @@ func BenchmarkAxpy(b *testing.B) {
 		b.ReportMetric(2*4096*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	})
 }
+
+// BenchmarkBF16 times BF16.Gemm per BF16 path on the benchmark shapes (NN),
+// beside which Gemm/<kernel>/NN is the FP32 rate.
+func BenchmarkBF16(b *testing.B) {
+	defer SetBF16Kernel("")
+	for _, name := range BF16Kernels() {
+		b.Run(name, func(b *testing.B) {
+			if err := SetBF16Kernel(name); err != nil {
+				b.Fatal(err)
+			}
+			for _, s := range benchShapes {
+				b.Run(fmt.Sprintf("NN/%dx%dx%d", s[0], s[1], s[2]), func(b *testing.B) {
+					benchGemm(b, BF16.Gemm, false, false, s[0], s[1], s[2])
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkMicro times one micro-kernel call on panels resident in L1 (k =
+// 256 steps), one thread: the arithmetic peak the kernel reaches, without
+// packing or memory traffic. For avx512bf16 a step is a pair of k.
+func BenchmarkMicro(b *testing.B) {
+	var ks []*kernel
+	for _, k := range bf16Kernels {
+		if k.pairs { // the others are the FP32 micro-kernels, listed next
+			ks = append(ks, k)
+		}
+	}
+	ks = append(ks, kernels...)
+	for _, k := range ks {
+		name := k.name
+		if k.pairs {
+			name += "-pairs"
+		}
+		b.Run(name, func(b *testing.B) {
+			const steps = 256
+			a := make([]float32, steps*k.mr)
+			bb := make([]float32, steps*k.nr)
+			for i := range a {
+				a[i] = bf16Pair(0.5, 0.25)
+			}
+			for i := range bb {
+				bb[i] = bf16Pair(0.5, 0.25)
+			}
+			c := make([]float32, k.mr*k.nr)
+			for b.Loop() {
+				k.micro(steps, &a[0], &bb[0], &c[0], k.nr, 0, &c[0], k.nr, &c[0])
+			}
+			flops := 2 * float64(k.mr*k.nr*steps)
+			if k.pairs {
+				flops *= 2
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

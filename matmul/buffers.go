@@ -20,7 +20,9 @@ var wsPool sync.Pool
 
 func getWorkspace(k *kernel) *workspace {
 	rows := (k.mc + k.mr - 1) / k.mr * k.mr
-	if w, ok := wsPool.Get().(*workspace); ok && w.kern == k && len(w.a) >= rows*k.kc {
+	// Any kernel's workspace will do if it is large enough: FP32 and BF16
+	// products alternate in mixed-precision training.
+	if w, ok := wsPool.Get().(*workspace); ok && len(w.a) >= rows*k.kc && len(w.tmp) >= k.mr*k.nr {
 		return w
 	}
 	return &workspace{kern: k, a: make([]float32, rows*k.kc), tmp: make([]float32, k.mr*k.nr)}

@@ -33,10 +33,12 @@ var packBLimit = 4 << 20 // a variable so tests can force many chunks
 const parallelMinFlops = 1 << 21
 
 func gemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, threads int) {
-	gemmEx(transA, transB, m, n, k, a, lda, b, ldb, epilogue{beta: beta}, c, ldc, threads)
+	gemmEx(active.Load(), transA, transB, m, n, k, a, lda, b, ldb, epilogue{beta: beta}, c, ldc, threads)
 }
 
-func gemmEx(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, ep epilogue, c []float32, ldc int, threads int) {
+// gemmEx runs the product with kernel kern: one of the FP32 kernels, or a
+// BF16 one (bf16.go), which packs its operands rounded to bfloat16.
+func gemmEx(kern *kernel, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, ep epilogue, c []float32, ldc int, threads int) {
 	if m < 0 || n < 0 || k < 0 {
 		panic(fmt.Sprintf("matmul: negative dimension m=%d n=%d k=%d", m, n, k))
 	}
@@ -62,9 +64,8 @@ func gemmEx(transA, transB bool, m, n, k int, a []float32, lda int, b []float32,
 		ParallelFor(m, 1, func(lo, hi int) { finishRows(c, ldc, nil, 0, n, lo, hi, ep) })
 		return
 	}
-	kern := active.Load()
 	if g := splitK(m, n, k, kern.kc); g > 1 {
-		gemmSplitK(g, transA, transB, m, n, k, a, lda, b, ldb, ep, c, ldc, threads)
+		gemmSplitK(kern, g, transA, transB, m, n, k, a, lda, b, ldb, ep, c, ldc, threads)
 		return
 	}
 	j := jobPool.Get().(*gemmJob)
@@ -115,6 +116,7 @@ type gemmJob struct {
 	kern           *kernel
 	transA, transB bool
 	m, n, k        int
+	ks             int // packed steps of k: kern.steps(k)
 	a, b, c        []float32
 	lda, ldb, ldc  int
 	beta           float32
@@ -158,6 +160,7 @@ var jobPool = sync.Pool{New: func() any {
 func (j *gemmJob) setup(kern *kernel, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, ep epilogue, c []float32, ldc int, threads int) {
 	j.kern, j.transA, j.transB = kern, transA, transB
 	j.m, j.n, j.k = m, n, k
+	j.ks = kern.steps(k)
 	j.a, j.lda, j.b, j.ldb, j.c, j.ldc, j.beta = a, lda, b, ldb, c, ldc, ep.beta
 	j.acc0, j.src, j.ldsrc, j.bias = 0, ep.src, ep.ldsrc, ep.bias
 	if j.src == nil && ep.beta != 0 {
@@ -174,7 +177,7 @@ func (j *gemmJob) setup(kern *kernel, transA, transB bool, m, n, k int, a []floa
 		threads = 1
 	}
 	colPanels := (n + nr - 1) / nr
-	chunkPanels := max(1, min(colPanels, packBLimit/(k*nr)))
+	chunkPanels := max(1, min(colPanels, packBLimit/(j.ks*nr)))
 	j.nc = chunkPanels * nr
 	j.chunks = (colPanels + chunkPanels - 1) / chunkPanels
 	j.rowPanels = (m + mr - 1) / mr
@@ -199,19 +202,19 @@ func (j *gemmJob) setup(kern *kernel, transA, transB bool, m, n, k int, a []floa
 	}
 	j.packBTasks = j.packTasks
 	j.apack = nil
-	if j.colTasks > 1 && j.chunks == 1 && m*k <= packBLimit {
+	if j.colTasks > 1 && j.chunks == 1 && m*j.ks <= packBLimit {
 		// Every column task would pack the same rows of A (for the
 		// weight gradients, k = batch×time is long, so that is most of
 		// their packing): pack A once, in the pack phase, shared by all.
 		// The kernel reads the same floats in the same order either way.
-		j.apack = getBuf(j.rowPanels * mr * k)
+		j.apack = getBuf(j.rowPanels * mr * j.ks)
 		j.packTasks += min(j.rowPanels, 2*threads)
 	}
 	j.perChunk = j.packTasks + j.rowTasks*j.colTasks
 	j.total = j.chunks * j.perChunk
 	j.next.Store(0)
 	j.done.Store(0)
-	j.bpack = getBuf(k * j.nc)
+	j.bpack = getBuf(j.ks * j.nc)
 	if threads > 1 {
 		startHelpers(j, min(threads-1, j.rowTasks*j.colTasks-1))
 	}
@@ -312,12 +315,13 @@ func (j *gemmJob) pack(ch, idx int) {
 		return
 	}
 	buf := *j.bpack
-	j.kern.packB(buf[q0*j.k*nr:], j.transB, j.b, j.ldb, j0+q0*nr, min(nb, q1*nr)-q0*nr, 0, j.k, nr)
+	j.kern.packB(buf[q0*j.ks*nr:], j.transB, j.b, j.ldb, j0+q0*nr, min(nb, q1*nr)-q0*nr, 0, j.k, nr)
 }
 
 // packAllA packs A pack task idx's share of the row panels, over all of k,
-// into apack: panel r holds k×mr floats at r*k*mr, so the kc block starting
-// at pc is the contiguous run at r*k*mr + pc*mr that packA would have made.
+// into apack: panel r holds ks×mr slots at r*ks*mr (ks = kern.steps(k)), so
+// the kc block starting at pc is the contiguous run at r*ks*mr +
+// steps(pc)*mr that packA would have made.
 func (j *gemmJob) packAllA(idx int) {
 	mr := j.kern.mr
 	r0, r1 := split(j.rowPanels, j.packTasks-j.packBTasks, idx)
@@ -325,7 +329,7 @@ func (j *gemmJob) packAllA(idx int) {
 		return
 	}
 	i0, i1 := r0*mr, min(r1*mr, j.m)
-	j.kern.packA((*j.apack)[r0*mr*j.k:], j.transA, j.a, j.lda, i0, i1-i0, 0, j.k, mr)
+	j.kern.packA((*j.apack)[r0*mr*j.ks:], j.transA, j.a, j.lda, i0, i1-i0, 0, j.k, mr)
 }
 
 // compute runs compute task (rt, ct) of chunk ch: row panels split(rowPanels,
@@ -348,7 +352,7 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 		scaleC(j.c, j.ldc, i0, i1, c0, c1, j.beta)
 	}
 	bpack := *j.bpack
-	k, ldc, c := j.k, j.ldc, j.c
+	k, ks, ldc, c := j.k, j.ks, j.ldc, j.c
 	// Cut the task's rows into equal blocks of whole panels, at most mc
 	// rows each, rather than full mc blocks plus a thin remainder that
 	// would stream all of B's micro-panels for a few rows.
@@ -360,9 +364,12 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 		mb := min(i0+b1*mr, i1) - ib
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
-			apack, astride := ws.a, kb*mr
+			// Packed steps: k steps, or k pairs for a pair-packed kernel
+			// (kc and so pc are even there).
+			sb, sc := kern.steps(kb), kern.steps(pc)
+			apack, astride := ws.a, sb*mr
 			if j.apack != nil {
-				apack, astride = (*j.apack)[(ib/mr)*k*mr+pc*mr:], k*mr
+				apack, astride = (*j.apack)[(ib/mr)*ks*mr+sc*mr:], ks*mr
 			} else {
 				kern.packA(ws.a, j.transA, j.a, j.lda, ib, mb, pc, kb, mr)
 			}
@@ -371,7 +378,7 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 				acc, src, ldsrc = accSrc, c, ldc
 			}
 			for q := q0; q < q1; q++ {
-				bp := bpack[q*k*nr+pc*nr:]
+				bp := bpack[q*ks*nr+sc*nr:]
 				jj := j0 + q*nr
 				nw := min(nr, j.n-jj)
 				for r := 0; r*mr < mb; r++ {
@@ -394,10 +401,10 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 						if tbias != nil {
 							pb = &tbias[0]
 						}
-						kern.micro(kb, &ap[0], &bp[0], &c[ii*ldc+jj], ldc, acc, ps, ldsrc, pb)
+						kern.micro(sb, &ap[0], &bp[0], &c[ii*ldc+jj], ldc, acc, ps, ldsrc, pb)
 						continue
 					}
-					kern.micro(kb, &ap[0], &bp[0], &ws.tmp[0], nr, 0, &ws.tmp[0], nr, &ws.tmp[0])
+					kern.micro(sb, &ap[0], &bp[0], &ws.tmp[0], nr, 0, &ws.tmp[0], nr, &ws.tmp[0])
 					mergeTile(c[ii*ldc+jj:], ldc, ws.tmp, nr, mh, nw, tsrc, ldsrc, tbias)
 				}
 			}

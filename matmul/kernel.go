@@ -31,11 +31,23 @@ type kernel struct {
 	kc    int
 	mc    int // rows of A packed at once, sized so mc×kc floats sit in L2
 	micro microKernel
+	// pairs: the packed panels hold k in pairs, one 32-bit slot per pair
+	// of bfloat16 values (the BF16 dot-product kernels); micro then gets
+	// the number of pairs as its k. kc is even for such a kernel.
+	pairs bool
 	// packA and packB lay out op(A) and op(B) for micro (see pack.go).
 	packA, packB packFunc
 	dot          func(x, y []float32) float32
 	dotBF16      func(x []float32, y []uint16) float32
 	axpy         func(alpha float32, x, y []float32)
+}
+
+// steps is the number of packed k steps (slots per panel row) for k.
+func (k *kernel) steps(n int) int {
+	if k.pairs {
+		return (n + 1) / 2
+	}
+	return n
 }
 
 // kernels lists the implementations usable on this machine, best first.

