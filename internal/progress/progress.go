@@ -14,6 +14,11 @@ import (
 	"golang.org/x/term"
 )
 
+// Frequent is a writer that is not a terminal but shows progress as one
+// (reproduce's board of concurrent runs): it gets a plain line every 0.5%
+// of the steps instead of every `every`.
+type Frequent interface{ Frequent() bool }
+
 // Bar is one stage's progress over Total steps.
 type Bar struct {
 	w     io.Writer
@@ -29,6 +34,9 @@ type Bar struct {
 // the last.
 func New(w io.Writer, label string, total, done, every int) *Bar {
 	b := &Bar{w: w, label: label, total: total, every: max(every, 1), start: time.Now()}
+	if f, ok := w.(Frequent); ok && f.Frequent() {
+		b.every = max(total/200, 1)
+	}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		b.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(w),
