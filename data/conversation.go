@@ -84,6 +84,20 @@ func nextTurn(s string) int {
 	return n
 }
 
+// PromptTurns splits a paper-format prompt into the turns a chat API takes:
+// the empty assistant turn that ends the prompt is dropped; a non-empty one
+// (a scratchpad the prompt opened) is kept as a final assistant message.
+func PromptTurns(prompt string) ([]Message, error) {
+	turns, err := Conversation(prompt, "")
+	if err != nil {
+		return nil, err
+	}
+	if last := turns[len(turns)-1]; last.Role == "assistant" && last.Content == "" {
+		turns = turns[:len(turns)-1]
+	}
+	return turns, nil
+}
+
 // Question returns the text of the last human turn of a prompt, or "".
 func Question(prompt string) string {
 	i := strings.LastIndex(prompt, humanTurn)

