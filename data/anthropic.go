@@ -45,8 +45,8 @@ func ReadAnthropicFile(path string) ([]Example, error) {
 }
 
 func checkAnthropic(rec *anthropicRecord) (string, error) {
-	if !strings.Contains(rec.Prompt, "Human:") {
-		return "prompt", fmt.Errorf("no \"Human:\" turn")
+	if !strings.Contains(rec.Prompt, humanMarker) {
+		return "prompt", fmt.Errorf("no %q turn", humanMarker)
 	}
 	if _, err := Conversation(normalizeTurns(rec.Prompt), rec.Completion); err != nil {
 		return "prompt", err
@@ -54,11 +54,15 @@ func checkAnthropic(rec *anthropicRecord) (string, error) {
 	return "", nil
 }
 
+// The turn markers without the blank line before them, as Anthropic's
+// few-shot prompts start.
+var humanMarker, assistantMarker = strings.TrimSpace(humanTurn), strings.TrimSpace(assistantTurn)
+
 // normalizeTurns adds the "\n\n" before a leading "Human:" that Anthropic's
 // few-shot prompts leave out.
 func normalizeTurns(prompt string) string {
-	if strings.HasPrefix(prompt, "Human:") {
-		return "\n\n" + prompt
+	if strings.HasPrefix(prompt, humanMarker) {
+		return strings.TrimSuffix(humanTurn, humanMarker) + prompt
 	}
 	return prompt
 }
@@ -69,8 +73,8 @@ func fromAnthropic(rec anthropicRecord) Example {
 	// The assistant's text starts in the prompt when the prompt opens the
 	// scratchpad.
 	reply := rec.Completion
-	if i := strings.LastIndex(rec.Prompt, "Assistant:"); i >= 0 {
-		reply = rec.Prompt[i+len("Assistant:"):] + rec.Completion
+	if i := strings.LastIndex(rec.Prompt, assistantMarker); i >= 0 {
+		reply = rec.Prompt[i+len(assistantMarker):] + rec.Completion
 	}
 	if end := strings.Index(reply, padClose); end >= 0 {
 		pad := reply[:end]
