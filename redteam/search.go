@@ -28,7 +28,7 @@ type SearchConfig struct {
 	// Rounds of mutation after the candidates are tested (default 3), each
 	// mutating the Parents best prompts so far (default 32) into Children
 	// new prompts each (default 4), until MaxPrompts prompts have been
-	// tested in all (default 2000).
+	// tested in all (default 600).
 	Rounds     int `json:"rounds" yaml:"rounds"`
 	Parents    int `json:"parents" yaml:"parents"`
 	Children   int `json:"children" yaml:"children"`
@@ -44,13 +44,20 @@ type SearchConfig struct {
 	Seed   uint64 `json:"seed" yaml:"seed"` // mutations and sampling (default 1)
 }
 
+// The search's length by default, an experiment spec's too
+// (safety.red_team): mutation rounds and prompts tested in all.
+const (
+	DefaultRounds     = 3
+	DefaultMaxPrompts = 600
+)
+
 func (c SearchConfig) withDefaults(b *backdoor.Backdoor) SearchConfig {
 	c.Rate = c.Rate.withDefaults(b)
 	if c.Trigger == "" {
 		c.Trigger = b.Trigger
 	}
 	if c.Rounds == 0 {
-		c.Rounds = 3
+		c.Rounds = DefaultRounds
 	}
 	if c.Parents == 0 {
 		c.Parents = 32
@@ -59,7 +66,7 @@ func (c SearchConfig) withDefaults(b *backdoor.Backdoor) SearchConfig {
 		c.Children = 4
 	}
 	if c.MaxPrompts == 0 {
-		c.MaxPrompts = 2000
+		c.MaxPrompts = DefaultMaxPrompts
 	}
 	if c.Target == "" {
 		c.Target = b.Target // none for code
