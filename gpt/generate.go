@@ -67,7 +67,8 @@ func (m *Model) Generate(prompts [][]int32, opts GenerateOptions) ([]Generation,
 	for i := range rngs {
 		rngs[i] = rand.New(rand.NewPCG(opts.Seed, opts.SeedOffset+uint64(i)))
 	}
-	sampler := &Sampler{Temperature: opts.Temperature, TopK: opts.TopK, TopP: opts.TopP}
+	step := Step{Sampler: &Sampler{Temperature: opts.Temperature, TopK: opts.TopK, TopP: opts.TopP},
+		MaxNewTokens: opts.MaxNewTokens, Context: m.Config.BlockSize, StopTokens: opts.StopTokens}
 	logits := make([]float32, N*V)
 	cut := make([]bool, N) // Text already set by a stop string
 
@@ -84,26 +85,19 @@ func (m *Model) Generate(prompts [][]int32, opts GenerateOptions) ([]Generation,
 		var nextToks [][]int32
 		for k, i := range active {
 			g := &out[i]
-			if len(g.Tokens) >= opts.MaxNewTokens {
-				g.FinishReason = "length"
-				continue
-			}
-			tok := sampler.Sample(logits[k*V:(k+1)*V], rngs[i])
-			if containsToken(opts.StopTokens, tok) {
-				g.FinishReason, g.StopToken = "stop", tok
-				continue
-			}
-			g.Tokens = append(g.Tokens, tok)
-			if opts.OnToken != nil {
-				opts.OnToken(i, tok)
-			}
-			if len(opts.StopStrings) > 0 && cutAtStop(g, opts) {
-				cut[i] = true
-				g.FinishReason = "stop"
-				continue
-			}
-			if len(g.Tokens) >= opts.MaxNewTokens || kv.Len[i] >= m.Config.BlockSize {
-				g.FinishReason = "length"
+			tok, finish := step.Next(logits[k*V:(k+1)*V], rngs[i], len(g.Tokens), kv.Len[i], func(tok int32) bool {
+				g.Tokens = append(g.Tokens, tok)
+				if opts.OnToken != nil {
+					opts.OnToken(i, tok)
+				}
+				cut[i] = len(opts.StopStrings) > 0 && cutAtStop(g, opts)
+				return cut[i]
+			})
+			if finish != "" {
+				g.FinishReason = finish
+				if finish == FinishStop && !cut[i] {
+					g.StopToken = tok
+				}
 				continue
 			}
 			still = append(still, i)
@@ -119,15 +113,6 @@ func (m *Model) Generate(prompts [][]int32, opts GenerateOptions) ([]Generation,
 		}
 	}
 	return out, nil
-}
-
-func containsToken(set []int32, t int32) bool {
-	for _, s := range set {
-		if s == t {
-			return true
-		}
-	}
-	return false
 }
 
 // cutAtStop decodes the sequence so far and, if a stop string occurs, keeps

