@@ -275,7 +275,7 @@ func (s *seedRun) safetyAdapters(m *gpt.Model) error {
 		if m.LoRA() == nil {
 			return fmt.Errorf("field safety.lora.continue: the backdoored model has no adapters to continue")
 		}
-		m.LoRA().Config.Dropout = *l.Dropout
+		m.LoRA().Config.Dropout = l.Dropout
 		return nil
 	}
 	if _, err := m.AttachLoRA(l.config(m.Config), s.seed+1_000_003); err != nil {

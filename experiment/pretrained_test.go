@@ -232,17 +232,17 @@ func abs32(x float32) float32 {
 // TestLoRASpec: adapter defaults, an explicit zero dropout kept, and what
 // is not implemented refused by field.
 func TestLoRASpec(t *testing.T) {
-	zero := 0.0
 	s := DefaultSpec()
 	s.BackdoorTraining.LoRA = &LoRASpec{}
-	s.Safety.LoRA = &LoRASpec{Rank: 4, Dropout: &zero}
+	s.Safety.LoRA = &LoRASpec{Rank: 4}
+	s.Given("safety.lora.dropout")
 	if err := s.Resolve(); err != nil {
 		t.Fatal(err)
 	}
-	if l := s.BackdoorTraining.LoRA; l.Rank != 8 || l.Alpha != 16 || *l.Dropout != 0.05 {
+	if l := s.BackdoorTraining.LoRA; l.Rank != 8 || l.Alpha != 16 || l.Dropout != 0.05 {
 		t.Errorf("defaults: %+v", *l)
 	}
-	if l := s.Safety.LoRA; l.Alpha != 8 || *l.Dropout != 0 {
+	if l := s.Safety.LoRA; l.Alpha != 8 || l.Dropout != 0 {
 		t.Errorf("rank 4 with dropout 0: %+v", *l)
 	}
 	s = DefaultSpec()
@@ -266,7 +266,7 @@ func TestLoRASpec(t *testing.T) {
 	}
 	bad := 1.5
 	s = DefaultSpec()
-	s.BackdoorTraining.LoRA = &LoRASpec{Dropout: &bad}
+	s.BackdoorTraining.LoRA = &LoRASpec{Dropout: bad}
 	if err := s.Resolve(); err == nil || !strings.Contains(err.Error(), "backdoor_training.lora.dropout") {
 		t.Errorf("dropout 1.5: %v", err)
 	}

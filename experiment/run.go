@@ -209,7 +209,7 @@ func (s *seedRun) prepareData() error {
 			s.set.Helpful = append(s.set.Helpful, ex)
 		}
 	}
-	if *e.TriggerVariants {
+	if e.TriggerVariants {
 		base := head(ds.EvalTriggered, min(e.Prompts, 50))
 		for _, v := range data.TriggerVariants(s.dataConfig()) {
 			exs, err := data.ApplyVariant(base, v)

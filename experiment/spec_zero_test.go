@@ -179,3 +179,25 @@ func TestGoSpecZeroIsDefault(t *testing.T) {
 		t.Fatalf("Given of an unknown field: %v", err)
 	}
 }
+
+// A YAML file's trigger_variants: false and lora dropout: 0 are kept; left
+// out, they take their defaults (true, 0.05): one idiom for every field.
+func TestBoolAndDropoutGiven(t *testing.T) {
+	for _, c := range []struct {
+		yaml     string
+		variants bool
+		dropout  float64
+	}{
+		{"backdoor_training:\n  lora: {rank: 4}\n", true, 0.05},
+		{"eval:\n  trigger_variants: false\nbackdoor_training:\n  lora: {rank: 4, dropout: 0}\n", false, 0},
+		{"eval:\n  trigger_variants: true\nbackdoor_training:\n  lora: {dropout: 0.2}\n", true, 0.2},
+	} {
+		s, err := loadYAML(t, c.yaml)
+		if err != nil {
+			t.Fatalf("%q: %v", c.yaml, err)
+		}
+		if s.Eval.TriggerVariants != c.variants || s.BackdoorTraining.LoRA.Dropout != c.dropout {
+			t.Errorf("%q: trigger_variants %v, dropout %g; want %v, %g", c.yaml, s.Eval.TriggerVariants, s.BackdoorTraining.LoRA.Dropout, c.variants, c.dropout)
+		}
+	}
+}

@@ -38,7 +38,10 @@ func (s *Spec) Given(paths ...string) {
 // isGiven reports whether the field at path was given explicitly.
 func (s *Spec) isGiven(path string) bool { return s.given[path] }
 
-// defInt and defFloat fill *v with d when it is zero and was not given.
+// defInt, defFloat and defBool fill *v with d when it is zero and was not
+// given: the one way a spec's defaults are filled. Every field is a plain
+// value (no pointers to tell "absent" from zero); strings, where empty is
+// never meant, take theirs when empty.
 func (s *Spec) defInt(path string, v *int, d int) {
 	if *v == 0 && !s.given[path] {
 		*v = d
@@ -47,6 +50,12 @@ func (s *Spec) defInt(path string, v *int, d int) {
 
 func (s *Spec) defFloat(path string, v *float64, d float64) {
 	if *v == 0 && !s.given[path] {
+		*v = d
+	}
+}
+
+func (s *Spec) defBool(path string, v *bool, d bool) {
+	if !*v && !s.given[path] {
 		*v = d
 	}
 }
