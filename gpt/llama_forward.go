@@ -93,7 +93,7 @@ const gemvRows = 2
 // own layout), split over outputs, so every weight is read once per row and
 // no element's sum depends on the thread count.
 func gemvNT(out, inp, w, b, res []float32, N, IC, OC int) {
-	parallel(OC, func(lo, hi int) {
+	parallelMin(OC, max(1, (1<<15)/(N*IC)), func(lo, hi int) {
 		for n := range N {
 			x := inp[n*IC : (n+1)*IC]
 			for o := lo; o < hi; o++ {

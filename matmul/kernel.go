@@ -36,6 +36,12 @@ type kernel struct {
 	dot          func(x, y []float32) float32
 	dotBF16      func(x []float32, y []uint16) float32
 	axpy         func(alpha float32, x, y []float32)
+	// direct and panel are the direct kernels (direct.go), most rows
+	// first: direct for B read in place, panel (nc = nr) for B packed.
+	direct, panel []directKernel
+	// gatherNT, when set, computes 64 elements of a one-row product with B
+	// stored n×k in place (see gemvGatherNT).
+	gatherNT func(k int, a, b *float32, ldb int, t *float32)
 }
 
 // kernels lists the implementations usable on this machine, best first.
