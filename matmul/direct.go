@@ -266,4 +266,3 @@ func dirGeneric(mr, nc int) directFunc {
 		}
 	}
 }
-
