@@ -25,7 +25,7 @@ func (m *Model) llamaForward(B, T int, tokens []int32) {
 		m.linearNT(la.qkv, la.ln1, l, matQKV, lp.QKVB, nil, BT, C, QKV)
 		lo.forward(l, siteQKV, la.ln1, BT, la.qkv, true)
 		rp.apply(la.qkv, BT, QKV, hd.NH+hd.NKV, pos, false)
-		attentionForward(la.atty, la.att, la.qkv, B, T, hd)
+		attend(la.atty, la.att, la.qkv, B, T, hd)
 		m.linearNT(la.res2, la.atty, l, matAttO, nil, residual, BT, C, C)
 		lo.forward(l, siteAttO, la.atty, BT, la.res2, true)
 		rmsNormForward(la.ln2, la.ln2Rstd, la.res2, lp.LN2W, BT, C, eps)

@@ -143,3 +143,38 @@ func BenchmarkDirectCold(b *testing.B) {
 	b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	b.ReportMetric(4*float64(n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
 }
+
+// TestGemmAccSerial checks that a product cut along k into pieces, each
+// continued with GemmAccSerial from C = 0, has the bits of Gemm over one
+// kc block, for every kernel, both layouts of A and edge widths.
+func TestGemmAccSerial(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for _, m := range []int{1, 3, 8, 13, 40} {
+			for _, n := range []int{1, 19, 64, 130} {
+				for _, transA := range []bool{false, true} {
+					k := min(KC(), 100)
+					g := newCase(rng, transA, false, m, n, k, 0)
+					want := slices.Clone(g.c)
+					g.run(want, true)
+					got := slices.Clone(g.c)
+					for i := range m {
+						clear(got[i*g.ldc : i*g.ldc+n])
+					}
+					for p0 := 0; p0 < k; {
+						p1 := min(k, p0+1+rng.IntN(30))
+						a := g.a[p0:]
+						if transA {
+							a = g.a[p0*g.lda:]
+						}
+						GemmAccSerial(transA, m, n, p1-p0, a, g.lda, g.b[p0*g.ldb:], g.ldb, got, g.ldc)
+						p0 = p1
+					}
+					if i := firstDiff(got, want); i >= 0 {
+						t.Fatalf("%v: element %d: continued %v, Gemm %v", g, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}
