@@ -75,3 +75,24 @@ func bitsDiffer(a, b []float32) int {
 	}
 	return -1
 }
+
+// TestFusedAttentionUsed: a model trained at a context that fuses keeps no
+// probabilities (B,NH,T,T), forward or backward.
+func TestFusedAttentionUsed(t *testing.T) {
+	m := testModel(t, 1)
+	rng := rand.New(rand.NewPCG(1, 2))
+	T := m.Config.BlockSize
+	b := &Batch{B: 2, T: T, Tokens: randTokens(rng, 2*T, m.Config.VocabSize), Targets: randTokens(rng, 2*T, m.Config.VocabSize)}
+	if _, err := m.Forward(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Backward(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(m.acts.layers[0].att); n != 0 {
+		t.Errorf("forward kept %d attention probabilities", n)
+	}
+	if n := len(m.gradActs.datt); n != 0 {
+		t.Errorf("backward kept %d floats of probability gradients", n)
+	}
+}

@@ -31,7 +31,7 @@ func GemmAccSerial(transA bool, m, n, k int, a []float32, lda int, b []float32, 
 	for i0 := 0; i0 < m; {
 		d := pickDirect(kern.direct, m-i0)
 		ap := (*buf)[:d.mr*k]
-		packA(ap, transA, a, lda, i0, d.mr, 0, k, d.mr)
+		packRows(kern, ap, transA, a, lda, i0, d.mr, k)
 		for j0 := 0; j0 < n; j0 += d.nc {
 			nw := min(d.nc, n-j0)
 			ct := c[i0*ldc+j0:]

@@ -90,7 +90,7 @@ func gemmDirect(kern *kernel, transA, transB bool, m, n, k int, a []float32, lda
 			g.a = a[i0*lda : i0*lda+k]
 		} else {
 			g.a = (*abuf)[i0*k : (i0+d.mr)*k]
-			packA(g.a, transA, a, lda, i0, d.mr, 0, k, d.mr)
+			packRows(kern, g.a, transA, a, lda, i0, d.mr, k)
 		}
 		groups = append(groups, g)
 		i0 += d.mr
@@ -235,6 +235,15 @@ func gemvGatherNT(kern *kernel, transA bool, n, k int, a []float32, lda int, b [
 		gemmDirect(&kern2, false, true, 1, n-n64, k, av, k, b[n64*ldb:], ldb, ep, c[n64:], ldc, threads)
 	}
 	putBuf(abuf)
+}
+
+// packRows packs rows i0..i0+mr of op(A) over all k for a direct kernel.
+func packRows(kern *kernel, dst []float32, transA bool, a []float32, lda, i0, mr, k int) {
+	if kern.packRows != nil {
+		kern.packRows(dst, transA, a, lda, i0, mr, k)
+		return
+	}
+	packA(dst, transA, a, lda, i0, mr, 0, k, mr)
 }
 
 // dirGeneric is the portable direct kernel for an mr×nc tile: the same

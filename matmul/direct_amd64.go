@@ -59,4 +59,20 @@ func dirAVX2x6x16(k int, a, b *float32, ldb int, c *float32, ldc int, acc int, s
 //go:noescape
 func gatherNT64(k int, a, b *float32, ldb int, t *float32)
 
-func init() { avx512Kernel.gatherNT = gatherNT64 }
+func init() {
+	avx512Kernel.gatherNT = gatherNT64
+	avx512Kernel.packRows = packRowsAVX512
+}
+
+// packRowsAVX512 lays out rows i0..i0+mr (mr <= 16) of op(A) over all k as
+// dst[p*mr+i]: a transpose of the rows, whose masked stores stay within
+// dst. A transposed A is copied by packA, a copy per k step already.
+func packRowsAVX512(dst []float32, transA bool, a []float32, lda, i0, mr, k int) {
+	if transA {
+		packA(dst, transA, a, lda, i0, mr, 0, k, mr)
+		return
+	}
+	d := dst[:k*mr]
+	src := a[i0*lda : (i0+mr-1)*lda+k]
+	transposeAVX512(&d[0], mr, &src[0], lda, k, mr, 1<<mr-1)
+}

@@ -42,6 +42,9 @@ type kernel struct {
 	// gatherNT, when set, computes 64 elements of a one-row product with B
 	// stored n×k in place (see gemvGatherNT).
 	gatherNT func(k int, a, b *float32, ldb int, t *float32)
+	// packRows, when set, packs rows of op(A) for the direct kernels (as
+	// packA with mb = mr, p0 = 0), faster than the portable packA.
+	packRows func(dst []float32, transA bool, a []float32, lda, i0, mr, k int)
 }
 
 // kernels lists the implementations usable on this machine, best first.
