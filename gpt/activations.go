@@ -60,6 +60,11 @@ func attProbs(cfg Config, B, T int) int {
 	return B * cfg.NHead * T * T
 }
 
+// AttentionProbFloats is how many float32s of attention probabilities a
+// training step on a (B,T) batch keeps per layer (and once more as backward
+// scratch): none where attention runs fused, B·NH·T·T otherwise.
+func (c Config) AttentionProbFloats(B, T int) int { return attProbs(c, B, T) }
+
 func layoutActivations(cfg Config, B, T int, c *carver) *activations {
 	C, V, BT := cfg.NEmbd, cfg.VocabSize, B*T
 	QKV, FC, I := cfg.QKVDim(), cfg.fcDim(), cfg.Inner()

