@@ -68,8 +68,8 @@ func gemmDirect(kern *kernel, transA, transB bool, m, n, k int, a []float32, lda
 	if 2*float64(m)*float64(n)*float64(k) < parallelMinFlops {
 		threads = 1
 	}
-	if m == 1 && transB && kern.gatherNT != nil && n >= 64 {
-		gemvGatherNT(kern, transA, n, k, a, lda, b, ldb, acc0, src, ldsrc, bias, c, ldc, threads)
+	if m == 1 && transB && kern.rowsNT != nil && n >= ntRows {
+		gemvNT(kern, transA, n, k, a, lda, b, ldb, acc0, src, ldsrc, bias, c, ldc, threads)
 		return
 	}
 	ks := kern.direct
@@ -231,13 +231,16 @@ func (j *directJob) tile(t directTask, scratch **[]float32) {
 	}
 }
 
-// gemvGatherNT is a one-row product with B stored n×k (the tied
-// unembedding of a decoded token): the kernel gathers B's columns in place
-// 64 rows at a time, which costs a third of transposing B into panels. The
-// last n mod 64 columns take the panel path.
-func gemvGatherNT(kern *kernel, transA bool, n, k int, a []float32, lda int, b []float32, ldb int, acc0 int, src []float32, ldsrc int, bias []float32, c []float32, ldc int, threads int) {
-	abuf := getBuf(k + 64)
-	av, t := (*abuf)[:k], (*abuf)[k:k+64]
+// ntRows is the elements of C per rowsNT call.
+const ntRows = 16
+
+// gemvNT is a one-row product with B stored n×k (the tied unembedding of a
+// decoded token): the kernel reads B's rows in place, 16 FMA chains side by
+// side, instead of transposing all of B into panels first. The last n mod
+// 16 columns take the panel path.
+func gemvNT(kern *kernel, transA bool, n, k int, a []float32, lda int, b []float32, ldb int, acc0 int, src []float32, ldsrc int, bias []float32, c []float32, ldc int, threads int) {
+	abuf := getBuf(k + ntRows)
+	av, t := (*abuf)[:k], (*abuf)[k:k+ntRows]
 	for p := range av {
 		if transA {
 			av[p] = a[p*lda]
@@ -245,16 +248,16 @@ func gemvGatherNT(kern *kernel, transA bool, n, k int, a []float32, lda int, b [
 			av[p] = a[p]
 		}
 	}
-	n64 := n - n%64
-	for j0 := 0; j0 < n64; j0 += 64 {
+	n64 := n - n%ntRows
+	for j0 := 0; j0 < n64; j0 += ntRows {
 		for pc := 0; pc < k; pc += kern.kc {
 			kb := min(kern.kc, k-pc)
-			kern.gatherNT(kb, &av[pc], &b[j0*ldb+pc], ldb, &t[0])
+			kern.rowsNT(kb, &av[pc], &b[j0*ldb+pc], ldb, &t[0])
 			acc, s := acc0, src
 			if pc > 0 {
 				acc, s = accSrc, c
 			}
-			row := c[j0 : j0+64]
+			row := c[j0 : j0+ntRows]
 			for j, v := range t {
 				if acc&accBias != 0 {
 					v += bias[j0+j]
@@ -278,7 +281,7 @@ func gemvGatherNT(kern *kernel, transA bool, n, k int, a []float32, lda int, b [
 			ep = epilogue{}
 		}
 		kern2 := *kern
-		kern2.gatherNT = nil
+		kern2.rowsNT = nil
 		gemmDirect(&kern2, false, true, 1, n-n64, k, av, k, b[n64*ldb:], ldb, ep, c[n64:], ldc, threads)
 	}
 	putBuf(abuf)

@@ -57,10 +57,10 @@ func dirAVX2x4x16(k int, a, b *float32, ldb int, c *float32, ldc int, acc int, s
 func dirAVX2x6x16(k int, a, b *float32, ldb int, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32)
 
 //go:noescape
-func gatherNT64(k int, a, b *float32, ldb int, t *float32)
+func chainsNT16(k int, a, b *float32, ldb int, t *float32)
 
 func init() {
-	avx512Kernel.gatherNT = gatherNT64
+	avx512Kernel.rowsNT = chainsNT16
 	avx512Kernel.packRows = packRowsAVX512
 }
 
