@@ -123,25 +123,32 @@ func BenchmarkDirect(b *testing.B) {
 	}
 }
 
-// BenchmarkDirectCold is one-row products over 12 MiB of weights, more
-// than L2 holds, as in decoding.
+// BenchmarkDirectCold is products of few rows over 12 MiB of weights,
+// more than L2 holds, as in decoding, direct against packed.
 func BenchmarkDirectCold(b *testing.B) {
 	defer SetThreads(0)
+	defer func(v int) { directMaxRows = v }(directMaxRows)
 	SetThreads(1)
-	const m, n, k, sets = 1, 768, 256, 16
+	const n, k, sets = 768, 256, 16
 	rng := rand.New(rand.NewPCG(1, 2))
-	a, c := randSlice(rng, m*k), make([]float32, m*n)
 	ws := make([][]float32, sets)
 	for i := range ws {
 		ws[i] = randSlice(rng, k*n)
 	}
-	i := 0
-	for b.Loop() {
-		Gemm(false, false, m, n, k, a, k, ws[i%sets], n, 0, c, n)
-		i++
+	for _, m := range []int{1, 4, 8, 16} {
+		for _, rows := range []int{0, 16} {
+			b.Run(fmt.Sprintf("m%d/%s", m, map[int]string{0: "packed", 16: "direct"}[rows]), func(b *testing.B) {
+				directMaxRows = rows
+				a, c := randSlice(rng, m*k), make([]float32, m*n)
+				i := 0
+				for b.Loop() {
+					Gemm(false, false, m, n, k, a, k, ws[i%sets], n, 0, c, n)
+					i++
+				}
+				b.ReportMetric(4*float64(n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+			})
+		}
 	}
-	b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-	b.ReportMetric(4*float64(n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
 }
 
 // TestGemmAccSerial checks that a product cut along k into pieces, each

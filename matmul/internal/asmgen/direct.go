@@ -24,8 +24,9 @@ type dcfg struct {
 	width  int
 	reg    string
 	unroll int
-	// pf > 0 prefetches B's row pf steps ahead: a one-row product streams
-	// B from beyond L2 with a row stride the hardware prefetchers miss.
+	// pf > 0 prefetches B's row pf steps ahead: decoding streams B (the
+	// weights) from beyond L2 with a row stride the hardware prefetchers
+	// miss (measured on Sapphire Rapids: 16 rows 1.7× faster, one row 1.2×).
 	pf int
 }
 
@@ -36,12 +37,12 @@ type dcfg struct {
 var directAVX512 = []dcfg{
 	{name: "dirAVX512x1x128", mr: 1, nc: 128, pf: 8},
 	{name: "dirAVX512x1x256", mr: 1, nc: 256, pf: 8},
-	{name: "dirAVX512x2x64", mr: 2, nc: 64},
-	{name: "dirAVX512x4x64", mr: 4, nc: 64},
+	{name: "dirAVX512x2x64", mr: 2, nc: 64, pf: 8},
+	{name: "dirAVX512x4x64", mr: 4, nc: 64, pf: 8},
 	{name: "dirAVX512x1x32", mr: 1, nc: 32},
 	{name: "dirAVX512x2x32", mr: 2, nc: 32},
 	{name: "dirAVX512x4x32", mr: 4, nc: 32},
-	{name: "dirAVX512x8x32", mr: 8, nc: 32},
+	{name: "dirAVX512x8x32", mr: 8, nc: 32, pf: 8},
 }
 
 var directAVX2 = []dcfg{
