@@ -13,7 +13,9 @@ import "unsafe"
 // depends on the thread count.
 //
 // A transposed B (n×k) is still packed into the micro-kernel's panels,
-// which the narrow direct kernels then read with ldb = nr.
+// which the narrow direct kernels then read with ldb = nr; for one row,
+// where the packing would cost more than the product, rowsNT reads B's
+// rows in place (gemvNT).
 
 // directFunc computes an mr×nc tile from a packed A panel (a[p*mr+i]) and B
 // rows in place (b[p*ldb+j]); acc as for microKernel, plus accInit.
@@ -51,6 +53,7 @@ type directTask struct {
 	a      []float32 // the group's rows of op(A), packed over all of k
 }
 
+// gemmDirect is gemmEx's direct path for m <= directMaxRows.
 func gemmDirect(kern *kernel, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, ep epilogue, c []float32, ldc int, threads int) {
 	acc0, src, ldsrc, bias := 0, ep.src, ep.ldsrc, ep.bias
 	if src == nil && ep.beta != 0 {
