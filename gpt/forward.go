@@ -86,7 +86,7 @@ func (m *Model) Forward(b *Batch) (float32, error) {
 			layerNormForward(la.ln1, la.ln1Mean, la.ln1Rstd, residual, lp.LN1W, lp.LN1B, BT, C, cfg.LayerNormEps)
 			linearForward(m.compute, la.qkv, la.ln1, m.weight(l, matQKV), lp.QKVB, BT, C, 3*C, false)
 			lo.forward(l, siteQKV, la.ln1, BT, la.qkv, true)
-			attentionForward(m.compute, la.atty, la.att, la.qkv, B, T, hd)
+			attend(m.compute, la.atty, la.att, la.qkv, B, T, hd)
 			residualLinearForward(m.compute, la.res2, residual, la.atty, m.weight(l, matAttO), lp.AttProjB, BT, C, C)
 			lo.forward(l, siteAttO, la.atty, BT, la.res2, true)
 			layerNormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.res2, lp.LN2W, lp.LN2B, BT, C, cfg.LayerNormEps)

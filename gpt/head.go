@@ -90,7 +90,7 @@ func (m *Model) backwardFromHidden() {
 		layerNormBackward(s.dres, lg.LN2W, lg.LN2B, s.dln, la.res2, lp.LN2W, la.ln2Mean, la.ln2Rstd, BT, C)
 		linearBackward(m.compute, s.datty, lg.AttProjW, lg.AttProjB, s.dres, la.atty, m.weight(l, matAttO), BT, C, C, 0)
 		lo.backward(l, siteAttO, la.atty, s.dres, BT, s.datty)
-		attentionBackward(m.compute, s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, hd)
+		attendBackward(m.compute, s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, hd)
 		linearBackward(m.compute, s.dln, lg.QKVW, lg.QKVB, s.dqkv, la.ln1, m.weight(l, matQKV), BT, C, 3*C, 0)
 		lo.backward(l, siteQKV, la.ln1, s.dqkv, BT, s.dln)
 		layerNormBackward(s.dres, lg.LN1W, lg.LN1B, s.dln, residual, lp.LN1W, la.ln1Mean, la.ln1Rstd, BT, C)

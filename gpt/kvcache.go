@@ -34,10 +34,18 @@ func (kv *KVCache) row(buf []float32, l, slot, pos int) []float32 {
 }
 
 // inferBuffers are the per-row activations of an incremental forward pass,
-// grown as needed and reused between steps.
+// grown as needed and reused between steps, so that a decoding step
+// allocates nothing once warm.
 type inferBuffers struct {
 	x, ln, atty, qkv, fch, hid, lnf, scores []float32
+	mean, rstd                              []float32
+	rows                                    []rowInfo
+	toks                                    []int32
+	last                                    []int
 }
+
+// rowInfo is one new token's slot and position.
+type rowInfo struct{ slot, pos int }
 
 func grow(s []float32, n int) []float32 {
 	if cap(s) < n {
@@ -56,11 +64,16 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 	C, V := cfg.NEmbd, cfg.VocabSize
 	hd := headsOf(cfg)
 	NH, hs, QKV, KVD := hd.NH, hd.hs, hd.stride(), cfg.KVDim()
+	if len(tokens) != len(slots) {
+		return fmt.Errorf("gpt: %d token lists for %d slots", len(tokens), len(slots))
+	}
+	if m.infer == nil {
+		m.infer = &inferBuffers{}
+	}
+	b := m.infer
 	// Rows: (slot, position, token) for every new token.
-	type rowInfo struct{ slot, pos int }
-	var rows []rowInfo
-	var toks []int32
-	last := make([]int, len(slots)) // row index of each slot's last token
+	rows, toks := b.rows[:0], b.toks[:0]
+	last := b.last[:0] // row index of each slot's last token
 	for i, s := range slots {
 		if s < 0 || s >= len(kv.Len) {
 			return fmt.Errorf("gpt: KV slot %d outside [0,%d)", s, len(kv.Len))
@@ -78,8 +91,9 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 			rows = append(rows, rowInfo{s, kv.Len[s] + j})
 			toks = append(toks, t)
 		}
-		last[i] = len(rows) - 1
+		last = append(last, len(rows)-1)
 	}
+	b.rows, b.toks, b.last = rows, toks, last
 	for i, s := range slots { // a slot listed twice would race on its cache
 		for _, s2 := range slots[:i] {
 			if s == s2 {
@@ -91,31 +105,37 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 	if len(logits) < len(slots)*V {
 		return fmt.Errorf("gpt: logits buffer holds %d floats, need %d", len(logits), len(slots)*V)
 	}
-	if m.infer == nil {
-		m.infer = &inferBuffers{}
-	}
-	b := m.infer
 	b.x, b.ln, b.atty = grow(b.x, R*C), grow(b.ln, R*C), grow(b.atty, R*C)
 	b.qkv, b.fch, b.hid = grow(b.qkv, R*QKV), grow(b.fch, R*cfg.fcDim()), grow(b.hid, R*cfg.Inner())
 	b.scores = grow(b.scores, R*NH*cfg.BlockSize)
+	b.mean, b.rstd = grow(b.mean, R), grow(b.rstd, R)
+	mean, rstd := b.mean, b.rstd
 	p := m.Params
 	llama := cfg.IsLlama()
 	lo := m.lora
-	parallel(R, func(lo, hi int) {
+	parallelMin(R, 64, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			m.embedRow(b.x[r*C:(r+1)*C], int(toks[r]), rows[r].pos)
 		}
 	})
-	mean, rstd := make([]float32, R), make([]float32, R)
+	maxPos := 0
+	for _, ri := range rows {
+		maxPos = max(maxPos, ri.pos)
+	}
+	// One (row, head) of attention costs about 4·(pos+1)·hs flops; a
+	// goroutine gets at least ~64k of them.
+	attGrain := max(1, (1<<16)/(4*(maxPos+1)*hs))
+	posOf := func(r int) int { return rows[r].pos }
 	scale := float32(1 / math.Sqrt(float64(hs)))
 	eps := cfg.LayerNormEps
+	T, S := cfg.BlockSize, len(kv.Len)
 	for l := range cfg.NLayer {
 		lp := &p.Layers[l]
 		if llama {
 			rmsNormForward(b.ln, rstd, b.x, lp.LN1W, R, C, eps)
 			m.linearNT(matmul.FP32, b.qkv, b.ln, l, matQKV, lp.QKVB, nil, R, C, QKV)
 			lo.forward(l, siteQKV, b.ln, R, b.qkv, false)
-			m.rope().apply(b.qkv, R, QKV, hd.NH+hd.NKV, func(r int) int { return rows[r].pos }, false)
+			m.rope().apply(b.qkv, R, QKV, hd.NH+hd.NKV, posOf, false)
 		} else {
 			layerNormForward(b.ln, mean, rstd, b.x, lp.LN1W, lp.LN1B, R, C, eps)
 			linearForward(matmul.FP32, b.qkv, b.ln, m.weight(l, matQKV), lp.QKVB, R, C, 3*C, false)
@@ -125,21 +145,28 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 			copy(kv.row(kv.K, l, ri.slot, ri.pos), b.qkv[r*QKV+C:r*QKV+C+KVD])
 			copy(kv.row(kv.V, l, ri.slot, ri.pos), b.qkv[r*QKV+C+KVD:r*QKV+C+2*KVD])
 		}
-		parallel(R*NH, func(lo, hi int) {
+		// Each (row, head): scores against the slot's cached keys 0..pos,
+		// their softmax, and the weighted sum of the cached values, the
+		// probabilities kept in a row of scratch. The sums are those of the
+		// uncached forward pass's kernels (Dot per score, Axpy per value
+		// row, in position order).
+		parallelMin(R*NH, attGrain, func(lo, hi int) {
 			for rh := lo; rh < hi; rh++ {
 				r, h := rh/NH, rh%NH
 				ri := rows[r]
 				kvo := (h / hd.group()) * hs // the key/value head's offset in a cached row
+				base := (l*S + ri.slot) * T * KVD
+				keys, vals := kv.K[base+kvo:base+T*KVD], kv.V[base+kvo:base+T*KVD]
 				q := b.qkv[r*QKV+h*hs : r*QKV+(h+1)*hs]
-				sc := b.scores[rh*cfg.BlockSize : rh*cfg.BlockSize+ri.pos+1]
+				sc := b.scores[rh*T : rh*T+ri.pos+1]
 				for j := range sc {
-					sc[j] = matmul.Dot(q, kv.row(kv.K, l, ri.slot, j)[kvo:])
+					sc[j] = matmul.Dot(q, keys[j*KVD:j*KVD+hs])
 				}
 				causalSoftmax(sc, ri.pos, scale)
 				y := b.atty[r*C+h*hs : r*C+(h+1)*hs]
 				clear(y)
 				for j, pj := range sc {
-					matmul.Axpy(pj, kv.row(kv.V, l, ri.slot, j)[kvo:kvo+hs], y)
+					matmul.Axpy(pj, vals[j*KVD:j*KVD+hs], y)
 				}
 			}
 		})
@@ -165,20 +192,20 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 		lo.forward(l, siteDown, b.hid, R, b.x, false)
 	}
 	// Final LayerNorm and unembedding for each slot's last row only.
-	S := len(slots)
-	b.lnf = grow(b.lnf, S*C)
+	nS := len(slots)
+	b.lnf = grow(b.lnf, nS*C)
 	for i, r := range last {
 		copy(b.lnf[i*C:(i+1)*C], b.x[r*C:(r+1)*C])
 	}
 	if llama {
-		rmsNormForward(b.lnf, rstd[:S], b.lnf, p.LNFW, S, C, eps)
+		rmsNormForward(b.lnf, rstd[:nS], b.lnf, p.LNFW, nS, C, eps)
 	} else {
-		layerNormForward(b.lnf, mean[:S], rstd[:S], b.lnf, p.LNFW, p.LNFB, S, C, eps)
+		layerNormForward(b.lnf, mean[:nS], rstd[:nS], b.lnf, p.LNFW, p.LNFB, nS, C, eps)
 	}
 	if llama {
-		m.linearNT(matmul.FP32, logits[:S*V], b.lnf, 0, matUnembed, nil, nil, S, C, V)
+		m.linearNT(matmul.FP32, logits[:nS*V], b.lnf, 0, matUnembed, nil, nil, nS, C, V)
 	} else {
-		gemmNT(matmul.FP32, logits[:S*V], b.lnf, m.weight(0, matUnembed), S, V, C)
+		gemmNT(matmul.FP32, logits[:nS*V], b.lnf, m.weight(0, matUnembed), nS, V, C)
 	}
 	for i, s := range slots {
 		kv.Len[s] += len(tokens[i])

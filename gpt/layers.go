@@ -12,6 +12,14 @@ import (
 
 func parallel(n int, fn func(lo, hi int)) { matmul.ParallelFor(n, matmul.Threads(), fn) }
 
+// parallelMin is parallel with at least grain items per goroutine: handing
+// work to another thread costs microseconds (more on a loaded machine),
+// more than the few rows of a decoding step take. The split never changes
+// what is computed for an item, so neither does the goroutine count.
+func parallelMin(n, grain int, fn func(lo, hi int)) {
+	matmul.ParallelFor(n, min(matmul.Threads(), max(1, n/max(1, grain))), fn)
+}
+
 // encoderForward: out (B,T,C) = wte[token] + wpe[t].
 func encoderForward(out []float32, tokens []int32, wte, wpe []float32, B, T, C int) {
 	parallel(B*T, func(lo, hi int) {
@@ -55,7 +63,7 @@ func encoderBackward(dwte, dwpe, dout []float32, tokens []int32, B, T, C int) {
 // layerNormForward normalises each of the N rows of inp (N,C), saving the
 // mean and reciprocal standard deviation for backward (vectorised in vmath).
 func layerNormForward(out, mean, rstd, inp, w, b []float32, N, C int, eps float32) {
-	parallel(N, func(lo, hi int) {
+	parallelMin(N, 16, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			r := i * C
 			mean[i], rstd[i] = vmath.LayerNormRow(out[r:r+C], inp[r:r+C], w, b, eps)
@@ -123,7 +131,7 @@ func linearBackward(pr matmul.Precision, dinp, dw, db, dout, inp, w []float32, N
 // geluForward is GPT-2's tanh approximation,
 // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), vectorised in vmath.
 func geluForward(out, inp []float32, n int) {
-	parallel(n, func(lo, hi int) { vmath.GeluForward(out[lo:hi], inp[lo:hi]) })
+	parallelMin(n, 1<<14, func(lo, hi int) { vmath.GeluForward(out[lo:hi], inp[lo:hi]) })
 }
 
 // geluBackward writes dinp = gelu'(inp)·dout.

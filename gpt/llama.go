@@ -14,7 +14,7 @@ import (
 // rmsNormForward normalises each of the N rows of inp (N,C), saving each
 // row's reciprocal root mean square for backward.
 func rmsNormForward(out, rstd, inp, w []float32, N, C int, eps float32) {
-	parallel(N, func(lo, hi int) {
+	parallelMin(N, 16, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			r := i * C
 			rstd[i] = vmath.RMSNormRow(out[r:r+C], inp[r:r+C], w, eps)
@@ -114,7 +114,7 @@ func llama3Scale(inv []float32, s *RopeScaling) {
 // which is the rotation's transpose: the backward pass.
 func (r *rope) apply(x []float32, N, ld, heads int, pos func(i int) int, inverse bool) {
 	half := r.half
-	parallel(N, func(lo, hi int) {
+	parallelMin(N, 16, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			p := pos(i)
 			cs, sn := r.cos[p*half:(p+1)*half], r.sin[p*half:(p+1)*half]
@@ -130,7 +130,7 @@ func (r *rope) apply(x []float32, N, ld, heads int, pos func(i int) int, inverse
 // swigluForward: out (N,I) = silu(gu[:, :I])·gu[:, I:] for gu (N,2I), gate
 // and up side by side in each row.
 func swigluForward(out, gu []float32, N, I int) {
-	parallel(N, func(lo, hi int) {
+	parallelMin(N, 4, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			row := gu[i*2*I : (i+1)*2*I]
 			vmath.SwiGLU(out[i*I:(i+1)*I], row[:I], row[I:])

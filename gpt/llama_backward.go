@@ -27,7 +27,7 @@ func (m *Model) llamaBackward() {
 		// Attention: res2 = residual + o_proj(attention(rope(qkv(ln1)))).
 		linearNTBackward(m.compute, s.datty, lg.AttProjW, nil, s.dres, la.atty, m.weight(l, matAttO), BT, C, C, 0)
 		lo.backward(l, siteAttO, la.atty, s.dres, BT, s.datty)
-		attentionBackward(m.compute, s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, hd)
+		attendBackward(m.compute, s.dqkv, s.datt, s.datty, la.qkv, la.att, B, T, hd)
 		rp.apply(s.dqkv, BT, QKV, hd.NH+hd.NKV, pos, true)
 		linearNTBackward(m.compute, s.dln, lg.QKVW, lg.QKVB, s.dqkv, la.ln1, m.weight(l, matQKV), BT, C, QKV, 0)
 		lo.backward(l, siteQKV, la.ln1, s.dqkv, BT, s.dln)

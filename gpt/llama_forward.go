@@ -25,7 +25,7 @@ func (m *Model) llamaForward(B, T int, tokens []int32) {
 		m.linearNT(m.compute, la.qkv, la.ln1, l, matQKV, lp.QKVB, nil, BT, C, QKV)
 		lo.forward(l, siteQKV, la.ln1, BT, la.qkv, true)
 		rp.apply(la.qkv, BT, QKV, hd.NH+hd.NKV, pos, false)
-		attentionForward(m.compute, la.atty, la.att, la.qkv, B, T, hd)
+		attend(m.compute, la.atty, la.att, la.qkv, B, T, hd)
 		m.linearNT(m.compute, la.res2, la.atty, l, matAttO, nil, residual, BT, C, C)
 		lo.forward(l, siteAttO, la.atty, BT, la.res2, true)
 		rmsNormForward(la.ln2, la.ln2Rstd, la.res2, lp.LN2W, BT, C, eps)
@@ -93,7 +93,7 @@ const gemvRows = 2
 // own layout), split over outputs, so every weight is read once per row and
 // no element's sum depends on the thread count.
 func gemvNT(out, inp, w, b, res []float32, N, IC, OC int) {
-	parallel(OC, func(lo, hi int) {
+	parallelMin(OC, max(1, (1<<15)/(N*IC)), func(lo, hi int) {
 		for n := range N {
 			x := inp[n*IC : (n+1)*IC]
 			for o := lo; o < hi; o++ {

@@ -68,6 +68,10 @@ func gemmEx(kern *kernel, transA, transB bool, m, n, k int, a []float32, lda int
 		gemmSplitK(kern, g, transA, transB, m, n, k, a, lda, b, ldb, ep, c, ldc, threads)
 		return
 	}
+	if m <= directMaxRows {
+		gemmDirect(kern, transA, transB, m, n, k, a, lda, b, ldb, ep, c, ldc, threads)
+		return
+	}
 	j := jobPool.Get().(*gemmJob)
 	j.setup(kern, transA, transB, m, n, k, a, lda, b, ldb, ep, c, ldc, threads)
 	j.run()

@@ -40,6 +40,15 @@ type kernel struct {
 	dot          func(x, y []float32) float32
 	dotBF16      func(x []float32, y []uint16) float32
 	axpy         func(alpha float32, x, y []float32)
+	// direct and panel are the direct kernels (direct.go), most rows
+	// first: direct for B read in place, panel (nc = nr) for B packed.
+	direct, panel []directKernel
+	// rowsNT, when set, computes 16 elements of a one-row product with B
+	// stored n×k in place (see gemvNT).
+	rowsNT func(k int, a, b *float32, ldb int, t *float32)
+	// packRows, when set, packs rows of op(A) for the direct kernels (as
+	// packA with mb = mr, p0 = 0), faster than the portable packA.
+	packRows func(dst []float32, transA bool, a []float32, lda, i0, mr, k int)
 }
 
 // steps is the number of packed k steps (slots per panel row) for k.

@@ -18,7 +18,11 @@ var genericKernel = &kernel{
 	dot:     dotGeneric,
 	dotBF16: dotBF16Generic,
 	axpy:    axpyGeneric,
+	direct:  genericDirect,
+	panel:   genericDirect,
 }
+
+var genericDirect = []directKernel{{4, 4, dirGeneric(4, 4)}, {2, 4, dirGeneric(2, 4)}, {1, 4, dirGeneric(1, 4)}}
 
 func microGeneric(k int, ap, bp, cp *float32, ldc int, acc int, srcp *float32, ldsrc int, biasp *float32) {
 	a := unsafe.Slice(ap, 4*k)
