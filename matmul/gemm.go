@@ -68,7 +68,9 @@ func gemmEx(kern *kernel, transA, transB bool, m, n, k int, a []float32, lda int
 		gemmSplitK(kern, g, transA, transB, m, n, k, a, lda, b, ldb, ep, c, ldc, threads)
 		return
 	}
-	if m <= directMaxRows {
+	// The BF16 kernels have no direct kernels: their panels must be
+	// packed (rounded, or in k pairs) whatever the row count.
+	if m <= directMaxRows && len(kern.direct) > 0 && len(kern.panel) > 0 {
 		gemmDirect(kern, transA, transB, m, n, k, a, lda, b, ldb, ep, c, ldc, threads)
 		return
 	}
