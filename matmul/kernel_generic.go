@@ -7,17 +7,19 @@ import "unsafe"
 // 16-32 floating-point registers of common targets, so the compiler can keep
 // the k loop free of loads/stores to the accumulators.
 var genericKernel = &kernel{
-	name:    "generic",
-	mr:      4,
-	nr:      4,
-	kc:      256,
-	mc:      128,
-	micro:   microGeneric,
-	packA:   packA,
-	packB:   packB,
-	dot:     dotGeneric,
-	dotBF16: dotBF16Generic,
-	axpy:    axpyGeneric,
+	name:      "generic",
+	mr:        4,
+	nr:        4,
+	kc:        256,
+	mc:        128,
+	micro:     microGeneric,
+	packA:     packA,
+	packB:     packB,
+	dot:       dotGeneric,
+	dotBF16:   dotBF16Generic,
+	dotsBF16:  dotsBF16Rows(dotBF16Generic),
+	widenBF16: widenBF16Generic,
+	axpy:      axpyGeneric,
 }
 
 func microGeneric(k int, ap, bp, cp *float32, ldc int, acc int, srcp *float32, ldsrc int, biasp *float32) {
