@@ -40,6 +40,7 @@ type kernel struct {
 	dot          func(x, y []float32) float32
 	dotBF16      func(x []float32, y []uint16) float32
 	dotsBF16     func(dst, x []float32, w []uint16, ld int)
+	dots         func(dst, x, w []float32, ld int)
 	widenBF16    func(dst []float32, src []uint16)
 	axpy         func(alpha float32, x, y []float32)
 }

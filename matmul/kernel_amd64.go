@@ -37,6 +37,7 @@ var avx512Kernel = &kernel{
 	dot:       dotAVX512Slice,
 	dotBF16:   dotBF16AVX512Slice,
 	dotsBF16:  dotsBF16AVX512Slice,
+	dots:      dotsAVX512Slice,
 	widenBF16: widenBF16AVX512Slice,
 	axpy:      axpyAVX512Slice,
 }
@@ -56,6 +57,7 @@ var avx2Kernel = &kernel{
 	dot:       dotAVX2Slice,
 	dotBF16:   dotBF16AVX2Slice,
 	dotsBF16:  dotsBF16Rows(dotBF16AVX2Slice),
+	dots:      dotsRows(dotAVX2Slice),
 	widenBF16: widenBF16Generic,
 	axpy:      axpyAVX2Slice,
 }

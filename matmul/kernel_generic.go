@@ -18,6 +18,7 @@ var genericKernel = &kernel{
 	dot:       dotGeneric,
 	dotBF16:   dotBF16Generic,
 	dotsBF16:  dotsBF16Rows(dotBF16Generic),
+	dots:      dotsRows(dotGeneric),
 	widenBF16: widenBF16Generic,
 	axpy:      axpyGeneric,
 }

@@ -125,3 +125,30 @@ func TestWidenBF16(t *testing.T) {
 		}
 	})
 }
+
+// TestDots: every row of Dots is Dot's bits, for the shapes of
+// TestDotsBF16; the padding between rows (NaN) never shows.
+func TestDots(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(39, 40))
+		for _, n := range []int{0, 1, 3, 15, 16, 17, 63, 64, 65, 100, 576, 1000, 1536} {
+			for _, rows := range []int{1, 2, 3, 4, 5, 7, 8, 9, 13} {
+				ld := n + rng.IntN(5)
+				x := randSlice(rng, n)
+				w := randSlice(rng, rows*ld)
+				for r := range rows {
+					for i := n; i < ld; i++ {
+						w[r*ld+i] = float32(math.NaN())
+					}
+				}
+				got := make([]float32, rows)
+				Dots(got, x, w, ld)
+				for r := range rows {
+					if want := Dot(x, w[r*ld:r*ld+n]); math.Float32bits(got[r]) != math.Float32bits(want) {
+						t.Fatalf("n=%d rows=%d ld=%d row %d: Dots = %v, Dot %v", n, rows, ld, r, got[r], want)
+					}
+				}
+			}
+		}
+	})
+}
