@@ -6,10 +6,12 @@ import "fmt"
 // src, ldsrc, c, ldc) with W, n×k, held in bfloat16 (row stride ldw): a
 // linear layer over BF16 weights for a few rows of input (decoding a batch
 // of sequences). It gives GemmBias's bits over W widened to float32, but
-// never widens all of W: the columns of C are cut into blocks, and each
-// thread widens one block's rows of W (nb×k floats, sized to stay in L2)
-// and multiplies them on its own, so W is read once, at 2 bytes a weight,
-// and its widened copy never goes to memory.
+// never widens all of W. With AVX-512 the GEMM packs W's panels straight
+// from BF16 (packB14x32BF16): W is read once, at 2 bytes a weight. Other
+// kernels (and products the GEMM cuts along k) cut the columns of C into
+// blocks instead, and each thread widens one block's rows of W (nb×k
+// floats, sized to stay in L2) and multiplies them on its own, so the
+// widened copy never goes to memory either.
 //
 // Blocks change no bits: every element of C is the micro-kernel's chain
 // over the same kc blocks of k whatever n is, and a block's columns start
@@ -42,6 +44,21 @@ func gemmBiasNTBF16(m, n, k int, a []float32, lda int, w []uint16, ldw int, bias
 	}
 	kern := active.Load()
 	ep := epilogue{bias: bias, src: src, ldsrc: ldsrc}
+	if kern.packB16 != nil && k > 0 && splitK(m, n, k, kern.kc) == 1 {
+		// The kernel packs B straight from BF16: the GEMM itself, W read
+		// once by its pack tasks.
+		checkOperand("A", false, m, k, a, lda)
+		if ldc < n || len(c) < (m-1)*ldc+n {
+			panic(fmt.Sprintf("matmul: C too small: m=%d n=%d ldc=%d len=%d", m, n, ldc, len(c)))
+		}
+		j := jobPool.Get().(*gemmJob)
+		j.b16 = w // before setup, which may start helpers
+		j.setup(kern, false, true, m, n, k, a, lda, nil, ldw, ep, c, ldc, threads)
+		j.run()
+		j.release()
+		jobPool.Put(j)
+		return
+	}
 	nr := kern.nr
 	panels := (n + nr - 1) / nr
 	// Blocks: as few as the size allows, a multiple of the thread count so

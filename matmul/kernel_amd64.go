@@ -34,6 +34,7 @@ var avx512Kernel = &kernel{
 	micro:     kernAVX512,
 	packA:     packA14x32,
 	packB:     packB14x32,
+	packB16:   packB14x32BF16,
 	dot:       dotAVX512Slice,
 	dotBF16:   dotBF16AVX512Slice,
 	dotsBF16:  dotsBF16AVX512Slice,

@@ -30,7 +30,7 @@ func guarded(t *testing.T, n int) []byte {
 // unreadable page begins, with a ragged tail (n mod 16 ≠ 0) and the last
 // row in a four-row group, so a kernel that touched a lane past them would
 // fault instead of passing; the masked tail loads must not. WidenBF16's
-// masked tail is checked the same way.
+// masked tail and GemmBiasNTBF16's packing are checked the same way.
 func TestDotsGuardPage(t *testing.T) {
 	const n, rows, ld = 37, 8, 40
 	rng := rand.New(rand.NewPCG(35, 36))
@@ -55,6 +55,23 @@ func TestDotsGuardPage(t *testing.T) {
 		for r := range rows {
 			if want := Dot(xs, w32[r*ld:r*ld+n]); math.Float32bits(dst[r]) != math.Float32bits(want) {
 				t.Errorf("Dots row %d: %v, Dot %v", r, dst[r], want)
+			}
+		}
+		// The GEMM over the BF16 matrix (W: rows × n, stride ld) packs
+		// its last row's ragged tail with masked loads too.
+		c, want := make([]float32, 3*rows), make([]float32, 3*rows)
+		a := randSlice(rng, 3*n)
+		wideW := make([]float32, rows*n)
+		for r := range rows {
+			for i := range n {
+				wideW[r*n+i] = bf16(w16[r*ld+i])
+			}
+		}
+		GemmBiasNTBF16(3, rows, n, a, n, w16, ld, nil, nil, 0, c, rows)
+		GemmBias(false, true, 3, rows, n, a, n, wideW, n, nil, nil, 0, want, rows)
+		for i := range c {
+			if math.Float32bits(c[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("GemmBiasNTBF16 C[%d] = %v, want %v", i, c[i], want[i])
 			}
 		}
 		WidenBF16(wide, row)

@@ -19,7 +19,7 @@ func main() {
 		{"kernel_avx512_amd64.s", []func(*bytes.Buffer){func(w *bytes.Buffer) { genKernel(w, avx512) }}},
 		{"kernel_bf16_amd64.s", []func(*bytes.Buffer){func(w *bytes.Buffer) { genKernel(w, avx512bf16) }}},
 		{"kernel_avx2_amd64.s", []func(*bytes.Buffer){func(w *bytes.Buffer) { genKernel(w, avx2) }}},
-		{"pack_avx512_amd64.s", []func(*bytes.Buffer){genTranspose, genCopyRows}},
+		{"pack_avx512_amd64.s", []func(*bytes.Buffer){genTranspose, genCopyRows, genTransposeBF16}},
 		{"pack_avx2_amd64.s", []func(*bytes.Buffer){genMaskTable, genTransposeAVX2, genCopyRowsAVX2}},
 	}
 	for _, f := range files {
