@@ -39,13 +39,13 @@ type kernel struct {
 	packA, packB packFunc
 	// packB16, when not nil, is packB for a transposed B in bfloat16
 	// (GemmBiasNTBF16), giving packB's panels of the widened values.
-	packB16 func(dst []float32, b []uint16, ldb, j0, nb, p0, k int)
-	dot          func(x, y []float32) float32
-	dotBF16      func(x []float32, y []uint16) float32
-	dotsBF16     func(dst, x []float32, w []uint16, ld int)
-	dots         func(dst, x, w []float32, ld int)
-	widenBF16    func(dst []float32, src []uint16)
-	axpy         func(alpha float32, x, y []float32)
+	packB16   func(dst []float32, b []uint16, ldb, j0, nb, p0, k int)
+	dot       func(x, y []float32) float32
+	dotBF16   func(x []float32, y []uint16) float32
+	dotsBF16  func(dst, x []float32, w []uint16, ld int)
+	dots      func(dst, x, w []float32, ld int)
+	widenBF16 func(dst []float32, src []uint16)
+	axpy      func(alpha float32, x, y []float32)
 }
 
 // steps is the number of packed k steps (slots per panel row) for k.
