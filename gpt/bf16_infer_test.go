@@ -16,7 +16,8 @@ import (
 // cache), on one and two threads. The width (72) and MLP (100) are not
 // multiples of 16 and the vocabulary not a multiple of the kernels' row
 // groups, so every tail is taken; GPT-2 (no BF16 matrix-vector path of its
-// own) and a tied Llama are checked too. The original model is unchanged.
+// own) and a tied Llama are checked too. Two threads give one thread's
+// bits. The original model is unchanged.
 func TestInferenceBF16(t *testing.T) {
 	defer matmul.SetThreads(0)
 	cfgs := map[string]Config{
@@ -26,6 +27,7 @@ func TestInferenceBF16(t *testing.T) {
 			VocabSize: 130, LayerNormEps: 1e-5, RopeTheta: 10000},
 		"gpt2": {NLayer: 2, NHead: 2, NEmbd: 24, BlockSize: 24, VocabSize: 50, LayerNormEps: 1e-5},
 	}
+	first := map[string][]float32{} // logits on one thread, by model and batch
 	for name, cfg := range cfgs {
 		for _, threads := range []int{1, 2} {
 			t.Run(fmt.Sprintf("%s/threads=%d", name, threads), func(t *testing.T) {
@@ -92,6 +94,12 @@ func TestInferenceBF16(t *testing.T) {
 					wl, wt := steps(ref)
 					gl, gt := steps(bm)
 					sameBits(t, fmt.Sprintf("batch %d logits", batch), gl, wl)
+					key := fmt.Sprintf("%s/%d", name, batch)
+					if threads == 1 {
+						first[key] = gl
+					} else {
+						sameBits(t, fmt.Sprintf("batch %d logits on %d threads against one", batch, threads), gl, first[key])
+					}
 					for i := range wt {
 						if !slices.Equal(gt[i], wt[i]) {
 							t.Fatalf("batch %d sequence %d: %v in BF16, %v in float32", batch, i, gt[i], wt[i])
