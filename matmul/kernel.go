@@ -37,9 +37,15 @@ type kernel struct {
 	pairs bool
 	// packA and packB lay out op(A) and op(B) for micro (see pack.go).
 	packA, packB packFunc
-	dot          func(x, y []float32) float32
-	dotBF16      func(x []float32, y []uint16) float32
-	axpy         func(alpha float32, x, y []float32)
+	// packB16, when not nil, is packB for a transposed B in bfloat16
+	// (GemmBiasNTBF16), giving packB's panels of the widened values.
+	packB16   func(dst []float32, b []uint16, ldb, j0, nb, p0, k int)
+	dot       func(x, y []float32) float32
+	dotBF16   func(x []float32, y []uint16) float32
+	dotsBF16  func(dst, x []float32, w []uint16, ld int)
+	dots      func(dst, x, w []float32, ld int)
+	widenBF16 func(dst []float32, src []uint16)
+	axpy      func(alpha float32, x, y []float32)
 	// direct and panel are the direct kernels (direct.go), most rows
 	// first: direct for B read in place, panel (nc = nr) for B packed.
 	direct, panel []directKernel

@@ -26,34 +26,41 @@ const fmaKC = 512
 // mc = 126 rows: the packed A block (126×512 floats = 252 KiB) stays in
 // the 1 MiB L2 while all of the chunk's B micro-panels stream past it.
 var avx512Kernel = &kernel{
-	name:    "avx512",
-	mr:      14,
-	nr:      32,
-	kc:      fmaKC,
-	mc:      14 * 9,
-	micro:   kernAVX512,
-	packA:   packA14x32,
-	packB:   packB14x32,
-	dot:     dotAVX512Slice,
-	dotBF16: dotBF16AVX512Slice,
-	axpy:    axpyAVX512Slice,
+	name:      "avx512",
+	mr:        14,
+	nr:        32,
+	kc:        fmaKC,
+	mc:        14 * 9,
+	micro:     kernAVX512,
+	packA:     packA14x32,
+	packB:     packB14x32,
+	packB16:   packB14x32BF16,
+	dot:       dotAVX512Slice,
+	dotBF16:   dotBF16AVX512Slice,
+	dotsBF16:  dotsBF16AVX512Slice,
+	dots:      dotsAVX512Slice,
+	widenBF16: widenBF16AVX512Slice,
+	axpy:      axpyAVX512Slice,
 }
 
 // avx2Kernel: 6×16 tile = 12 ymm accumulators, 2 for the B row and 2
 // broadcast registers (16 ymm). The A block is 144×512 floats = 288 KiB,
 // for the 512 KiB-1 MiB L2 of AVX2-only x86 cores.
 var avx2Kernel = &kernel{
-	name:    "avx2",
-	mr:      6,
-	nr:      16,
-	kc:      fmaKC,
-	mc:      6 * 24,
-	micro:   kernAVX2,
-	packA:   packA6x16,
-	packB:   packB6x16,
-	dot:     dotAVX2Slice,
-	dotBF16: dotBF16AVX2Slice,
-	axpy:    axpyAVX2Slice,
+	name:      "avx2",
+	mr:        6,
+	nr:        16,
+	kc:        fmaKC,
+	mc:        6 * 24,
+	micro:     kernAVX2,
+	packA:     packA6x16,
+	packB:     packB6x16,
+	dot:       dotAVX2Slice,
+	dotBF16:   dotBF16AVX2Slice,
+	dotsBF16:  dotsBF16Rows(dotBF16AVX2Slice),
+	dots:      dotsRows(dotAVX2Slice),
+	widenBF16: widenBF16Generic,
+	axpy:      axpyAVX2Slice,
 }
 
 func init() {

@@ -7,19 +7,22 @@ import "unsafe"
 // 16-32 floating-point registers of common targets, so the compiler can keep
 // the k loop free of loads/stores to the accumulators.
 var genericKernel = &kernel{
-	name:    "generic",
-	mr:      4,
-	nr:      4,
-	kc:      256,
-	mc:      128,
-	micro:   microGeneric,
-	packA:   packA,
-	packB:   packB,
-	dot:     dotGeneric,
-	dotBF16: dotBF16Generic,
-	axpy:    axpyGeneric,
-	direct:  genericDirect,
-	panel:   genericDirect,
+	name:      "generic",
+	mr:        4,
+	nr:        4,
+	kc:        256,
+	mc:        128,
+	micro:     microGeneric,
+	packA:     packA,
+	packB:     packB,
+	dot:       dotGeneric,
+	dotBF16:   dotBF16Generic,
+	dotsBF16:  dotsBF16Rows(dotBF16Generic),
+	dots:      dotsRows(dotGeneric),
+	widenBF16: widenBF16Generic,
+	axpy:      axpyGeneric,
+	direct:    genericDirect,
+	panel:     genericDirect,
 }
 
 var genericDirect = []directKernel{{4, 4, dirGeneric(4, 4)}, {2, 4, dirGeneric(2, 4)}, {1, 4, dirGeneric(1, 4)}}

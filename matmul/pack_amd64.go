@@ -121,3 +121,28 @@ func packB6x16(dst []float32, transB bool, b []float32, ldb, j0, nb, p0, k, nr i
 		}
 	}
 }
+
+//go:noescape
+func transposeBF16AVX512(dst *float32, dstStride int, src *uint16, srcStride int, cols int, rows int, mask int)
+
+// packB14x32BF16 is packB14x32 for a transposed B held in bfloat16 (the
+// [out, in] weight of a linear layer): the same panels, each value widened
+// as the transpose loads it, so the GEMM over a BF16 weight reads it once,
+// at 2 bytes a value, and computes what it computes over the widened copy.
+func packB14x32BF16(dst []float32, b []uint16, ldb, j0, nb, p0, k int) {
+	const w = 32
+	for q := 0; q*w < nb; q++ {
+		d := dst[q*k*w : (q+1)*k*w]
+		cols := min(w, nb-q*w)
+		base := j0 + q*w
+		lo := min(cols, 16)
+		src := b[base*ldb+p0 : (base+lo-1)*ldb+p0+k]
+		transposeBF16AVX512(&d[0], w, &src[0], ldb, k, lo, 1<<16-1)
+		if hi := cols - 16; hi > 0 {
+			src = b[(base+16)*ldb+p0 : (base+cols-1)*ldb+p0+k]
+			transposeBF16AVX512(&d[16], w, &src[0], ldb, k, hi, 1<<16-1)
+		} else {
+			transposeAVX512(&d[16], w, &d[0], 0, k, 0, 1<<16-1) // zero rows: the padding
+		}
+	}
+}

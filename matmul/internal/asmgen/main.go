@@ -21,7 +21,7 @@ func main() {
 		{"kernel_avx2_amd64.s", []func(*bytes.Buffer){func(w *bytes.Buffer) { genKernel(w, avx2) }}},
 		{"direct_avx512_amd64.s", []func(*bytes.Buffer){func(w *bytes.Buffer) { genDirectAll(w, directAVX512, 16, "Z") }}},
 		{"direct_avx2_amd64.s", []func(*bytes.Buffer){func(w *bytes.Buffer) { genDirectAll(w, directAVX2, 8, "Y") }}},
-		{"pack_avx512_amd64.s", []func(*bytes.Buffer){genTranspose, genCopyRows}},
+		{"pack_avx512_amd64.s", []func(*bytes.Buffer){genTranspose, genCopyRows, genTransposeBF16}},
 		{"pack_avx2_amd64.s", []func(*bytes.Buffer){genMaskTable, genTransposeAVX2, genCopyRowsAVX2}},
 	}
 	for _, f := range files {

@@ -20,18 +20,41 @@ import (
 // unpck{l,h}ps and unpck{l,h}pd transpose the 4×4 sub-blocks inside each
 // 128-bit lane, then two rounds of vshuff32x4 move the 128-bit lanes.
 // Z0-Z15 and Z16-Z31 alternate as source and destination of the stages.
-func genTranspose(w *bytes.Buffer) {
+func genTranspose(w *bytes.Buffer) { genTransposeOf(w, false) }
+
+// genTransposeBF16 emits transposeBF16AVX512: transposeAVX512 with src
+// in bfloat16 (src *uint16, srcStride in elements), each value widened to
+// float32 as it is loaded (VPMOVZXWD, then a 16-bit shift), so a BF16
+// operand is packed straight into float32 panels.
+func genTransposeBF16(w *bytes.Buffer) { genTransposeOf(w, true) }
+
+func genTransposeOf(w *bytes.Buffer, bf16 bool) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
-	label := func(l string) { fmt.Fprintf(w, "%s:\n", l) }
 	z := func(i int) string { return fmt.Sprintf("Z%d", i) }
-	fmt.Fprintf(w, "\n// func transposeAVX512(dst *float32, dstStride int, src *float32, srcStride int, cols int, rows int, mask int)\n")
-	fmt.Fprintf(w, "TEXT ·transposeAVX512(SB), NOSPLIT, $0-56\n")
+	name, srcType, elemShift, block := "transposeAVX512", "float32", 2, 64
+	if bf16 {
+		name, srcType, elemShift, block = "transposeBF16AVX512", "uint16", 1, 32
+	}
+	label := func(l string) {
+		if bf16 {
+			l = "b" + l
+		}
+		fmt.Fprintf(w, "%s:\n", l)
+	}
+	jmp := func(op, l string) {
+		if bf16 {
+			l = "b" + l
+		}
+		p("%s %s", op, l)
+	}
+	fmt.Fprintf(w, "\n// func %s(dst *float32, dstStride int, src *%s, srcStride int, cols int, rows int, mask int)\n", name, srcType)
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-56\n", name)
 	p("MOVQ dst+0(FP), DI")
 	p("MOVQ dstStride+8(FP), R8")
 	p("SHLQ $2, R8")
 	p("MOVQ src+16(FP), SI")
 	p("MOVQ srcStride+24(FP), R9")
-	p("SHLQ $2, R9")
+	p("SHLQ $%d, R9", elemShift)
 	p("MOVQ cols+32(FP), CX")
 	p("MOVQ rows+40(FP), DX")
 	p("MOVQ mask+48(FP), AX")
@@ -40,10 +63,10 @@ func genTranspose(w *bytes.Buffer) {
 	p("KMOVW AX, K2")
 	label("block")
 	p("CMPQ CX, $0")
-	p("JLE done")
+	jmp("JLE", "done")
 	p("MOVQ $16, BX") // output rows of this block
 	p("CMPQ CX, $16")
-	p("JGE full")
+	jmp("JGE", "full")
 	p("MOVQ CX, BX")
 	p("MOVL $1, AX")
 	p("SHLL CX, AX")
@@ -55,11 +78,16 @@ func genTranspose(w *bytes.Buffer) {
 	p("MOVQ SI, AX")
 	for r := 0; r < 16; r++ {
 		p("CMPQ DX, $%d", r)
-		p("JLE zero%d", r)
-		p("VMOVUPS.Z (AX), K2, %s", z(r))
+		jmp("JLE", fmt.Sprintf("zero%d", r))
+		if bf16 {
+			p("VPMOVZXWD.Z (AX), K2, %s", z(r))
+			p("VPSLLD $16, %s, %s", z(r), z(r))
+		} else {
+			p("VMOVUPS.Z (AX), K2, %s", z(r))
+		}
 		p("ADDQ R9, AX")
 	}
-	p("JMP loaded")
+	jmp("JMP", "loaded")
 	for r := 0; r < 16; r++ {
 		label(fmt.Sprintf("zero%d", r))
 		p("VPXORD %s, %s, %s", z(r), z(r), z(r))
@@ -98,12 +126,12 @@ func genTranspose(w *bytes.Buffer) {
 		p("ADDQ R8, DI")
 		if c < 15 {
 			p("DECQ BX")
-			p("JZ done")
+			jmp("JZ", "done")
 		}
 	}
-	p("ADDQ $64, SI")
+	p("ADDQ $%d, SI", block)
 	p("SUBQ $16, CX")
-	p("JMP block")
+	jmp("JMP", "block")
 	label("done")
 	p("VZEROUPPER")
 	p("RET")
