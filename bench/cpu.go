@@ -2,9 +2,9 @@ package bench
 
 import (
 	"bufio"
+	"cmp"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/cpu"
@@ -22,18 +22,7 @@ type CPU struct {
 // ThisCPU reads the model name from /proc/cpuinfo (Linux; "unknown"
 // elsewhere) and the features from CPUID.
 func ThisCPU() CPU {
-	c := CPU{Model: "unknown", Cores: runtime.NumCPU()}
-	if f, err := os.Open("/proc/cpuinfo"); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			k, v, ok := strings.Cut(sc.Text(), ":")
-			if ok && strings.TrimSpace(k) == "model name" {
-				c.Model = strings.TrimSpace(v)
-				break
-			}
-		}
-		f.Close()
-	}
+	c := CPU{Model: cmp.Or(cpuinfo("model name"), "unknown"), Cores: runtime.NumCPU()}
 	for _, f := range []struct {
 		name string
 		has  bool
@@ -61,7 +50,20 @@ func (c CPU) HasBF16() bool {
 	return false
 }
 
-// String is the one line benchmarks print.
-func (c CPU) String() string {
-	return c.Model + ", " + strconv.Itoa(c.Cores) + " cores, " + strings.Join(c.Features, " ")
+// cpuinfo is the first value of key in /proc/cpuinfo ("" where there is
+// none, as off Linux).
+func cpuinfo(key string) string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if ok && strings.TrimSpace(k) == key {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }

