@@ -40,25 +40,7 @@ const bf16GemmRows = 64
 // its own, so the split changes no bits) and walks it in blocks of
 // gemvBlock rows, which a second input row then reads again from cache.
 func gemvNT16(out, inp []float32, w []uint16, b, res []float32, N, IC, OC int) {
-	parallelMin(OC, max(1, (1<<15)/(N*IC)), func(lo, hi int) {
-		var buf [gemvBlock]float32
-		for o0 := lo; o0 < hi; o0 += gemvBlock {
-			s := buf[:min(gemvBlock, hi-o0)]
-			for n := range N {
-				matmul.DotsBF16(s, inp[n*IC:(n+1)*IC], w[o0*IC:], IC)
-				for i, v := range s {
-					o := o0 + i
-					if b != nil {
-						v += b[o]
-					}
-					if res != nil {
-						v += res[n*OC+o]
-					}
-					out[n*OC+o] = v
-				}
-			}
-		}
-	})
+	gemvRowsOf(out, inp, w, b, res, N, IC, OC, matmul.DotsBF16)
 }
 
 // gemvBlock: 64 rows of up to a few thousand BF16 weights stay in L2.

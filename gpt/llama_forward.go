@@ -95,12 +95,19 @@ const gemvRows = 2
 // rows per pass (each with Dot's bits), in blocks of gemvBlock rows that a
 // second input row reads again from cache.
 func gemvNT(out, inp, w, b, res []float32, N, IC, OC int) {
+	gemvRowsOf(out, inp, w, b, res, N, IC, OC, matmul.Dots)
+}
+
+// gemvRowsOf is gemvNT over weights of either precision, dots computing a
+// block of rows of w (matmul.Dots, or matmul.DotsBF16: the same sums over
+// the widened weights).
+func gemvRowsOf[W float32 | uint16](out, inp []float32, w []W, b, res []float32, N, IC, OC int, dots func(dst, x []float32, w []W, ld int)) {
 	parallelMin(OC, max(1, (1<<15)/(N*IC)), func(lo, hi int) {
 		var buf [gemvBlock]float32
 		for o0 := lo; o0 < hi; o0 += gemvBlock {
 			s := buf[:min(gemvBlock, hi-o0)]
 			for n := range N {
-				matmul.Dots(s, inp[n*IC:(n+1)*IC], w[o0*IC:], IC)
+				dots(s, inp[n*IC:(n+1)*IC], w[o0*IC:], IC)
 				for i, v := range s {
 					o := o0 + i
 					if b != nil {
