@@ -43,7 +43,9 @@ func TestRunResumesAfterKill(t *testing.T) {
 	// The killed run is started by one build and resumed by another; its
 	// results name both, and reading the finished run with a third build
 	// changes neither.
-	build := func(rev string) { currentBuild = func() version.Info { return version.Info{Version: "test", Revision: rev} } }
+	build := func(rev string) {
+		currentBuild = func() version.Info { return version.Info{Version: "test", Revision: rev} }
+	}
 	defer func() { currentBuild = version.Get }()
 	build("aaaa")
 	killed := t.TempDir()
