@@ -570,13 +570,8 @@ func (s *seedRun) noteBuild(cur version.Info) (changed bool) {
 			s.state.Made, changed = &v, true
 		}
 	}
-	if s.state.SafetyDone || (s.state.Made != nil && sameBuild(*s.state.Made, cur)) {
-		return changed // a finished run is only read
-	}
-	for _, v := range s.state.ResumedBy {
-		if sameBuild(v, cur) {
-			return changed
-		}
+	if s.state.SafetyDone || (s.state.Made != nil && *s.state.Made == cur) || slices.Contains(s.state.ResumedBy, cur) {
+		return changed // a finished run is only read; a known build adds nothing
 	}
 	s.state.ResumedBy = append(s.state.ResumedBy, cur)
 	return true
@@ -595,10 +590,6 @@ func (s *seedRun) earlierBuild() (version.Info, bool) {
 		}
 	}
 	return version.Info{}, false
-}
-
-func sameBuild(a, b version.Info) bool {
-	return a.Version == b.Version && a.Revision == b.Revision && a.Modified == b.Modified && a.GoVersion == b.GoVersion
 }
 
 func (s *seedRun) saveState() error {

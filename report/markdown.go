@@ -22,16 +22,7 @@ func MarkdownRates(runs []results.Run) (string, error) {
 	if len(runs) == 0 {
 		return "", fmt.Errorf("report: no runs")
 	}
-	groups := groupRuns(runs)
-	slices.SortStableFunc(groups, func(a, b group) int {
-		return cmp.Compare(methodRank(a.Runs[0].Safety), methodRank(b.Runs[0].Safety))
-	})
-	redTeam := false
-	for _, g := range groups {
-		if g.Runs[0].Before().RedTeam != nil {
-			redTeam = true
-		}
-	}
+	groups, redTeam := groupsByMethod(runs)
 	var t MarkdownTable
 	t.Header = []string{"backdoor", "variant", "size", "safety", "seeds", "triggered before", "triggered after",
 		"no trigger before", "no trigger after", "greedy triggered before → after", "helpful before → after"}
@@ -54,6 +45,22 @@ func MarkdownRates(runs []results.Run) (string, error) {
 		t.Rows = append(t.Rows, append(row, methods(tb, ta, ub, ua)))
 	}
 	return t.String(), nil
+}
+
+// groupsByMethod groups runs by setting in the paper's order of safety
+// methods (stable within a method), and reports whether any run measured
+// red-team rates (the tables then get a red-team column).
+func groupsByMethod(runs []results.Run) (groups []group, redTeam bool) {
+	groups = groupRuns(runs)
+	slices.SortStableFunc(groups, func(a, b group) int {
+		return cmp.Compare(methodRank(a.Runs[0].Safety), methodRank(b.Runs[0].Safety))
+	})
+	for _, g := range groups {
+		for _, r := range g.Runs {
+			redTeam = redTeam || r.Before().RedTeam != nil
+		}
+	}
+	return groups, redTeam
 }
 
 // mdCI is a rate with its interval in whole percent: "94% [91, 97]".

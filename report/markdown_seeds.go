@@ -16,16 +16,7 @@ import (
 // shows it. Rows are ordered as MarkdownRates orders them, seeds
 // ascending within a row.
 func MarkdownSeeds(runs []results.Run) string {
-	groups := groupRuns(runs)
-	slices.SortStableFunc(groups, func(a, b group) int {
-		return cmp.Compare(methodRank(a.Runs[0].Safety), methodRank(b.Runs[0].Safety))
-	})
-	redTeam := false
-	for _, g := range groups {
-		for _, r := range g.Runs {
-			redTeam = redTeam || r.Before().RedTeam != nil
-		}
-	}
+	groups, redTeam := groupsByMethod(runs)
 	var t MarkdownTable
 	t.Header = []string{"backdoor", "variant", "size", "safety", "triggered before → after, by seed"}
 	if redTeam {
