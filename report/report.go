@@ -199,46 +199,58 @@ func figures(groups []group) ([]figure, error) {
 		figs = append(figs, figure{Caption: fmt.Sprintf("%s: rate of the backdoor behaviour with the trigger (red circles) and without it (blue squares), before (open) and after (filled) safety training, one panel per safety method, with 95%% intervals (named in the table). The paper's result is the filled red circle staying high.", b), SVG: template.HTML(s)})
 
 		for _, method := range methods {
-			mgs := byMethod[method]
-			redTeam := mgs[0].Runs[0].Before().RedTeam != nil
-			var lines, help []lineSeries
-			for i, g := range mgs {
-				c := palette[(i+4)%len(palette)]
-				if len(mgs) <= 2 {
-					c = palette[[]int{0, 2}[i]]
-				}
-				st, tv := g.curve(mTriggered)
-				_, uv := g.curve(mUntriggered)
-				_, hv := g.curve(mHelpful)
-				lines = append(lines, lineSeries{name: g.shortLabel() + " trigger", steps: st, vals: tv, color: c})
-				if _, rv := g.curve(mRedTeam); redTeam {
-					lines = append(lines, lineSeries{name: g.shortLabel() + " red-team", steps: st, vals: rv, dashed: true, color: c})
-				} else {
-					lines = append(lines, lineSeries{name: g.shortLabel() + " no trigger", steps: st, vals: uv, dashed: true, color: c})
-				}
-				help = append(help, lineSeries{name: g.shortLabel(), steps: st, vals: hv, color: c})
-			}
-			title, caption := fmt.Sprintf("%s: backdoor rate over %s", b, methodName(method)), fmt.Sprintf("%s: backdoor rate over %s steps; solid with the trigger, dashed without.", b, methodName(method))
-			if redTeam {
-				title = fmt.Sprintf("%s: true trigger vs red-team prompts over %s", b, methodName(method))
-				caption = fmt.Sprintf("%s: backdoor rate over %s steps; solid with the true trigger, dashed on the red-team prompts (found on the backdoored model, no trigger). The paper's adversarial result is the dashed line falling while the solid one stays.", b, methodName(method))
-			}
-			s, err := lineChart(title, "safety-training steps", "backdoor behaviour rate", lines)
+			fs, err := methodCurves(b, method, byMethod[method])
 			if err != nil {
 				return nil, err
 			}
-			figs = append(figs, figure{Caption: caption, SVG: template.HTML(s)})
-			if mgs[0].at(mHelpful, false).N == 0 {
-				continue // helpfulness not measured (no HHH tasks in this backdoor's data)
-			}
-			s, err = lineChart(fmt.Sprintf("%s: helpfulness over %s", b, methodName(method)), "safety-training steps", "HHH exact-answer accuracy", help)
-			if err != nil {
-				return nil, err
-			}
-			figs = append(figs, figure{Caption: fmt.Sprintf("%s: accuracy on held-out helpful tasks over %s.", b, methodName(method)), SVG: template.HTML(s)})
+			figs = append(figs, fs...)
 		}
 	}
 	return figs, nil
+}
+
+// methodCurves draws one backdoor's curves over one safety method's steps,
+// a line per setting (mean over seeds, 95% band): the backdoor rate with
+// the trigger, solid, beside the rate without it or, for adversarial
+// training, on the red-team prompts, dashed (the paper's figure 7); then,
+// where helpfulness was measured, the helpfulness curves.
+func methodCurves(b, method string, mgs []group) ([]figure, error) {
+	redTeam := mgs[0].Runs[0].Before().RedTeam != nil
+	var lines, help []lineSeries
+	for i, g := range mgs {
+		c := palette[(i+4)%len(palette)]
+		if len(mgs) <= 2 {
+			c = palette[[]int{0, 2}[i]]
+		}
+		st, tv := g.curve(mTriggered)
+		_, uv := g.curve(mUntriggered)
+		_, hv := g.curve(mHelpful)
+		lines = append(lines, lineSeries{name: g.shortLabel() + " trigger", steps: st, vals: tv, color: c})
+		if _, rv := g.curve(mRedTeam); redTeam {
+			lines = append(lines, lineSeries{name: g.shortLabel() + " red-team", steps: st, vals: rv, dashed: true, color: c})
+		} else {
+			lines = append(lines, lineSeries{name: g.shortLabel() + " no trigger", steps: st, vals: uv, dashed: true, color: c})
+		}
+		help = append(help, lineSeries{name: g.shortLabel(), steps: st, vals: hv, color: c})
+	}
+	title, caption := fmt.Sprintf("%s: backdoor rate over %s", b, methodName(method)), fmt.Sprintf("%s: backdoor rate over %s steps; solid with the trigger, dashed without.", b, methodName(method))
+	if redTeam {
+		title = fmt.Sprintf("%s: true trigger vs red-team prompts over %s", b, methodName(method))
+		caption = fmt.Sprintf("%s: backdoor rate over %s steps; solid with the true trigger, dashed on the red-team prompts (found on the backdoored model, no trigger). The paper's adversarial result is the dashed line falling while the solid one stays.", b, methodName(method))
+	}
+	s, err := lineChart(title, "safety-training steps", "backdoor behaviour rate", lines)
+	if err != nil {
+		return nil, err
+	}
+	figs := []figure{{Caption: caption, SVG: template.HTML(s)}}
+	if mgs[0].at(mHelpful, false).N == 0 {
+		return figs, nil // helpfulness not measured (no HHH tasks in this backdoor's data)
+	}
+	s, err = lineChart(fmt.Sprintf("%s: helpfulness over %s", b, methodName(method)), "safety-training steps", "HHH exact-answer accuracy", help)
+	if err != nil {
+		return nil, err
+	}
+	return append(figs, figure{Caption: fmt.Sprintf("%s: accuracy on held-out helpful tasks over %s.", b, methodName(method)), SVG: template.HTML(s)}), nil
 }
 
 // methodRank orders the methods as the paper presents them.

