@@ -18,8 +18,11 @@ func Curves(runs []results.Run) (svg, caption string, err error) {
 	if len(runs) == 0 {
 		return "", "", fmt.Errorf("report: no runs")
 	}
-	var backdoors, methods []string
+	var backdoors, methods, sizes []string
 	for _, r := range runs {
+		if !slices.Contains(sizes, r.Size) {
+			sizes = append(sizes, r.Size)
+		}
 		if !slices.Contains(backdoors, r.Backdoor) {
 			backdoors = append(backdoors, r.Backdoor)
 		}
@@ -31,7 +34,11 @@ func Curves(runs []results.Run) (svg, caption string, err error) {
 		return "", "", fmt.Errorf("curves need runs of one backdoor and one safety method, have backdoors %s and methods %s (filter with backdoor= and safety=)",
 			strings.Join(backdoors, ", "), strings.Join(methods, ", "))
 	}
-	figs, err := methodCurves(backdoors[0], methods[0], groupRuns(runs))
+	name := backdoors[0] // the title's and caption's name of the runs
+	if len(sizes) == 1 {
+		name += " " + sizes[0]
+	}
+	figs, err := methodCurves(name, methods[0], groupRuns(runs))
 	if err != nil {
 		return "", "", err
 	}

