@@ -46,6 +46,9 @@ type kernel struct {
 	dots      func(dst, x, w []float32, ld int)
 	widenBF16 func(dst []float32, src []uint16)
 	axpy      func(alpha float32, x, y []float32)
+	// transpose writes dst[c*ldd+r] = src[r*lds+c] (Transpose); nil: the
+	// portable loop.
+	transpose func(dst []float32, ldd int, src []float32, lds, rows, cols int)
 	// direct and panel are the direct kernels (direct.go), most rows
 	// first: direct for B read in place, panel (nc = nr) for B packed.
 	direct, panel []directKernel

@@ -41,6 +41,7 @@ var avx512Kernel = &kernel{
 	dots:      dotsAVX512Slice,
 	widenBF16: widenBF16AVX512Slice,
 	axpy:      axpyAVX512Slice,
+	transpose: transposeAVX512Slice,
 }
 
 // avx2Kernel: 6×16 tile = 12 ymm accumulators, 2 for the B row and 2

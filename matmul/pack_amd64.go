@@ -146,3 +146,15 @@ func packB14x32BF16(dst []float32, b []uint16, ldb, j0, nb, p0, k int) {
 		}
 	}
 }
+
+// transposeAVX512Slice is Transpose in 16-row strips, each one call of the
+// register transpose storing only the strip's rows (Transpose has checked
+// the extents; the slices below span exactly what the assembly touches).
+func transposeAVX512Slice(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	for r0 := 0; r0 < rows; r0 += 16 {
+		n := min(16, rows-r0)
+		d := dst[r0 : (cols-1)*ldd+r0+n]
+		s := src[r0*lds : (r0+n-1)*lds+cols]
+		transposeAVX512(&d[0], ldd, &s[0], lds, cols, n, 1<<n-1)
+	}
+}
