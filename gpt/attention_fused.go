@@ -25,10 +25,13 @@ import (
 // blocks with matmul.GemmAccSerial and added to the gradient once per kc
 // block, as the unfused products add each block's chain.
 
-// attBlock is the query rows per block: a product of at most this many
-// rows takes matmul's direct kernels, which read K, V and their
-// transposes in place.
-const attBlock = 16
+// attBlock is the query rows per block. At 16 (matmul's direct-kernel
+// limit) the products read K, V and their transposes in place; at 32 they
+// are packed, but each packed panel serves twice the rows, and the step
+// ran ~4% faster (alternated runs, docs/PERFORMANCE.md). The bits do not
+// depend on it: a score is one FMA chain over the head, and dV and dK
+// continue their chains across blocks in row order.
+const attBlock = 32
 
 // fusedAttention reports whether attention with context T runs fused: not
 // when its products over T would be cut along k (T ≥ 4 kc), whose sums
