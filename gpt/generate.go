@@ -58,7 +58,14 @@ func (m *Model) Generate(prompts [][]int32, opts GenerateOptions) ([]Generation,
 		}
 	}
 	N, V := len(prompts), m.Config.VocabSize
-	kv := m.NewKVCache(N)
+	// Room for the longest sequence this call can make: its prompt, then
+	// at most max(1, MaxNewTokens) tokens, of which the last is never cached.
+	maxT := 0
+	for _, p := range prompts {
+		maxT = max(maxT, len(p)+max(1, opts.MaxNewTokens))
+	}
+	kv := m.generationCache(N, min(maxT, m.Config.BlockSize))
+	defer m.releaseCache(kv)
 	out := make([]Generation, N)
 	for i := range out {
 		out[i].StopToken = -1

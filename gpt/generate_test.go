@@ -3,6 +3,7 @@ package gpt
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -258,4 +259,49 @@ func equalTokens(a, b []int32) bool {
 		}
 	}
 	return true
+}
+
+// Generate sizes its cache to the call and reuses the previous call's when
+// it is big enough: the sequences are those of a model that never
+// generated before, whatever ran first (a bigger batch, longer prompts, a
+// longer continuation).
+func TestGenerateReusesCache(t *testing.T) {
+	for fam, cfg := range familyConfigs() {
+		t.Run(fam, func(t *testing.T) {
+			opts := GenerateOptions{MaxNewTokens: 9, Temperature: 1, Seed: 3}
+			small := [][]int32{{1, 2, 3}, {4, 5}}
+			big := [][]int32{{7, 8, 9, 10, 11, 12}, {1}, {2, 3}, {30, 31, 32, 33}}
+			fresh := testModelOf(t, cfg, 5)
+			want, err := fresh.Generate(small, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := testModelOf(t, cfg, 5)
+			long := opts
+			long.MaxNewTokens = 20 // up to the context (24) for the longest prompt
+			if _, err := m.Generate(big, long); err != nil {
+				t.Fatal(err)
+			}
+			if m.spareKV == nil || m.spareKV.T != cfg.BlockSize {
+				t.Fatalf("the big call's cache: %+v, want room for the context (%d)", m.spareKV, cfg.BlockSize)
+			}
+			firstK := &m.spareKV.K[0]
+			for round := range 2 {
+				got, err := m.Generate(small, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range want {
+					if !slices.Equal(got[i].Tokens, want[i].Tokens) {
+						t.Fatalf("round %d, sequence %d: %v after another batch, %v from a fresh model", round, i, got[i].Tokens, want[i].Tokens)
+					}
+				}
+			}
+			// The big call's cache (room for 6 + 20 tokens, capped at the
+			// context) served both small calls, sized to 3 + 9 tokens.
+			if m.spareKV == nil || &m.spareKV.K[:1][0] != firstK || m.spareKV.T != 12 || len(m.spareKV.Len) != len(small) {
+				t.Errorf("the small calls did not reuse the big call's cache, sized to them")
+			}
+		})
+	}
 }

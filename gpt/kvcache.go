@@ -12,16 +12,45 @@ import (
 // that decoding a new token costs one row of work instead of the whole prefix.
 type KVCache struct {
 	cfg  Config
-	K, V []float32 // (L, S, maxT, KVDim)
+	K, V []float32 // (L, S, T, KVDim)
 	Len  []int     // tokens cached per slot
+	T    int       // room per slot: BlockSize, or less when the caller knows its longest sequence
 }
 
 // NewKVCache allocates room for slots sequences of up to BlockSize tokens.
-func (m *Model) NewKVCache(slots int) *KVCache {
+func (m *Model) NewKVCache(slots int) *KVCache { return m.newKVCache(slots, m.Config.BlockSize) }
+
+func (m *Model) newKVCache(slots, maxT int) *KVCache {
 	c := m.Config
-	n := c.NLayer * slots * c.BlockSize * c.KVDim()
-	return &KVCache{cfg: c, K: hugepage.Floats(n), V: hugepage.Floats(n), Len: make([]int, slots)}
+	n := c.NLayer * slots * maxT * c.KVDim()
+	return &KVCache{cfg: c, K: hugepage.Floats(n), V: hugepage.Floats(n), Len: make([]int, slots), T: maxT}
 }
+
+// generationCache returns an empty cache for slots sequences of up to maxT
+// tokens: the one the model's last Generate left (releaseCache) when it is
+// large enough, else a new one. Fresh memory costs the kernel a page fault
+// (and, for huge pages, a compaction) per page on first touch; a new 67 MB
+// cache for every rollout was a fifth of an RL step. Positions a slot has
+// not written are never read, so the old contents do not matter.
+func (m *Model) generationCache(slots, maxT int) *KVCache {
+	n := m.Config.NLayer * slots * maxT * m.Config.KVDim()
+	kv := m.spareKV
+	if kv == nil || cap(kv.K) < n {
+		return m.newKVCache(slots, maxT)
+	}
+	m.spareKV = nil
+	kv.K, kv.V, kv.T = kv.K[:n], kv.V[:n], maxT
+	if cap(kv.Len) >= slots {
+		kv.Len = kv.Len[:slots]
+		clear(kv.Len)
+	} else {
+		kv.Len = make([]int, slots)
+	}
+	return kv
+}
+
+// releaseCache keeps kv for the model's next generationCache.
+func (m *Model) releaseCache(kv *KVCache) { m.spareKV = kv }
 
 // Reset empties a slot for a new sequence.
 func (kv *KVCache) Reset(slot int) { kv.Len[slot] = 0 }
@@ -29,7 +58,7 @@ func (kv *KVCache) Reset(slot int) { kv.Len[slot] = 0 }
 func (kv *KVCache) row(buf []float32, l, slot, pos int) []float32 {
 	c := kv.cfg
 	d := c.KVDim()
-	off := ((l*len(kv.Len)+slot)*c.BlockSize + pos) * d
+	off := ((l*len(kv.Len)+slot)*kv.T + pos) * d
 	return buf[off : off+d : off+d]
 }
 
@@ -81,8 +110,8 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 		if len(tokens[i]) == 0 {
 			return fmt.Errorf("gpt: no tokens given for slot %d", s)
 		}
-		if kv.Len[s]+len(tokens[i]) > cfg.BlockSize {
-			return fmt.Errorf("gpt: slot %d would hold %d tokens, more than the context (%d)", s, kv.Len[s]+len(tokens[i]), cfg.BlockSize)
+		if kv.Len[s]+len(tokens[i]) > kv.T {
+			return fmt.Errorf("gpt: slot %d would hold %d tokens, more than the cache's room (%d; the context is %d)", s, kv.Len[s]+len(tokens[i]), kv.T, cfg.BlockSize)
 		}
 		for j, t := range tokens[i] {
 			if t < 0 || int(t) >= V {
@@ -107,7 +136,7 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 	}
 	b.x, b.ln, b.atty = grow(b.x, R*C), grow(b.ln, R*C), grow(b.atty, R*C)
 	b.qkv, b.fch, b.hid = grow(b.qkv, R*QKV), grow(b.fch, R*cfg.fcDim()), grow(b.hid, R*cfg.Inner())
-	b.scores = grow(b.scores, R*NH*cfg.BlockSize)
+	b.scores = grow(b.scores, R*NH*kv.T)
 	b.mean, b.rstd = grow(b.mean, R), grow(b.rstd, R)
 	mean, rstd := b.mean, b.rstd
 	p := m.Params
@@ -128,7 +157,7 @@ func (m *Model) Extend(kv *KVCache, slots []int, tokens [][]int32, logits []floa
 	posOf := func(r int) int { return rows[r].pos }
 	scale := float32(1 / math.Sqrt(float64(hs)))
 	eps := cfg.LayerNormEps
-	T, S := cfg.BlockSize, len(kv.Len)
+	T, S := kv.T, len(kv.Len)
 	for l := range cfg.NLayer {
 		lp := &p.Layers[l]
 		if llama {

@@ -19,6 +19,7 @@ type Model struct {
 	gradActs *gradScratch
 	inputs   batchState
 	infer    *inferBuffers    // incremental (KV-cached) forward state
+	spareKV  *KVCache         // the last Generate's cache, reused by the next
 	actBuf   []float32        // backs acts; grows to the largest batch seen
 	gradBuf  []float32        // backs gradActs
 	ropeTab  *rope            // rotary tables (Llama family), made on first use
