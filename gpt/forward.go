@@ -19,6 +19,11 @@ type Batch struct {
 	// Norm divides the weighted loss sum; 0 means Σ Mask (or B·T), so the loss
 	// is the mean over counted tokens.
 	Norm float32
+	// HiddenOnly stops the pass at the final hidden states (Hidden): no
+	// unembedding, no loss. For a scalar head such as a reward model, which
+	// reads only Hidden; it needs Targets nil, and Logits and Losses give
+	// nil until the next full Forward.
+	HiddenOnly bool
 }
 
 type batchState struct {
@@ -44,6 +49,9 @@ func (m *Model) checkBatch(b *Batch) error {
 	}
 	if b.Mask != nil && len(b.Mask) != n {
 		return fmt.Errorf("gpt: %d mask values for a %dx%d batch", len(b.Mask), b.B, b.T)
+	}
+	if b.HiddenOnly && b.Targets != nil {
+		return fmt.Errorf("gpt: a hidden-states-only batch has no loss, yet it has targets")
 	}
 	for i, t := range b.Tokens {
 		if t < 0 || int(t) >= cfg.VocabSize {
@@ -97,6 +105,11 @@ func (m *Model) Forward(b *Batch) (float32, error) {
 			lo.forward(l, siteDown, la.fchGelu, BT, la.res3, true)
 		}
 		layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.residual(cfg.NLayer), p.LNFW, p.LNFB, BT, C, cfg.LayerNormEps)
+	}
+	m.hiddenOnly = b.HiddenOnly
+	if b.HiddenOnly {
+		m.inputs = batchState{tokens: b.Tokens}
+		return 0, nil
 	}
 	// Unembedding (tied to wte unless the model has an lm_head): logits = lnf · Wᵀ.
 	gemmNT(m.compute, a.logits, a.lnf, m.weight(0, matUnembed), BT, V, C)
@@ -156,7 +169,17 @@ func (m *Model) useShape(B, T int) {
 
 // Logits returns the (B,T,V) logits of the last Forward. Backward overwrites
 // them with their gradient.
-func (m *Model) Logits() []float32 { return m.acts.logits }
+func (m *Model) Logits() []float32 {
+	if m.hiddenOnly {
+		return nil
+	}
+	return m.acts.logits
+}
 
 // Losses returns the (B,T) per-token cross-entropy of the last Forward.
-func (m *Model) Losses() []float32 { return m.acts.losses }
+func (m *Model) Losses() []float32 {
+	if m.hiddenOnly {
+		return nil
+	}
+	return m.acts.losses
+}

@@ -125,3 +125,53 @@ func TestReweight(t *testing.T) {
 		t.Fatal("weights of the wrong size were accepted")
 	}
 }
+
+// A hidden-states-only pass gives the full pass's hidden states and, from a
+// head's gradient, the same parameter gradients, bit for bit, for both
+// families; it refuses targets and leaves no logits to misread.
+func TestHiddenOnlyForward(t *testing.T) {
+	for fam, cfg := range familyConfigs() {
+		t.Run(fam, func(t *testing.T) {
+			m := testModelOf(t, cfg, 8)
+			rng := rand.New(rand.NewPCG(3, 4))
+			B, T := 3, 7
+			full := &Batch{B: B, T: T, Tokens: make([]int32, B*T)}
+			for i := range full.Tokens {
+				full.Tokens[i] = int32(rng.IntN(cfg.VocabSize))
+			}
+			dh := make([]float32, B*T*cfg.NEmbd)
+			for i := range dh {
+				dh[i] = float32(rng.NormFloat64())
+			}
+			run := func(b *Batch) (hidden, grads []float32) {
+				t.Helper()
+				if _, err := m.Forward(b); err != nil {
+					t.Fatal(err)
+				}
+				hidden = slices.Clone(m.Hidden())
+				m.ZeroGrad()
+				if err := m.BackwardHidden(dh); err != nil {
+					t.Fatal(err)
+				}
+				return hidden, slices.Clone(m.Grads.Data)
+			}
+			wantH, wantG := run(full)
+			if m.Logits() == nil {
+				t.Fatal("a full pass left no logits")
+			}
+			only := *full
+			only.HiddenOnly = true
+			gotH, gotG := run(&only)
+			if len(gotH) != len(wantH) || bitsDiffer(gotH, wantH) >= 0 || bitsDiffer(gotG, wantG) >= 0 {
+				t.Error("hidden states or gradients differ from the full pass's")
+			}
+			if m.Logits() != nil || m.Losses() != nil {
+				t.Error("logits or losses readable after a hidden-states-only pass")
+			}
+			only.Targets = make([]int32, B*T)
+			if _, err := m.Forward(&only); err == nil {
+				t.Error("a hidden-states-only batch with targets was accepted")
+			}
+		})
+	}
+}

@@ -15,17 +15,19 @@ type Model struct {
 	Params *Params
 	Grads  *Params
 
-	acts     *activations // training forward/backward state for (B, T)
-	gradActs *gradScratch
-	inputs   batchState
-	infer    *inferBuffers    // incremental (KV-cached) forward state
-	spareKV  *KVCache         // the last Generate's cache, reused by the next
-	actBuf   []float32        // backs acts; grows to the largest batch seen
-	gradBuf  []float32        // backs gradActs
-	ropeTab  *rope            // rotary tables (Llama family), made on first use
-	lora     *LoRA            // adapters, when attached (the base is then frozen: Grads is nil)
-	w16      []float32        // a base matrix held in BF16, widened for a product (bf16.go)
-	compute  matmul.Precision // of the training passes' products (compute.go)
+	acts *activations // training forward/backward state for (B, T)
+	// hiddenOnly: the last Forward stopped at the hidden states (Batch.HiddenOnly).
+	hiddenOnly bool
+	gradActs   *gradScratch
+	inputs     batchState
+	infer      *inferBuffers    // incremental (KV-cached) forward state
+	spareKV    *KVCache         // the last Generate's cache, reused by the next
+	actBuf     []float32        // backs acts; grows to the largest batch seen
+	gradBuf    []float32        // backs gradActs
+	ropeTab    *rope            // rotary tables (Llama family), made on first use
+	lora       *LoRA            // adapters, when attached (the base is then frozen: Grads is nil)
+	w16        []float32        // a base matrix held in BF16, widened for a product (bf16.go)
+	compute    matmul.Precision // of the training passes' products (compute.go)
 }
 
 // New returns a model with GPT-2's initialisation: weights N(0, 0.02), the

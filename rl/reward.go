@@ -109,6 +109,7 @@ func (r *RewardModel) Score(prompts, completions []string) []float32 {
 // sequence's reward and the row offset of its last token in Hidden().
 func (r *RewardModel) forward(seqs [][]int32) (rewards []float32, last []int, err error) {
 	b := padBatch(seqs, r.Body.Config.BlockSize)
+	b.HiddenOnly = true // the head reads the hidden states, never the logits
 	if _, err := r.Body.Forward(b); err != nil {
 		return nil, nil, err
 	}
