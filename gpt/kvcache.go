@@ -26,7 +26,9 @@ func (m *Model) newKVCache(slots, maxT int) *KVCache {
 }
 
 // kvFloats is the size of K (and of V) for slots sequences of maxT tokens.
-func (m *Model) kvFloats(slots, maxT int) int { return m.Config.NLayer * slots * maxT * m.Config.KVDim() }
+func (m *Model) kvFloats(slots, maxT int) int {
+	return m.Config.NLayer * slots * maxT * m.Config.KVDim()
+}
 
 // generationCache returns an empty cache for slots sequences of up to maxT
 // tokens: the one the model's last Generate left (releaseCache) when it is
