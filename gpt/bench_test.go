@@ -51,8 +51,8 @@ func BenchmarkTrainStep(b *testing.B) {
 // forward (with the loss), backward (zeroing the gradients included) and
 // the update (clip and AdamW). Run with -cpu 1, then -cpu 2 as a separate
 // command, it shows which phase scales with the second core. (A -cpu list
-// reports its first entry from the b.Loop probe run, made before testing
-// sets GOMAXPROCS: -cpu 1,2 shows two threads twice.)
+// reports its first entry from the b.Loop probe run, made while GOMAXPROCS
+// is still the list's last entry: -cpu 1,2 shows two threads twice.)
 func BenchmarkTrainPhases(b *testing.B) {
 	m, opt, batch := benchTrainModel(b)
 	var fwd, bwd, upd time.Duration
