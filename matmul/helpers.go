@@ -1,30 +1,58 @@
 package matmul
 
-import "sync/atomic"
+import (
+	"runtime"
+	"sync/atomic"
+	"time"
+)
 
-// Helpers are long-lived goroutines that join gemmJobs, so that a parallel
-// Gemm neither spawns goroutines nor allocates once warm. A job is handed
-// over an unbuffered channel to a helper known to be idle (or about to
-// be: it counts itself idle just before it signals the end of its previous
-// job, so back-to-back calls reuse it rather than spawning another). With
-// no idle helper, a new one is started, up to maxHelpers; beyond that the
-// offer is dropped. Jobs never wait for a particular participant (tasks
-// are claimed dynamically), so a missing helper only costs speed, and
-// concurrent Gemm calls cannot deadlock.
+// Helpers are long-lived goroutines that join parallel jobs (a gemmJob, a
+// ParallelFor), so that a parallel call neither spawns goroutines nor
+// allocates once warm. A job is handed over a buffered channel to a helper
+// known to be idle (or about to be: it counts itself idle just before it
+// signals the end of its previous job, so back-to-back calls reuse it
+// rather than spawning another). With no idle helper, a new one is started,
+// up to maxHelpers; beyond that the offer is dropped. Jobs never wait for a
+// particular participant (work is claimed dynamically), so a missing or
+// late helper only costs speed, and concurrent calls cannot deadlock.
+//
+// An idle helper polls for its next job for up to spinWait before it
+// sleeps on the channel. A training step is a chain of parallel calls a few
+// microseconds apart; a helper asleep between them must be woken by the
+// scheduler (on a virtual machine, an idle vCPU is halted and woken by an
+// interrupt, tens of microseconds), and the caller, which starts at once,
+// then waits that long at the end of the call. Polling is bounded so that
+// a shared machine does not lose more than spinWait of CPU per idle spell.
 
 const maxHelpers = 256
 
+// spinWait is how long an idle helper, or a caller waiting for its
+// helpers, polls before sleeping.
+const spinWait = 50 * time.Microsecond
+
+// job is what a helper runs: join counts a participant in (before it is
+// handed the job), work claims and runs parts of the job until none are
+// left, and finish counts the participant out.
+type job interface {
+	join()
+	work()
+	finish()
+}
+
 var (
-	helperCh = make(chan *gemmJob)
+	helperCh = make(chan job, maxHelpers)
 	helpers  atomic.Int64 // started
 	idle     atomic.Int64 // waiting (or about to wait) on helperCh, unclaimed
 )
 
-func startHelpers(j *gemmJob, n int) {
+// startHelpers offers j to n helpers.
+func startHelpers(j job, n int) {
 	for range n {
-		j.wg.Add(1)
+		j.join()
 		if idle.Add(-1) >= 0 {
-			// We claimed an idle helper: it is receiving or about to.
+			// We claimed an idle helper: it is polling, receiving or
+			// about to. The channel is buffered, so the send never
+			// waits for the helper to be scheduled.
 			helperCh <- j
 			continue
 		}
@@ -34,15 +62,44 @@ func startHelpers(j *gemmJob, n int) {
 			continue
 		}
 		helpers.Add(-1)
-		j.wg.Done()
+		j.finish()
 	}
 }
 
-func helper(j *gemmJob) {
+func helper(j job) {
 	for {
 		j.work()
 		idle.Add(1)
-		j.wg.Done()
-		j = <-helperCh
+		j.finish()
+		j = nextJob()
 	}
+}
+
+// nextJob polls helperCh for up to spinWait, then sleeps on it.
+func nextJob() job {
+	start := time.Now()
+	for {
+		select {
+		case j := <-helperCh:
+			return j
+		default:
+		}
+		if time.Since(start) > spinWait {
+			return <-helperCh
+		}
+		runtime.Gosched()
+	}
+}
+
+// spinUntil polls done for up to spinWait and reports whether it became
+// true; the caller then sleeps on its own condition if not.
+func spinUntil(done func() bool) bool {
+	start := time.Now()
+	for !done() {
+		if time.Since(start) > spinWait {
+			return false
+		}
+		runtime.Gosched()
+	}
+	return true
 }

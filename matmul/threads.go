@@ -25,9 +25,12 @@ func Threads() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// ParallelFor splits [0,n) into at most `workers` contiguous chunks and runs
-// fn(lo, hi) on each, the first on the calling goroutine. The split depends
-// only on n and workers, so any per-chunk arithmetic is reproducible.
+// ParallelFor splits [0,n) into contiguous chunks and runs fn(lo, hi) on
+// each, some on the calling goroutine and the rest on up to workers-1
+// helpers, whichever claims a chunk first. The chunks depend only on n and
+// workers (four per worker, so that a helper that starts late or is slowed
+// down leaves its share to the others), so any per-chunk arithmetic is
+// reproducible; fn must not care which goroutine runs a chunk.
 func ParallelFor(n, workers int, fn func(lo, hi int)) {
 	if n <= 0 {
 		return
@@ -39,16 +42,50 @@ func ParallelFor(n, workers int, fn func(lo, hi int)) {
 		fn(0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	chunk := (n + workers - 1) / workers
-	for lo := chunk; lo < n; lo += chunk {
-		hi := min(lo+chunk, n)
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			fn(lo, hi)
-		}(lo, hi)
+	f := forPool.Get().(*forJob)
+	f.fn, f.n, f.chunks = fn, n, min(n, forChunks*workers)
+	f.next.Store(0)
+	f.joined = 0
+	f.left.Store(0)
+	startHelpers(f, workers-1)
+	f.work()
+	spinUntil(func() bool { return f.left.Load() == f.joined })
+	f.wg.Wait()
+	f.fn = nil
+	forPool.Put(f)
+}
+
+// forChunks is how many chunks per worker ParallelFor makes.
+const forChunks = 4
+
+// forJob is one ParallelFor call, shared with the helpers that join it.
+type forJob struct {
+	fn        func(lo, hi int)
+	n, chunks int
+	next      atomic.Int64
+	joined    int64 // helpers that joined, set by the caller
+	left      atomic.Int64
+	wg        sync.WaitGroup
+}
+
+var forPool = sync.Pool{New: func() any { return new(forJob) }}
+
+func (f *forJob) join() {
+	f.joined++
+	f.wg.Add(1)
+}
+
+func (f *forJob) finish() {
+	f.left.Add(1)
+	f.wg.Done()
+}
+
+func (f *forJob) work() {
+	for {
+		c := int(f.next.Add(1) - 1)
+		if c >= f.chunks {
+			return
+		}
+		f.fn(split(f.n, f.chunks, c))
 	}
-	fn(0, min(chunk, n))
-	wg.Wait()
 }
