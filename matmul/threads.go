@@ -28,7 +28,7 @@ func Threads() int {
 // ParallelFor splits [0,n) into contiguous chunks and runs fn(lo, hi) on
 // each, some on the calling goroutine and the rest on up to workers-1
 // helpers, whichever claims a chunk first. The chunks depend only on n and
-// workers (four per worker, so that a helper that starts late or is slowed
+// workers (two per worker, so that a helper that starts late or is slowed
 // down leaves its share to the others), so any per-chunk arithmetic is
 // reproducible; fn must not care which goroutine runs a chunk.
 func ParallelFor(n, workers int, fn func(lo, hi int)) {
@@ -56,7 +56,11 @@ func ParallelFor(n, workers int, fn func(lo, hi int)) {
 }
 
 // forChunks is how many chunks per worker ParallelFor makes.
-const forChunks = 4
+// Two, not more: loops split over channels (layer norm's and the
+// embedding's weight gradients) sweep every row once per chunk, and
+// narrower chunks cost the tiny models' RL update about 15% (measured
+// 2026-12-04, docs/PERFORMANCE.md).
+const forChunks = 2
 
 // forJob is one ParallelFor call, shared with the helpers that join it.
 type forJob struct {
