@@ -119,12 +119,9 @@ func linearBackward(pr matmul.Precision, dinp, dw, db, dout, inp, w []float32, N
 	}
 	pr.Gemm(true, false, IC, OC, N, inp, IC, dout, OC, 1, dw, OC)
 	if db != nil {
-		parallel(OC, func(lo, hi int) {
-			g := db[lo:hi]
-			for i := 0; i < N; i++ {
-				matmul.Axpy(1, dout[i*OC+lo:i*OC+hi], g) // 1·v + g rounds as v + g
-			}
-		})
+		// Row by row into each column's running sum (the rounding of
+		// Axpy(1, row, db) per row, kept in registers).
+		parallel(OC, func(lo, hi int) { matmul.ColSums(db[lo:hi], dout[lo:], N, OC) })
 	}
 }
 

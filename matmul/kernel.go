@@ -46,6 +46,7 @@ type kernel struct {
 	dots      func(dst, x, w []float32, ld int)
 	widenBF16 func(dst []float32, src []uint16)
 	axpy      func(alpha float32, x, y []float32)
+	colSums   func(dst, src []float32, rows, ld int) // nil: rows Axpy calls
 	// transpose writes dst[c*ldd+r] = src[r*lds+c] (Transpose); nil: the
 	// portable loop.
 	transpose func(dst []float32, ldd int, src []float32, lds, rows, cols int)

@@ -41,6 +41,7 @@ var avx512Kernel = &kernel{
 	dots:      dotsAVX512Slice,
 	widenBF16: widenBF16AVX512Slice,
 	axpy:      axpyAVX512Slice,
+	colSums:   colSumsAVX512Slice,
 	transpose: transposeAVX512Slice,
 }
 

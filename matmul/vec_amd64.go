@@ -11,6 +11,9 @@ func dotAVX512(x, y *float32, n int) float32
 func axpyAVX512(alpha float32, x, y *float32, n int)
 
 //go:noescape
+func colSumsAVX512(dst, src *float32, n, rows, ld int)
+
+//go:noescape
 func dotAVX2(x, y *float32, n int) float32
 
 //go:noescape
@@ -46,4 +49,12 @@ func axpyAVX2Slice(alpha float32, x, y []float32) {
 	}
 	y = y[:len(x)]
 	axpyAVX2(alpha, &x[0], &y[0], len(x))
+}
+
+func colSumsAVX512Slice(dst, src []float32, rows, ld int) {
+	if len(dst) == 0 || rows == 0 {
+		return
+	}
+	_ = src[(rows-1)*ld+len(dst)-1] // the last element read
+	colSumsAVX512(&dst[0], &src[0], len(dst), rows, ld)
 }

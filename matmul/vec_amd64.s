@@ -242,3 +242,85 @@ tail1:
 done:
 	VZEROUPPER
 	RET
+
+// func colSumsAVX512(dst, src *float32, n, rows, ld int)
+// dst[j] += src[i*ld+j] for i = 0, 1, …, rows-1 in turn, j < n: each
+// column's chain kept in a register, one rounding per addition as
+// Axpy(1, row, dst) row by row.
+TEXT ·colSumsAVX512(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ rows+24(FP), BX
+	MOVQ ld+32(FP), DX
+	SHLQ $2, DX
+	TESTQ BX, BX
+	JE   csdone
+
+cs64:
+	CMPQ    CX, $64
+	JL      cs16
+	VMOVUPS (DI), Z1
+	VMOVUPS 64(DI), Z2
+	VMOVUPS 128(DI), Z3
+	VMOVUPS 192(DI), Z4
+	MOVQ    SI, R8
+	MOVQ    BX, R9
+
+cs64row:
+	VADDPS (R8), Z1, Z1
+	VADDPS 64(R8), Z2, Z2
+	VADDPS 128(R8), Z3, Z3
+	VADDPS 192(R8), Z4, Z4
+	ADDQ   DX, R8
+	DECQ   R9
+	JNZ    cs64row
+	VMOVUPS Z1, (DI)
+	VMOVUPS Z2, 64(DI)
+	VMOVUPS Z3, 128(DI)
+	VMOVUPS Z4, 192(DI)
+	ADDQ    $256, DI
+	ADDQ    $256, SI
+	SUBQ    $64, CX
+	JMP     cs64
+
+cs16:
+	CMPQ    CX, $16
+	JL      csmask
+	VMOVUPS (DI), Z1
+	MOVQ    SI, R8
+	MOVQ    BX, R9
+
+cs16row:
+	VADDPS (R8), Z1, Z1
+	ADDQ   DX, R8
+	DECQ   R9
+	JNZ    cs16row
+	VMOVUPS Z1, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JMP     cs16
+
+csmask:
+	TESTQ     CX, CX
+	JE        csdone
+	MOVL      $1, AX
+	SHLL      CX, AX
+	DECL      AX
+	KMOVW     AX, K1
+	VMOVUPS.Z (DI), K1, Z1
+	MOVQ      SI, R8
+	MOVQ      BX, R9
+
+csmaskrow:
+	VMOVUPS.Z (R8), K1, Z2
+	VADDPS    Z2, Z1, Z1
+	ADDQ      DX, R8
+	DECQ      R9
+	JNZ       csmaskrow
+	VMOVUPS   Z1, K1, (DI)
+
+csdone:
+	VZEROUPPER
+	RET

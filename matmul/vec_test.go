@@ -58,3 +58,30 @@ func TestAxpy(t *testing.T) {
 		}
 	})
 }
+
+// TestColSums: ColSums equals, bit for bit, Axpy(1, row, dst) row after
+// row (the chain the bias gradients used to be summed with), for widths
+// around the 64- and 16-column blocks and the masked tail, strides wider
+// than the rows, and one or many rows; it reads no column beyond len(dst).
+func TestColSums(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(15, 16))
+		for _, n := range []int{1, 5, 15, 16, 17, 31, 63, 64, 65, 100, 127, 128, 200, 256, 1000} {
+			for _, rows := range []int{1, 2, 7, 64, 301} {
+				ld := n + rng.IntN(3)
+				src := randSlice(rng, (rows-1)*ld+n)
+				dst := randSlice(rng, n+4)
+				want := append([]float32(nil), dst...)
+				for i := range rows {
+					Axpy(1, src[i*ld:i*ld+n], want[:n])
+				}
+				ColSums(dst[:n], src, rows, ld)
+				for j := range dst {
+					if math.Float32bits(dst[j]) != math.Float32bits(want[j]) {
+						t.Fatalf("n=%d rows=%d ld=%d: dst[%d] = %v, want %v (Axpy row by row)", n, rows, ld, j, dst[j], want[j])
+					}
+				}
+			}
+		}
+	})
+}
