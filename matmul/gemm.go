@@ -149,9 +149,7 @@ type gemmJob struct {
 	// packing its own blocks.
 	apack      *[]float32
 	next, done atomic.Int64
-	wg         sync.WaitGroup
-	joined     int64        // helpers that joined (set by the caller before any finish)
-	left       atomic.Int64 // helpers that finished
+	crew       // the helpers in the job
 
 	// Participants that ran out of runnable tasks sleep on cond until a
 	// phase completes (see waitDone).
@@ -223,8 +221,7 @@ func (j *gemmJob) setup(kern *kernel, transA, transB bool, m, n, k int, a []floa
 	j.total = j.chunks * j.perChunk
 	j.next.Store(0)
 	j.done.Store(0)
-	j.joined = 0
-	j.left.Store(0)
+	j.reset()
 	j.bpack = getBuf(j.ks * j.nc)
 	if threads > 1 {
 		startHelpers(j, min(threads-1, j.rowTasks*j.colTasks-1))
@@ -235,18 +232,7 @@ func (j *gemmJob) setup(kern *kernel, transA, transB bool, m, n, k int, a []floa
 // tasks are done.
 func (j *gemmJob) run() {
 	j.work()
-	spinUntil(func() bool { return j.left.Load() == j.joined })
-	j.wg.Wait()
-}
-
-func (j *gemmJob) join() {
-	j.joined++
-	j.wg.Add(1)
-}
-
-func (j *gemmJob) finish() {
-	j.left.Add(1)
-	j.wg.Done()
+	j.wait()
 }
 
 func (j *gemmJob) release() {

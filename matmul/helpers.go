@@ -2,6 +2,7 @@ package matmul
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -102,4 +103,34 @@ func spinUntil(done func() bool) bool {
 		runtime.Gosched()
 	}
 	return true
+}
+
+// crew counts the helpers that joined a job (embedded in each kind of job:
+// its join and finish) and lets the caller wait for them to leave.
+type crew struct {
+	joined int64 // written by the caller only, before it waits
+	left   atomic.Int64
+	wg     sync.WaitGroup
+}
+
+func (c *crew) reset() {
+	c.joined = 0
+	c.left.Store(0)
+}
+
+func (c *crew) join() {
+	c.joined++
+	c.wg.Add(1)
+}
+
+func (c *crew) finish() {
+	c.left.Add(1)
+	c.wg.Done()
+}
+
+// wait returns once every helper that joined has finished, polling for
+// spinWait before it sleeps.
+func (c *crew) wait() {
+	spinUntil(func() bool { return c.left.Load() == c.joined })
+	c.wg.Wait()
 }

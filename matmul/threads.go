@@ -45,12 +45,10 @@ func ParallelFor(n, workers int, fn func(lo, hi int)) {
 	f := forPool.Get().(*forJob)
 	f.fn, f.n, f.chunks = fn, n, min(n, forChunks*workers)
 	f.next.Store(0)
-	f.joined = 0
-	f.left.Store(0)
+	f.reset()
 	startHelpers(f, workers-1)
 	f.work()
-	spinUntil(func() bool { return f.left.Load() == f.joined })
-	f.wg.Wait()
+	f.wait()
 	f.fn = nil
 	forPool.Put(f)
 }
@@ -67,22 +65,10 @@ type forJob struct {
 	fn        func(lo, hi int)
 	n, chunks int
 	next      atomic.Int64
-	joined    int64 // helpers that joined, set by the caller
-	left      atomic.Int64
-	wg        sync.WaitGroup
+	crew      // the helpers in the call
 }
 
 var forPool = sync.Pool{New: func() any { return new(forJob) }}
-
-func (f *forJob) join() {
-	f.joined++
-	f.wg.Add(1)
-}
-
-func (f *forJob) finish() {
-	f.left.Add(1)
-	f.wg.Done()
-}
 
 func (f *forJob) work() {
 	for {
