@@ -59,3 +59,36 @@ func TestParallelForReusesHelpers(t *testing.T) {
 		t.Errorf("covered %d indices, want %d", got, 501*100)
 	}
 }
+
+// TestParallelForConcurrentNested: ParallelFor called from many goroutines
+// at once, and from inside its own chunks (a helper then hands out work in
+// turn), still runs every index exactly once and returns.
+func TestParallelForConcurrentNested(t *testing.T) {
+	const callers, n, inner = 8, 37, 19
+	var wg sync.WaitGroup
+	counts := make([][]atomic.Int32, callers)
+	for g := range callers {
+		counts[g] = make([]atomic.Int32, n*inner)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ParallelFor(n, 3, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					ParallelFor(inner, 2, func(a, b int) {
+						for j := a; j < b; j++ {
+							counts[g][i*inner+j].Add(1)
+						}
+					})
+				}
+			})
+		}()
+	}
+	wg.Wait()
+	for g := range counts {
+		for k := range counts[g] {
+			if c := counts[g][k].Load(); c != 1 {
+				t.Fatalf("caller %d: index %d run %d times", g, k, c)
+			}
+		}
+	}
+}
