@@ -119,10 +119,14 @@ func linearBackward(pr matmul.Precision, dinp, dw, db, dout, inp, w []float32, N
 	}
 	pr.Gemm(true, false, IC, OC, N, inp, IC, dout, OC, 1, dw, OC)
 	if db != nil {
-		// Row by row into each column's running sum (the rounding of
-		// Axpy(1, row, db) per row, kept in registers).
-		parallel(OC, func(lo, hi int) { matmul.ColSums(db[lo:hi], dout[lo:], N, OC) })
+		biasBackward(db, dout, N, OC)
 	}
+}
+
+// biasBackward: db (OC) += column sums of dout (N,OC), each column summed
+// row by row (the rounding of Axpy(1, row, db) per row, kept in registers).
+func biasBackward(db, dout []float32, N, OC int) {
+	parallel(OC, func(lo, hi int) { matmul.ColSums(db[lo:hi], dout[lo:], N, OC) })
 }
 
 // geluForward is GPT-2's tanh approximation,

@@ -132,8 +132,6 @@ func linearNTBackward(pr matmul.Precision, dinp, dw, db, dout, inp, w []float32,
 		pr.Gemm(true, false, OC, IC, N, dout, OC, inp, IC, 1, dw, IC)
 	}
 	if db != nil {
-		// Row by row into each column's running sum (the rounding of
-		// Axpy(1, row, db) per row, kept in registers).
-		parallel(OC, func(lo, hi int) { matmul.ColSums(db[lo:hi], dout[lo:], N, OC) })
+		biasBackward(db, dout, N, OC)
 	}
 }

@@ -78,18 +78,18 @@ func helper(j job) {
 
 // nextJob polls helperCh for up to spinWait, then sleeps on it.
 func nextJob() job {
-	start := time.Now()
-	for {
+	var j job
+	if spinUntil(func() bool {
 		select {
-		case j := <-helperCh:
-			return j
+		case j = <-helperCh:
+			return true
 		default:
+			return false
 		}
-		if time.Since(start) > spinWait {
-			return <-helperCh
-		}
-		runtime.Gosched()
+	}) {
+		return j
 	}
+	return <-helperCh
 }
 
 // spinUntil polls done for up to spinWait and reports whether it became
