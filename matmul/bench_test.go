@@ -166,10 +166,10 @@ func BenchmarkMicro(b *testing.B) {
 			a := make([]float32, steps*k.mr)
 			bb := make([]float32, steps*k.nr)
 			for i := range a {
-				a[i] = bf16Pair(0.5, 0.25)
+				a[i] = bf16Pair(0.5, 0.25, false)
 			}
 			for i := range bb {
-				bb[i] = bf16Pair(0.5, 0.25)
+				bb[i] = bf16Pair(0.5, 0.25, false)
 			}
 			c := make([]float32, k.mr*k.nr)
 			for b.Loop() {

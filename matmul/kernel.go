@@ -35,6 +35,10 @@ type kernel struct {
 	// of bfloat16 values (the BF16 dot-product kernels); micro then gets
 	// the number of pairs as its k. kc is even for such a kernel.
 	pairs bool
+	// pairPad, when above 1, rounds the pairs of a packed block up to a
+	// multiple of itself (zero pairs): AMX tiles hold 16 pairs per row.
+	// kc/2 is a multiple of it, so blocks start on whole tiles.
+	pairPad int
 	// packA and packB lay out op(A) and op(B) for micro (see pack.go).
 	packA, packB packFunc
 	// packB16, when not nil, is packB for a transposed B in bfloat16
@@ -63,10 +67,13 @@ type kernel struct {
 
 // steps is the number of packed k steps (slots per panel row) for k.
 func (k *kernel) steps(n int) int {
-	if k.pairs {
-		return (n + 1) / 2
+	if !k.pairs {
+		return n
 	}
-	return n
+	if k.pairPad > 1 {
+		return (n + 2*k.pairPad - 1) / (2 * k.pairPad) * k.pairPad
+	}
+	return (n + 1) / 2
 }
 
 // kernels lists the implementations usable on this machine, best first.

@@ -1,0 +1,189 @@
+package matmul
+
+import (
+	"math"
+	"unsafe"
+)
+
+// The AMX BF16 path, laid out so that every part but the tile instructions
+// themselves runs (and is tested) on any CPU.
+//
+// One micro-kernel call computes a 32×32 tile of C as four 16×16 FP32 tiles
+// (tmm0–3), loading per chunk of 16 k pairs two A tiles (rows 0–15 and
+// 16–31, tmm4–5) and two B tiles (columns 0–15 and 16–31, tmm6–7), then
+// four TDPBF16PS. The packed panels are what TILELOADD reads:
+//
+//   - A (packAMXA): per chunk, 32 rows of 16 pairs, row-major (64 bytes a
+//     row, so one A tile is 16 consecutive rows with stride 64);
+//   - B (packAMXB): per pair s, 32 columns (128 bytes a pair), so a B tile
+//     is 16 pairs with stride 128, columns 16–31 starting 64 bytes in.
+//
+// Within a pair, step 2s is the low half: TDPBF16PS adds the low halves'
+// product first (Intel SDM, TDPBF16PS pseudo-code). With that order each
+// element is one float32 chain over k in order, as on every other BF16
+// path, so if the hardware rounds as the SDM's pseudo-code says, AMX gives
+// their bits. amxTilesGo is that pseudo-code over the same memory; the
+// tests run whole products through it on every CPU (TestBF16Gemm's "amxgo"
+// path), and the assembly's bytes are checked against a disassembler
+// (TestAMXEncoding).
+
+const (
+	amxMR    = 32
+	amxNR    = 32
+	amxChunk = 16                   // k pairs per tile row
+	amxTileN = amxMR * amxNR        // floats in the micro-kernel's result tile
+	amxBytes = amxChunk * 4 * amxMR // bytes of one chunk of an A (or B) panel
+)
+
+// amxPairs is the number of packed pairs for kb steps: whole chunks.
+func amxPairs(kb int) int { return (kb + 2*amxChunk - 1) / (2 * amxChunk) * amxChunk }
+
+// bf16Slots views packed float32 slots as the bfloat16 values they hold
+// (two per slot, the low half first in memory).
+func bf16Slots(d []float32) []uint16 {
+	if len(d) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint16)(unsafe.Pointer(unsafe.SliceData(d))), 2*len(d))
+}
+
+// packAMXA packs rows [i0, i0+mb) of op(A), k steps [p0, p0+kb), into
+// panels of mr rows and amxPairs(kb) pairs (that many times mr slots). In
+// bfloat16 units a panel is a run of chunks of 32 k steps; a chunk is its
+// mr rows of 32 steps each, row-major: step p of row i is element
+// (p/32)*32*mr + i*32 + p%32. Missing rows and steps are zero.
+func packAMXA(dst []float32, transA bool, a []float32, lda, i0, mb, p0, kb, mr int) {
+	ks := amxPairs(kb)
+	for r := 0; r*mr < mb; r++ {
+		d := bf16Slots(dst[r*ks*mr : (r+1)*ks*mr])
+		rows := min(mr, mb-r*mr)
+		base := i0 + r*mr
+		for c := 0; c*2*amxChunk < kb; c++ {
+			dc := d[c*32*mr : (c+1)*32*mr]
+			n := min(32, kb-c*32)
+			if transA {
+				// Step p is a contiguous run over the rows.
+				for p := 0; p < n; p++ {
+					src := a[(p0+c*32+p)*lda+base:][:rows]
+					for i, v := range src {
+						dc[i*32+p] = toBF16(v)
+					}
+				}
+				for i := 0; i < rows; i++ {
+					clear(dc[i*32+n : i*32+32])
+				}
+			} else {
+				for i := 0; i < rows; i++ {
+					row := dc[i*32 : i*32+32]
+					cvtBF16(row[:n], a[(base+i)*lda+p0+c*32:][:n])
+					clear(row[n:])
+				}
+			}
+			clear(dc[rows*32:])
+		}
+	}
+}
+
+// packAMXB packs columns [j0, j0+nb) of op(B), k steps [p0, p0+k), into
+// panels of nr columns and amxPairs(k) pairs: slot s*nr+j holds steps 2s
+// (low half) and 2s+1 of column j.
+func packAMXB(dst []float32, transB bool, b []float32, ldb, j0, nb, p0, k, nr int) {
+	packPairs(dst, !transB, b, ldb, j0, nb, p0, k, nr, amxPairs(k), true)
+}
+
+// cvtBF16 rounds src to bfloat16 into dst (RoundBF16's bits); the amd64
+// init swaps in VCVTNEPS2BF16 where the CPU has AVX512-BF16.
+var cvtBF16 = cvtBF16Go
+
+func cvtBF16Go(dst []uint16, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = toBF16(v)
+	}
+}
+
+// amxTilesGo is TDPBF16PS's pseudo-code (Intel SDM) run over the packed
+// chunks exactly as the assembly's tile loads read them: k16 chunks of A
+// and B (amxBytes each) into t, 32×32 row-major, from zero. Inputs are
+// already bfloat16 (subnormals flushed by the packers); partial sums that
+// fall below the normal range are flushed to zero as the instruction
+// does.
+func amxTilesGo(k16 int, ap, bp, tp *float32) {
+	a := unsafe.Slice((*uint32)(unsafe.Pointer(ap)), k16*amxBytes/4)
+	b := unsafe.Slice((*uint32)(unsafe.Pointer(bp)), k16*amxBytes/4)
+	t := unsafe.Slice(tp, amxTileN)
+	clear(t)
+	for c := 0; c < k16; c++ {
+		ac := a[c*amxBytes/4 : (c+1)*amxBytes/4]
+		bc := b[c*amxBytes/4 : (c+1)*amxBytes/4]
+		for m := 0; m < amxMR; m++ {
+			row := t[m*amxNR : (m+1)*amxNR]
+			for kk := 0; kk < amxChunk; kk++ {
+				av := ac[m*amxChunk+kk]
+				alo, ahi := math.Float32frombits(av<<16), math.Float32frombits(av&0xffff0000)
+				for n, bv := range bc[kk*amxNR : (kk+1)*amxNR] {
+					blo, bhi := math.Float32frombits(bv<<16), math.Float32frombits(bv&0xffff0000)
+					s := ftz(row[n] + float32(alo*blo))
+					row[n] = ftz(s + float32(ahi*bhi))
+				}
+			}
+		}
+	}
+}
+
+// ftz flushes a subnormal to zero of the same sign.
+func ftz(x float32) float32 {
+	if b := math.Float32bits(x); b&0x7f800000 == 0 {
+		return math.Float32frombits(b & 0x80000000)
+	}
+	return x
+}
+
+// finishAMXTile is the micro-kernel contract's epilogue for a full tile t:
+// C = (T + bias) + src, each part when acc says so.
+func finishAMXTile(t *[amxTileN]float32, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
+	cs := unsafe.Slice(c, (amxMR-1)*ldc+amxNR)
+	var ss, bs []float32
+	if acc&accSrc != 0 {
+		ss = unsafe.Slice(src, (amxMR-1)*ldsrc+amxNR)
+	}
+	if acc&accBias != 0 {
+		bs = unsafe.Slice(bias, amxNR)
+	}
+	mergeTile(cs, ldc, t[:], amxNR, amxMR, amxNR, ss, ldsrc, bs)
+}
+
+// microAMXGo is the AMX micro-kernel with amxTilesGo for the tiles: k
+// counts pairs, a multiple of amxChunk.
+func microAMXGo(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
+	var t [amxTileN]float32
+	amxTilesGo(k/amxChunk, a, b, &t[0])
+	finishAMXTile(&t, c, ldc, acc, src, ldsrc, bias)
+}
+
+// newAMXKernel is the AMX path's kernel around a micro-kernel: the
+// assembly one (amx_amd64.go) or microAMXGo (amxGoKernel).
+func newAMXKernel(name string, micro microKernel) *kernel {
+	return &kernel{
+		name:    name,
+		mr:      amxMR,
+		nr:      amxNR,
+		kc:      bf16KC,
+		mc:      amxMR * 8, // 256 rows × 256 pairs × 4 bytes = 256 KiB of A in L2
+		micro:   micro,
+		pairs:   true,
+		pairPad: amxChunk,
+		packA:   packAMXA,
+		packB:   packAMXB,
+	}
+}
+
+// amxGoKernel is the AMX path computed in Go: for tests (it is registered
+// as the "amxgo" BF16 path by the package's tests only) and for checking
+// the assembly on a machine with AMX.
+var amxGoKernel = newAMXKernel("amxgo", microAMXGo)
+
+// amxProbe, set by the amd64 code, asks for the AMX kernel: it returns it
+// when the CPU has AMX-BF16, the OS grants the tile state and a product
+// checks out, else why not. Called once, on the first BF16 product.
+var amxProbe func() (*kernel, error)

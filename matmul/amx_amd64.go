@@ -1,0 +1,130 @@
+//go:build amd64
+
+package matmul
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
+
+// amxKernel is the AMX path: amx.go has the layout, amx_amd64.s the tiles.
+var amxKernel = newAMXKernel("amx", microAMX)
+
+// microAMX computes the 32×32 tile with AMX into a stack tile, then applies
+// the epilogue.
+func microAMX(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
+	var t [amxTileN]float32
+	amxTiles(k/amxChunk, a, b, &t[0], amxConfig)
+	finishAMXTile(&t, c, ldc, acc, src, ldsrc, bias)
+}
+
+// amxTiles: LDTILECFG cfg, zero tmm0–3, k16 chunks of TDPBF16PS, store the
+// four tiles into t (32×32, row-major), TILERELEASE. Everything happens in
+// one call, so the goroutine cannot move to another thread between the
+// configuration and its use, and the thread leaves with the tiles released.
+//
+//go:noescape
+func amxTiles(k16 int, a, b, t *float32, cfg *byte)
+
+// amxConfig points at the 64-byte tile configuration (palette 1; tiles 0–7
+// each 16 rows of 64 bytes), aligned to 64 bytes.
+var amxConfig = func() *byte {
+	buf := make([]byte, 128)
+	off := (64 - int(uintptr(unsafe.Pointer(&buf[0]))%64)) % 64
+	cfg := buf[off : off+64]
+	cfg[0] = 1 // palette 1
+	for i := 0; i < 8; i++ {
+		cfg[16+2*i] = 64 // colsb[i], little-endian uint16
+		cfg[48+i] = 16   // rows[i]
+	}
+	return &cfg[0]
+}()
+
+// AMXSameBits reports, once the AMX path has been probed and found usable,
+// whether the hardware's products equal the SDM pseudo-code's (amxTilesGo)
+// bit for bit on the probe's check; false otherwise.
+func AMXSameBits() bool { bf16Kernel(); return amxSameBits }
+
+var amxSameBits bool
+
+func init() {
+	amxProbe = probeAMX
+	if cpu.X86.HasAVX512BF16 && cpu.X86.HasAVX512F {
+		cvtBF16 = cvtBF16AVX512Slice
+	}
+}
+
+// probeAMX: CPUID's AMX-TILE and AMX-BF16 bits, the kernel's permission
+// for the tile data, then one awkward product through the assembly checked
+// against amxTilesGo.
+func probeAMX() (*kernel, error) {
+	if !cpu.X86.HasAMXTile || !cpu.X86.HasAMXBF16 {
+		return nil, errors.New("this CPU has no AMX-BF16 (CPUID)")
+	}
+	if err := requestAMX(); err != nil {
+		return nil, err
+	}
+	same, err := checkAMX(amxKernel)
+	if err != nil {
+		return nil, err
+	}
+	amxSameBits = same
+	return amxKernel, nil
+}
+
+// checkAMX multiplies a 70×45 by 45×1100 product (edge tiles, two kc
+// blocks and a ragged chunk) with kern and with amxGoKernel: an error when
+// any element is off by more than accumulation order can explain (2⁻¹⁶ of
+// the sum of the absolute products), else whether the bits are the same.
+func checkAMX(kern *kernel) (same bool, err error) {
+	const m, n, k = 70, 45, 1100
+	rng := rand.New(rand.NewPCG(1, 2))
+	a := make([]float32, m*k)
+	b := make([]float32, k*n)
+	for i := range a {
+		a[i] = float32(rng.NormFloat64())
+	}
+	for i := range b {
+		b[i] = float32(rng.NormFloat64())
+	}
+	got := make([]float32, m*n)
+	want := make([]float32, m*n)
+	gemmEx(kern, false, false, m, n, k, a, k, b, n, epilogue{}, got, n, 1)
+	gemmEx(amxGoKernel, false, false, m, n, k, a, k, b, n, epilogue{}, want, n, 1)
+	same = true
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var mag float64
+			for p := 0; p < k; p++ {
+				mag += math.Abs(float64(RoundBF16(a[i*k+p]) * RoundBF16(b[p*n+j])))
+			}
+			g, w := got[i*n+j], want[i*n+j]
+			if math.Float32bits(g) != math.Float32bits(w) {
+				same = false
+			}
+			if d := math.Abs(float64(g - w)); !(d <= mag*0x1p-16) {
+				return false, fmt.Errorf("AMX self-check failed: C[%d][%d] = %g, the SDM's pseudo-code gives %g", i, j, g, w)
+			}
+		}
+	}
+	return same, nil
+}
+
+//go:noescape
+func cvtBF16AVX512(dst *uint16, src *float32, n int)
+
+// cvtBF16AVX512Slice rounds whole groups of 16 with VCVTNEPS2BF16 and the
+// rest in Go.
+func cvtBF16AVX512Slice(dst []uint16, src []float32) {
+	n := len(src) &^ 15
+	dst = dst[:len(src)]
+	if n > 0 {
+		cvtBF16AVX512(&dst[0], &src[0], n)
+	}
+	cvtBF16Go(dst[n:], src[n:])
+}

