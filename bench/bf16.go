@@ -38,7 +38,12 @@ func BF16Results(reps int) []Result {
 	}
 	fp32, bf16, how := Peak(matmul.Threads())
 	out = append(out, Result{Name: "peak fp32 (nominal)", Value: fp32, Unit: "GFLOP/s", Detail: how},
-		Result{Name: "peak bf16 (nominal)", Value: bf16, Unit: "GFLOP/s", Detail: "VDPBF16PS at the FMA's rate: twice fp32"})
+		Result{Name: "peak bf16 (nominal)", Value: bf16, Unit: "GFLOP/s", Detail: bf16PeakHow()})
+	if err := matmul.AMXStatus(); err != nil {
+		out = append(out, Result{Name: "amx", Unit: "-", Detail: "not used: " + err.Error()})
+	} else {
+		out = append(out, Result{Name: "amx", Value: 1, Unit: "-", Detail: fmt.Sprintf("in use; its bits equal the SDM pseudo-code's: %v", matmul.AMXSameBits())})
+	}
 	return out
 }
 
@@ -47,7 +52,8 @@ func BF16Results(reps int) []Result {
 // clock; turbo runs faster) and FLOPs per cycle those of two FMA pipes
 // (AVX-512: 2×16×2 = 64; AVX2: 2×8×2 = 32). BF16 is counted as
 // VDPBF16PS at the FMA's rate (two products per lane): twice FP32 where the
-// CPU has AVX512-BF16, else FP32's.
+// CPU has AVX512-BF16, else FP32's; with AMX, one TDPBF16PS (16×16×32
+// products) every 16 cycles: 1,024 FLOP/cycle.
 func Peak(threads int) (fp32, bf16 float64, how string) {
 	ghz := cpuGHz()
 	perCycle := 32.0
@@ -59,11 +65,23 @@ func Peak(threads int) (fp32, bf16 float64, how string) {
 	fp32 = float64(threads) * ghz * perCycle
 	bf16 = fp32
 	for _, p := range matmul.BF16Kernels() {
-		if p == "avx512bf16" {
-			bf16 = 2 * fp32
+		switch p {
+		case "avx512bf16":
+			bf16 = max(bf16, 2*fp32)
+		case "amx":
+			bf16 = max(bf16, float64(threads)*ghz*1024)
 		}
 	}
 	return fp32, bf16, fmt.Sprintf("%d cores × %.2f GHz × %.0f FLOP/cycle", threads, ghz, perCycle)
+}
+
+func bf16PeakHow() string {
+	for _, p := range matmul.BF16Kernels() {
+		if p == "amx" {
+			return "AMX: one TDPBF16PS (16×16×32 products) per 16 cycles, 1,024 FLOP/cycle per core"
+		}
+	}
+	return "VDPBF16PS at the FMA's rate: twice fp32"
 }
 
 // cpuGHz reads the first "cpu MHz" of /proc/cpuinfo (0 where there is none).

@@ -22,6 +22,9 @@ type TrainConfig struct {
 	LoRA *gpt.LoRAConfig
 	// BaseBF16 holds LoRA's frozen base in BF16 (gpt.Model.FreezeBF16).
 	BaseBF16 bool
+	// Compute is the training products' precision (gpt.Model.SetCompute):
+	// FP32, or BF16 as PyTorch's autocast does it.
+	Compute matmul.Precision
 }
 
 // DefaultTrain: 4 layers, width 256, 4 heads, context 128, vocabulary 1024,
@@ -32,7 +35,8 @@ func DefaultTrain() TrainConfig {
 
 // TrainStats are the measured training throughput.
 type TrainStats struct {
-	StepSeconds  float64 // median full step: forward, backward, clip, AdamW
+	Compute      matmul.Precision // of the products
+	StepSeconds  float64          // median full step: forward, backward, clip, AdamW
 	TokensPerSec float64
 	GFLOPs       float64 // achieved, by Config.FLOPsPerToken
 }
@@ -44,6 +48,7 @@ func Train(tc TrainConfig) (TrainStats, error) {
 	if err != nil {
 		return TrainStats{}, err
 	}
+	m.SetCompute(tc.Compute)
 	if tc.LoRA != nil {
 		if _, err := m.AttachLoRA(*tc.LoRA, 1); err != nil {
 			return TrainStats{}, err
@@ -85,6 +90,7 @@ func Train(tc TrainConfig) (TrainStats, error) {
 	}
 	tokens := float64(B * T)
 	return TrainStats{
+		Compute:      tc.Compute,
 		StepSeconds:  d.Seconds(),
 		TokensPerSec: tokens / d.Seconds(),
 		GFLOPs:       cfg.FLOPsPerToken(T) * tokens / d.Seconds() / 1e9,
@@ -136,30 +142,47 @@ func Decode(m *gpt.Model, batch, newTokens int) (float64, error) {
 
 // TrainResults runs the training and decoding benchmarks and relates the
 // training step to the matmul kernel's 1024³ rate measured in the same run.
-func TrainResults(tc TrainConfig, squareGFLOPs float64) ([]Result, TrainStats, error) {
+// With bf16, the step is also timed with BF16 products (the BF16 path
+// matmul picked); the returned stats are then the faster of the two, and
+// fp32 the FP32 step's.
+func TrainResults(tc TrainConfig, squareGFLOPs float64, bf16 bool) (out []Result, best, fp32 TrainStats, err error) {
+	tc.Compute = matmul.FP32
 	st, err := Train(tc)
 	if err != nil {
-		return nil, st, err
+		return nil, st, st, err
 	}
 	c := tc.Model
 	desc := fmt.Sprintf("L=%d C=%d NH=%d T=%d V=%d B=%d, %d threads", c.NLayer, c.NEmbd, c.NHead, c.BlockSize, c.VocabSize, tc.Batch, matmul.Threads())
 	if c.IsLlama() {
 		desc = fmt.Sprintf("Llama L=%d C=%d NH=%d NKV=%d I=%d T=%d V=%d B=%d, %d threads", c.NLayer, c.NEmbd, c.NHead, c.KVHeads(), c.Inner(), c.BlockSize, c.VocabSize, tc.Batch, matmul.Threads())
 	}
-	out := []Result{
-		{Name: "train step", Value: st.StepSeconds * 1000, Unit: "ms", Detail: desc},
-		{Name: "train throughput", Value: st.TokensPerSec, Unit: "tokens/s", Detail: desc},
+	out = []Result{
+		{Name: "train step", Value: st.StepSeconds * 1000, Unit: "ms", Detail: desc + ", fp32"},
+		{Name: "train throughput", Value: st.TokensPerSec, Unit: "tokens/s", Detail: desc + ", fp32"},
 		{Name: "train achieved", Value: st.GFLOPs, Unit: "GFLOP/s", Detail: "6·N + 12·L·T·C flops per token"},
 	}
 	if squareGFLOPs > 0 {
 		out = append(out, Result{Name: "train / matmul 1024³", Value: 100 * st.GFLOPs / squareGFLOPs, Unit: "%", Detail: "target ≥ 40%"})
 	}
+	best, fp32 = st, st
+	if bf16 {
+		tc.Compute = matmul.BF16
+		sb, err := Train(tc)
+		if err != nil {
+			return nil, best, fp32, err
+		}
+		out = append(out, Result{Name: "train throughput, bf16 products", Value: sb.TokensPerSec, Unit: "tokens/s",
+			Detail: fmt.Sprintf("%s, BF16 path %s; FP32 master weights and AdamW", desc, matmul.BF16Kernel())})
+		if sb.TokensPerSec > best.TokensPerSec {
+			best = sb
+		}
+	}
 	for _, b := range []int{1, 16} {
 		tps, err := DecodeTokensPerSec(c, b, tc.DecodeTokens)
 		if err != nil {
-			return nil, st, err
+			return nil, best, fp32, err
 		}
 		out = append(out, Result{Name: fmt.Sprintf("decode batch %d", b), Value: tps, Unit: "tokens/s", Detail: "greedy, KV cache, 16-token prompts"})
 	}
-	return out, st, nil
+	return out, best, fp32, nil
 }

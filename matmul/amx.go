@@ -62,11 +62,14 @@ func packAMXA(dst []float32, transA bool, a []float32, lda, i0, mb, p0, kb, mr i
 			dc := d[c*32*mr : (c+1)*32*mr]
 			n := min(32, kb-c*32)
 			if transA {
-				// Step p is a contiguous run over the rows.
+				// Step p is a contiguous run over the rows: round it,
+				// then spread it down the chunk's column p.
+				var run [amxMR]uint16
 				for p := 0; p < n; p++ {
-					src := a[(p0+c*32+p)*lda+base:][:rows]
-					for i, v := range src {
-						dc[i*32+p] = toBF16(v)
+					r := run[:rows]
+					cvtBF16(r, a[(p0+c*32+p)*lda+base:][:rows])
+					for i, v := range r {
+						dc[i*32+p] = v
 					}
 				}
 				for i := 0; i < rows; i++ {
@@ -89,17 +92,6 @@ func packAMXA(dst []float32, transA bool, a []float32, lda, i0, mb, p0, kb, mr i
 // (low half) and 2s+1 of column j.
 func packAMXB(dst []float32, transB bool, b []float32, ldb, j0, nb, p0, k, nr int) {
 	packPairs(dst, !transB, b, ldb, j0, nb, p0, k, nr, amxPairs(k), true)
-}
-
-// cvtBF16 rounds src to bfloat16 into dst (RoundBF16's bits); the amd64
-// init swaps in VCVTNEPS2BF16 where the CPU has AVX512-BF16.
-var cvtBF16 = cvtBF16Go
-
-func cvtBF16Go(dst []uint16, src []float32) {
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] = toBF16(v)
-	}
 }
 
 // amxTilesGo is TDPBF16PS's pseudo-code (Intel SDM) run over the packed

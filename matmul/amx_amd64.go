@@ -54,9 +54,6 @@ var amxSameBits bool
 
 func init() {
 	amxProbe = probeAMX
-	if cpu.X86.HasAVX512BF16 && cpu.X86.HasAVX512F {
-		cvtBF16 = cvtBF16AVX512Slice
-	}
 }
 
 // probeAMX: CPUID's AMX-TILE and AMX-BF16 bits, the kernel's permission
@@ -113,18 +110,4 @@ func checkAMX(kern *kernel) (same bool, err error) {
 		}
 	}
 	return same, nil
-}
-
-//go:noescape
-func cvtBF16AVX512(dst *uint16, src *float32, n int)
-
-// cvtBF16AVX512Slice rounds whole groups of 16 with VCVTNEPS2BF16 and the
-// rest in Go.
-func cvtBF16AVX512Slice(dst []uint16, src []float32) {
-	n := len(src) &^ 15
-	dst = dst[:len(src)]
-	if n > 0 {
-		cvtBF16AVX512(&dst[0], &src[0], n)
-	}
-	cvtBF16Go(dst[n:], src[n:])
 }

@@ -47,22 +47,3 @@ store:
 	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x5c; BYTE $0x01; BYTE $0x40 // tilestored [r9+r8*1+0x40], tmm3
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0 // tilerelease
 	RET
-
-// func cvtBF16AVX512(dst *uint16, src *float32, n int)
-// n is a positive multiple of 16.
-TEXT ·cvtBF16AVX512(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ n+16(FP), CX
-	SHRQ $4, CX
-
-cvtloop:
-	VMOVUPS (SI), Z0
-	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0 // vcvtneps2bf16 ymm0, zmm0
-	VMOVDQU Y0, (DI)
-	ADDQ $64, SI
-	ADDQ $32, DI
-	DECQ CX
-	JNE  cvtloop
-	VZEROUPPER
-	RET

@@ -15,7 +15,8 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// TestAMXEncoding disassembles the hand-encoded functions of amx_amd64.s in
+// TestAMXEncoding disassembles the hand-encoded functions of amx_amd64.s and
+// cvt_bf16_amd64.s in
 // this test binary with GNU objdump (binutils 2.36 or later reads AMX) and
 // compares them with the instructions they are meant to be. It is how the
 // AMX bytes are checked on machines without AMX, which cannot run them.
@@ -66,6 +67,21 @@ func TestAMXEncoding(t *testing.T) {
 			"mov rdi,QWORD PTR [rsp+0x8]", "mov rsi,QWORD PTR [rsp+0x10]", "mov rcx,QWORD PTR [rsp+0x18]",
 			"shr rcx,0x4", "vmovups zmm0,ZMMWORD PTR [rsi]", "vcvtneps2bf16 ymm0,zmm0",
 			"vmovdqu YMMWORD PTR [rdi],ymm0", "add rsi,0x40", "add rdi,0x20", "dec rcx", "jne",
+			"vzeroupper", "ret",
+		}},
+		{"pairBF16AVX512", []string{
+			"mov rdi,QWORD PTR [rsp+0x8]", "mov rsi,QWORD PTR [rsp+0x10]", "mov rdx,QWORD PTR [rsp+0x18]",
+			"mov rcx,QWORD PTR [rsp+0x20]", "shr rcx,0x4",
+			"vmovups zmm0,ZMMWORD PTR [rsi]", "vmovups zmm1,ZMMWORD PTR [rdx]",
+			"vcvtneps2bf16 ymm0,zmm0", "vcvtneps2bf16 ymm1,zmm1",
+			"vpmovzxwd zmm0,ymm0", "vpmovzxwd zmm1,ymm1", "vpslld zmm0,zmm0,0x10", "vpord zmm0,zmm0,zmm1",
+			"vmovdqu32 ZMMWORD PTR [rdi],zmm0", "add rsi,0x40", "add rdx,0x40", "add rdi,0x40", "dec rcx", "jne",
+			"vzeroupper", "ret",
+		}},
+		{"roundBF16AVX512", []string{
+			"mov rdi,QWORD PTR [rsp+0x8]", "mov rcx,QWORD PTR [rsp+0x10]", "shr rcx,0x4",
+			"vmovups zmm0,ZMMWORD PTR [rdi]", "vcvtneps2bf16 ymm0,zmm0", "vpmovzxwd zmm0,ymm0",
+			"vpslld zmm0,zmm0,0x10", "vmovups ZMMWORD PTR [rdi],zmm0", "add rdi,0x40", "dec rcx", "jne",
 			"vzeroupper", "ret",
 		}},
 	} {

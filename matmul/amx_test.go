@@ -144,8 +144,8 @@ func TestAMXStatus(t *testing.T) {
 	}
 }
 
-// TestCvtBF16 compares the vector rounding (where the CPU has it) with
-// toBF16 on ties, subnormals, infinities, the overflow to infinity and
+// TestCvtBF16 compares the vector roundings (cvtBF16, pairBF16, roundBF16s:
+// VCVTNEPS2BF16 where the CPU has it) with toBF16 on ties, subnormals, infinities, the overflow to infinity and
 // random values, over lengths with and without a tail.
 func TestCvtBF16(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -165,6 +165,22 @@ func TestCvtBF16(t *testing.T) {
 		for i, v := range src {
 			if want := toBF16(v); got[i] != want {
 				t.Fatalf("n %d: cvtBF16(%g) = %#04x, want %#04x", n, v, got[i], want)
+			}
+		}
+		lo := slices.Clone(src)
+		slices.Reverse(lo)
+		pairs := make([]float32, n)
+		pairBF16(pairs, src, lo)
+		for i, v := range src {
+			if got, want := math.Float32bits(pairs[i]), uint32(toBF16(v))<<16|uint32(toBF16(lo[i])); got != want {
+				t.Fatalf("n %d: pairBF16(%g, %g) = %#08x, want %#08x", n, v, lo[i], got, want)
+			}
+		}
+		rounded := slices.Clone(src)
+		roundBF16s(rounded)
+		for i, v := range src {
+			if got, want := math.Float32bits(rounded[i]), math.Float32bits(RoundBF16(v)); got != want {
+				t.Fatalf("n %d: roundBF16s(%g) = %#08x, want %#08x", n, v, got, want)
 			}
 		}
 	}

@@ -67,6 +67,7 @@ func bf16Pair(x0, x1 float32, lowFirst bool) float32 {
 // and the pairs past (kb+1)/2 up to ks are zero. Panels follow each other
 // every ks*width slots.
 func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, width, ks int, lowFirst bool) {
+	var run [2 * 256]uint16 // one row's k steps, rounded, a piece at a time
 	for q := 0; q*width < cnt; q++ {
 		d := dst[q*ks*width : (q+1)*ks*width]
 		rows := min(width, cnt-q*width)
@@ -74,14 +75,16 @@ func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, w
 		used := (kb + 1) / 2
 		if kMajor {
 			// Step p of the panel's rows is one contiguous run of x:
-			// read two runs, write one row of slots.
+			// round two runs into one row of slots.
 			for s := 0; s < used; s++ {
 				ds := d[s*width : s*width+width]
 				x0 := x[(p0+2*s)*ld+r0 : (p0+2*s)*ld+r0+rows]
 				if 2*s+1 < kb {
 					x1 := x[(p0+2*s+1)*ld+r0 : (p0+2*s+1)*ld+r0+rows]
-					for i, v := range x0 {
-						ds[i] = bf16Pair(v, x1[i], lowFirst)
+					if lowFirst {
+						pairBF16(ds, x1, x0)
+					} else {
+						pairBF16(ds, x0, x1)
 					}
 				} else {
 					for i, v := range x0 {
@@ -93,15 +96,24 @@ func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, w
 			clear(d[used*width:])
 			continue
 		}
-		// Each row's k steps are contiguous: walk them pair by pair.
+		// Each row's k steps are contiguous: round a piece of the row at
+		// once, then spread its pairs down the panel's column i.
 		for i := 0; i < rows; i++ {
-			s := x[(r0+i)*ld+p0 : (r0+i)*ld+p0+kb]
-			p := 0
-			for ; p+1 < kb; p += 2 {
-				d[(p/2)*width+i] = bf16Pair(s[p], s[p+1], lowFirst)
-			}
-			if p < kb {
-				d[(p/2)*width+i] = bf16Pair(s[p], 0, lowFirst)
+			row := x[(r0+i)*ld+p0 : (r0+i)*ld+p0+kb]
+			for p := 0; p < kb; p += len(run) {
+				piece := row[p:min(kb, p+len(run))]
+				r := run[:len(piece)+len(piece)%2]
+				cvtBF16(r, piece)
+				if len(piece)%2 != 0 {
+					r[len(piece)] = 0
+				}
+				for s := 0; s < len(r)/2; s++ {
+					v := uint32(r[2*s])<<16 | uint32(r[2*s+1])
+					if lowFirst {
+						v = v<<16 | v>>16
+					}
+					d[(p/2+s)*width+i] = math.Float32frombits(v)
+				}
 			}
 		}
 		for i := rows; i < width; i++ {
@@ -129,10 +141,7 @@ func packBPairs(dst []float32, transB bool, b []float32, ldb, j0, nb, p0, k, nr 
 func roundPacked(pack packFunc) packFunc {
 	return func(dst []float32, trans bool, x []float32, ld, i0, rows, p0, kb, width int) {
 		pack(dst, trans, x, ld, i0, rows, p0, kb, width)
-		d := dst[:(rows+width-1)/width*width*kb]
-		for i, v := range d {
-			d[i] = RoundBF16(v)
-		}
+		roundBF16s(dst[:(rows+width-1)/width*width*kb])
 	}
 }
 

