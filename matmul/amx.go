@@ -132,8 +132,16 @@ func ftz(x float32) float32 {
 }
 
 // finishAMXTile is the micro-kernel contract's epilogue for a full tile t:
-// C = (T + bias) + src, each part when acc says so.
+// C = (T + bias) + src, each part when acc says so (AVX-512 where the CPU
+// has it: the AMX tiles leave it a whole tile to add per call).
 func finishAMXTile(t *[amxTileN]float32, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
+	finishTile32(&t[0], c, ldc, acc, src, ldsrc, bias)
+}
+
+var finishTile32 = finishTile32Go
+
+func finishTile32Go(tp *float32, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
+	t := unsafe.Slice(tp, amxTileN)
 	cs := unsafe.Slice(c, (amxMR-1)*ldc+amxNR)
 	var ss, bs []float32
 	if acc&accSrc != 0 {
@@ -142,7 +150,7 @@ func finishAMXTile(t *[amxTileN]float32, c *float32, ldc int, acc int, src *floa
 	if acc&accBias != 0 {
 		bs = unsafe.Slice(bias, amxNR)
 	}
-	mergeTile(cs, ldc, t[:], amxNR, amxMR, amxNR, ss, ldsrc, bs)
+	mergeTile(cs, ldc, t, amxNR, amxMR, amxNR, ss, ldsrc, bs)
 }
 
 // microAMXGo is the AMX micro-kernel with amxTilesGo for the tiles: k

@@ -54,7 +54,13 @@ var amxSameBits bool
 
 func init() {
 	amxProbe = probeAMX
+	if cpu.X86.HasAVX512F {
+		finishTile32 = finishTile32AVX512
+	}
 }
+
+//go:noescape
+func finishTile32AVX512(t *float32, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32)
 
 // probeAMX: CPUID's AMX-TILE and AMX-BF16 bits, the kernel's permission
 // for the tile data, then one awkward product through the assembly checked

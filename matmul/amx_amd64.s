@@ -47,3 +47,47 @@ store:
 	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x5c; BYTE $0x01; BYTE $0x40 // tilestored [r9+r8*1+0x40], tmm3
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0 // tilerelease
 	RET
+
+// func finishTile32AVX512(t *float32, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32)
+// C = (T + bias) + src for a 32×32 tile T (row-major), each part only when
+// acc says so: the FMA kernels' epilogue, in their order.
+TEXT ·finishTile32AVX512(SB), NOSPLIT, $0-56
+	MOVQ t+0(FP), SI
+	MOVQ c+8(FP), DI
+	MOVQ ldc+16(FP), R8
+	SHLQ $2, R8
+	MOVQ acc+24(FP), AX
+	MOVQ src+32(FP), R10
+	MOVQ ldsrc+40(FP), R9
+	SHLQ $2, R9
+	MOVQ $32, CX
+	TESTQ $2, AX
+	JE   finrow
+	MOVQ bias+48(FP), R11
+	VMOVUPS (R11), Z2
+	VMOVUPS 64(R11), Z3
+
+finrow:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	TESTQ $2, AX
+	JE   finnobias
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+
+finnobias:
+	TESTQ $1, AX
+	JE   finstore
+	VADDPS (R10), Z0, Z0
+	VADDPS 64(R10), Z1, Z1
+	ADDQ R9, R10
+
+finstore:
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	ADDQ $128, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNE  finrow
+	VZEROUPPER
+	RET

@@ -191,3 +191,24 @@ func TestCvtBF16(t *testing.T) {
 		t.Fatalf("cvtBF16(NaN) = %#04x, not a NaN", got[0])
 	}
 }
+
+// TestFinishTile32: the tile epilogue in use (AVX-512 where the CPU has
+// it) against the portable one, bit for bit, for every acc, with negative
+// zeros (which adding a zero bias would turn positive) and strided C and src.
+func TestFinishTile32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const ldc, ldsrc = 40, 37
+	tile := randSlice(rng, amxTileN)
+	for i := 0; i < amxTileN; i += 7 {
+		tile[i] = float32(math.Copysign(0, -1))
+	}
+	src := randSlice(rng, (amxMR-1)*ldsrc+amxNR)
+	bias := randSlice(rng, amxNR)
+	for acc := 0; acc < 4; acc++ {
+		got := randSlice(rng, (amxMR-1)*ldc+amxNR)
+		want := slices.Clone(got)
+		finishTile32(&tile[0], &got[0], ldc, acc, &src[0], ldsrc, &bias[0])
+		finishTile32Go(&tile[0], &want[0], ldc, acc, &src[0], ldsrc, &bias[0])
+		sameBits(t, "acc "+string(rune('0'+acc)), got, want)
+	}
+}
