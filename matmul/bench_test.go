@@ -149,6 +149,7 @@ func BenchmarkBF16(b *testing.B) {
 // 256 steps), one thread: the arithmetic peak the kernel reaches, without
 // packing or memory traffic. For avx512bf16 a step is a pair of k.
 func BenchmarkMicro(b *testing.B) {
+	bf16Kernel() // the AMX probe, which may add a path
 	var ks []*kernel
 	for _, k := range bf16Kernels {
 		if k.pairs { // the others are the FP32 micro-kernels, listed next
