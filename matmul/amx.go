@@ -54,35 +54,47 @@ func bf16Slots(d []float32) []uint16 {
 // (p/32)*32*mr + i*32 + p%32. Missing rows and steps are zero.
 func packAMXA(dst []float32, transA bool, a []float32, lda, i0, mb, p0, kb, mr int) {
 	ks := amxPairs(kb)
+	var blk []float32 // transA: a chunk's 16 pairs × mr rows, k-major
+	if transA {
+		buf := getBuf(amxChunk * mr)
+		defer putBuf(buf)
+		blk = *buf
+	}
 	for r := 0; r*mr < mb; r++ {
-		d := bf16Slots(dst[r*ks*mr : (r+1)*ks*mr])
+		dp := dst[r*ks*mr : (r+1)*ks*mr]
 		rows := min(mr, mb-r*mr)
 		base := i0 + r*mr
 		for c := 0; c*2*amxChunk < kb; c++ {
-			dc := d[c*32*mr : (c+1)*32*mr]
-			n := min(32, kb-c*32)
+			dc := dp[c*amxChunk*mr : (c+1)*amxChunk*mr] // mr rows of 16 pairs
+			n := min(2*amxChunk, kb-c*2*amxChunk)      // k steps in this chunk
 			if transA {
-				// Step p is a contiguous run over the rows: round it,
-				// then spread it down the chunk's column p.
-				var run [amxMR]uint16
-				for p := 0; p < n; p++ {
-					r := run[:rows]
-					cvtBF16(r, a[(p0+c*32+p)*lda+base:][:rows])
-					for i, v := range r {
-						dc[i*32+p] = v
+				// Step p is a contiguous run over the rows: pair the
+				// chunk's runs (k-major, step 2s low), then transpose
+				// the 16×rows block into rows of 16 pairs.
+				step := func(p int) []float32 { return a[(p0+c*2*amxChunk+p)*lda+base:][:rows] }
+				for s := 0; s < amxChunk; s++ {
+					t := blk[s*mr : s*mr+rows]
+					switch {
+					case 2*s+1 < n:
+						pairBF16(t, step(2*s+1), step(2*s))
+					case 2*s < n:
+						for i, v := range step(2 * s) {
+							t[i] = math.Float32frombits(uint32(toBF16(v)))
+						}
+					default:
+						clear(t)
 					}
 				}
-				for i := 0; i < rows; i++ {
-					clear(dc[i*32+n : i*32+32])
-				}
+				Transpose(dc, amxChunk, blk, mr, amxChunk, rows)
 			} else {
+				d := bf16Slots(dc)
 				for i := 0; i < rows; i++ {
-					row := dc[i*32 : i*32+32]
-					cvtBF16(row[:n], a[(base+i)*lda+p0+c*32:][:n])
+					row := d[i*2*amxChunk : (i+1)*2*amxChunk]
+					cvtBF16(row[:n], a[(base+i)*lda+p0+c*2*amxChunk:][:n])
 					clear(row[n:])
 				}
 			}
-			clear(dc[rows*32:])
+			clear(dc[rows*amxChunk:])
 		}
 	}
 }

@@ -66,8 +66,17 @@ func bf16Pair(x0, x1 float32, lowFirst bool) float32 {
 // holds the pair (2s, 2s+1) of row base+i; missing rows, the odd last step
 // and the pairs past (kb+1)/2 up to ks are zero. Panels follow each other
 // every ks*width slots.
+// pairPiece is how many pairs of each row packPairs rounds before
+// transposing them into place.
+const pairPiece = 64
+
 func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, width, ks int, lowFirst bool) {
-	var run [2 * 256]uint16 // one row's k steps, rounded, a piece at a time
+	var blk []float32 // rows × pairPiece pairs, for the row-major case
+	if !kMajor {
+		buf := getBuf(width * pairPiece)
+		defer putBuf(buf)
+		blk = *buf
+	}
 	for q := 0; q*width < cnt; q++ {
 		d := dst[q*ks*width : (q+1)*ks*width]
 		rows := min(width, cnt-q*width)
@@ -96,25 +105,27 @@ func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, w
 			clear(d[used*width:])
 			continue
 		}
-		// Each row's k steps are contiguous: round a piece of the row at
-		// once, then spread its pairs down the panel's column i.
-		for i := 0; i < rows; i++ {
-			row := x[(r0+i)*ld+p0 : (r0+i)*ld+p0+kb]
-			for p := 0; p < kb; p += len(run) {
-				piece := row[p:min(kb, p+len(run))]
-				r := run[:len(piece)+len(piece)%2]
-				cvtBF16(r, piece)
-				if len(piece)%2 != 0 {
-					r[len(piece)] = 0
+		// Each row's k steps are contiguous: round a piece of every row
+		// (its pairs then lie side by side, step 2s in the low half), and
+		// transpose the rows×pairs block into the panel's pairs×width.
+		for p := 0; p < kb; p += 2 * pairPiece {
+			n := min(kb-p, 2*pairPiece) // steps in this piece
+			np := (n + 1) / 2
+			for i := 0; i < rows; i++ {
+				r := bf16Slots(blk[i*pairPiece : i*pairPiece+np])
+				cvtBF16(r[:n], x[(r0+i)*ld+p0+p:][:n])
+				if n%2 != 0 {
+					r[n] = 0
 				}
-				for s := 0; s < len(r)/2; s++ {
-					v := uint32(r[2*s])<<16 | uint32(r[2*s+1])
-					if lowFirst {
-						v = v<<16 | v>>16
+				if !lowFirst {
+					t := blk[i*pairPiece : i*pairPiece+np]
+					for s, v := range t {
+						b := math.Float32bits(v)
+						t[s] = math.Float32frombits(b<<16 | b>>16)
 					}
-					d[(p/2+s)*width+i] = math.Float32frombits(v)
 				}
 			}
+			Transpose(d[(p/2)*width:], width, blk, pairPiece, rows, np)
 		}
 		for i := rows; i < width; i++ {
 			for s := 0; s < used; s++ {
