@@ -66,7 +66,7 @@ func packAMXA(dst []float32, transA bool, a []float32, lda, i0, mb, p0, kb, mr i
 		base := i0 + r*mr
 		for c := 0; c*2*amxChunk < kb; c++ {
 			dc := dp[c*amxChunk*mr : (c+1)*amxChunk*mr] // mr rows of 16 pairs
-			n := min(2*amxChunk, kb-c*2*amxChunk)      // k steps in this chunk
+			n := min(2*amxChunk, kb-c*2*amxChunk)       // k steps in this chunk
 			if transA {
 				// Step p is a contiguous run over the rows: pair the
 				// chunk's runs (k-major, step 2s low), then transpose
