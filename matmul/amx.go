@@ -199,3 +199,10 @@ var amxGoKernel = newAMXKernel("amxgo", microAMXGo)
 // when the CPU has AMX-BF16, the OS grants the tile state and a product
 // checks out, else why not. Called once, on the first BF16 product.
 var amxProbe func() (*kernel, error)
+
+// AMXSameBits reports, once the AMX path has been probed and found usable,
+// whether the hardware's products equal the SDM pseudo-code's (amxTilesGo)
+// bit for bit on the probe's check; false otherwise.
+func AMXSameBits() bool { bf16Kernel(); return amxSameBits }
+
+var amxSameBits bool

@@ -45,13 +45,6 @@ var amxConfig = func() *byte {
 	return &cfg[0]
 }()
 
-// AMXSameBits reports, once the AMX path has been probed and found usable,
-// whether the hardware's products equal the SDM pseudo-code's (amxTilesGo)
-// bit for bit on the probe's check; false otherwise.
-func AMXSameBits() bool { bf16Kernel(); return amxSameBits }
-
-var amxSameBits bool
-
 func init() {
 	amxProbe = probeAMX
 	if cpu.X86.HasAVX512F {

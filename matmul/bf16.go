@@ -60,16 +60,16 @@ func bf16Pair(x0, x1 float32, lowFirst bool) float32 {
 	return math.Float32frombits(uint32(toBF16(x0))<<16 | uint32(toBF16(x1)))
 }
 
+// pairPiece is how many pairs of each row packPairs rounds before
+// transposing them into place.
+const pairPiece = 64
+
 // packPairs packs `width`-wide panels of k pairs for rows [base, base+cnt)
 // of the matrix X whose element (x, p) is x[x*ld+p] (kMajor false) or
 // x[p*ld+x] (kMajor true), k steps [p0, p0+kb): slot s*width+i of a panel
 // holds the pair (2s, 2s+1) of row base+i; missing rows, the odd last step
 // and the pairs past (kb+1)/2 up to ks are zero. Panels follow each other
 // every ks*width slots.
-// pairPiece is how many pairs of each row packPairs rounds before
-// transposing them into place.
-const pairPiece = 64
-
 func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, width, ks int, lowFirst bool) {
 	var blk []float32 // rows × pairPiece pairs, for the row-major case
 	if !kMajor {

