@@ -1,7 +1,9 @@
 package matmul
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"unsafe"
 )
 
@@ -206,3 +208,41 @@ var amxProbe func() (*kernel, error)
 func AMXSameBits() bool { bf16Kernel(); return amxSameBits }
 
 var amxSameBits bool
+
+// checkAMX multiplies a 70×45 by 45×1100 product (edge tiles, two kc
+// blocks and a ragged chunk) with kern and with amxGoKernel: an error when
+// any element is off by more than accumulation order can explain (2⁻¹⁶ of
+// the sum of the absolute products), else whether the bits are the same.
+func checkAMX(kern *kernel) (same bool, err error) {
+	const m, n, k = 70, 45, 1100
+	rng := rand.New(rand.NewPCG(1, 2))
+	a := make([]float32, m*k)
+	b := make([]float32, k*n)
+	for i := range a {
+		a[i] = float32(rng.NormFloat64())
+	}
+	for i := range b {
+		b[i] = float32(rng.NormFloat64())
+	}
+	got := make([]float32, m*n)
+	want := make([]float32, m*n)
+	gemmEx(kern, false, false, m, n, k, a, k, b, n, epilogue{}, got, n, 1)
+	gemmEx(amxGoKernel, false, false, m, n, k, a, k, b, n, epilogue{}, want, n, 1)
+	same = true
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var mag float64
+			for p := 0; p < k; p++ {
+				mag += math.Abs(float64(RoundBF16(a[i*k+p]) * RoundBF16(b[p*n+j])))
+			}
+			g, w := got[i*n+j], want[i*n+j]
+			if math.Float32bits(g) != math.Float32bits(w) {
+				same = false
+			}
+			if d := math.Abs(float64(g - w)); !(d <= mag*0x1p-16) {
+				return false, fmt.Errorf("AMX self-check failed: C[%d][%d] = %g, the SDM's pseudo-code gives %g", i, j, g, w)
+			}
+		}
+	}
+	return same, nil
+}

@@ -212,3 +212,29 @@ func TestFinishTile32(t *testing.T) {
 		sameBits(t, "acc "+string(rune('0'+acc)), got, want)
 	}
 }
+
+// TestCheckAMX: the probe's self-check passes the pseudo-code itself with
+// the same bits, passes a kernel off by an ulp (accumulation order) without
+// them, and refuses one with a wrong element, naming it.
+func TestCheckAMX(t *testing.T) {
+	same, err := checkAMX(amxGoKernel)
+	if err != nil || !same {
+		t.Fatalf("checkAMX(amxgo) = %v, %v; want true, nil", same, err)
+	}
+	nudge := func(i int, by func(float32) float32) microKernel {
+		return func(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
+			var tile [amxTileN]float32
+			amxTilesGo(k/amxChunk, a, b, &tile[0])
+			tile[i] = by(tile[i])
+			finishAMXTile(&tile, c, ldc, acc, src, ldsrc, bias)
+		}
+	}
+	ulp := newAMXKernel("ulp", nudge(33, func(x float32) float32 { return math.Nextafter32(x, float32(math.Inf(1))) }))
+	if same, err := checkAMX(ulp); err != nil || same {
+		t.Fatalf("checkAMX(one ulp off) = %v, %v; want false, nil", same, err)
+	}
+	wrong := newAMXKernel("wrong", nudge(33, func(x float32) float32 { return x + 1 }))
+	if _, err := checkAMX(wrong); err == nil || !strings.Contains(err.Error(), "C[1][1]") {
+		t.Fatalf("checkAMX(wrong element) = %v; want an error naming C[1][1]", err)
+	}
+}
