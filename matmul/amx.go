@@ -152,8 +152,6 @@ func finishAMXTile(t *[amxTileN]float32, c *float32, ldc int, acc int, src *floa
 	finishTile32(&t[0], c, ldc, acc, src, ldsrc, bias)
 }
 
-var finishTile32 = finishTile32Go
-
 func finishTile32Go(tp *float32, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
 	t := unsafe.Slice(tp, amxTileN)
 	cs := unsafe.Slice(c, (amxMR-1)*ldc+amxNR)

@@ -42,11 +42,17 @@ var amxConfig = func() *byte {
 	return &cfg[0]
 }()
 
-func init() {
-	amxProbe = probeAMX
+func init() { amxProbe = probeAMX }
+
+// finishTile32 is the tile epilogue: AVX-512 where the CPU has it (every
+// CPU with AMX does). Direct calls, not a function variable, so that the
+// micro-kernels' stack tile stays on the stack.
+func finishTile32(t *float32, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
 	if cpu.X86.HasAVX512F {
-		finishTile32 = finishTile32AVX512
+		finishTile32AVX512(t, c, ldc, acc, src, ldsrc, bias)
+		return
 	}
+	finishTile32Go(t, c, ldc, acc, src, ldsrc, bias)
 }
 
 //go:noescape

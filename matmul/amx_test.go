@@ -238,3 +238,16 @@ func TestCheckAMX(t *testing.T) {
 		t.Fatalf("checkAMX(wrong element) = %v; want an error naming C[1][1]", err)
 	}
 }
+
+// TestAMXMicroNoAlloc: the micro-kernel's 4 KiB tile stays on the stack
+// (the epilogue is called directly, not through a function variable).
+func TestAMXMicroNoAlloc(t *testing.T) {
+	a := make([]float32, amxChunk*amxMR)
+	b := make([]float32, amxChunk*amxNR)
+	c := make([]float32, amxTileN)
+	if n := testing.AllocsPerRun(10, func() {
+		microAMXGo(amxChunk, &a[0], &b[0], &c[0], amxNR, 0, &c[0], amxNR, &c[0])
+	}); n != 0 {
+		t.Fatalf("microAMXGo allocates %v times a call", n)
+	}
+}
