@@ -36,9 +36,9 @@ func BF16Results(reps int) []Result {
 				Detail: fmt.Sprintf("path %s, %d threads", path, matmul.Threads())})
 		}
 	}
-	fp32, bf16, how := Peak(matmul.Threads())
+	fp32, bf16, how, bf16How := Peak(matmul.Threads())
 	out = append(out, Result{Name: "peak fp32 (nominal)", Value: fp32, Unit: "GFLOP/s", Detail: how},
-		Result{Name: "peak bf16 (nominal)", Value: bf16, Unit: "GFLOP/s", Detail: bf16PeakHow()})
+		Result{Name: "peak bf16 (nominal)", Value: bf16, Unit: "GFLOP/s", Detail: bf16How})
 	if err := matmul.AMXStatus(); err != nil {
 		out = append(out, Result{Name: "amx", Unit: "-", Detail: "not used: " + err.Error()})
 	} else {
@@ -54,7 +54,7 @@ func BF16Results(reps int) []Result {
 // VDPBF16PS at the FMA's rate (two products per lane): twice FP32 where the
 // CPU has AVX512-BF16, else FP32's; with AMX, one TDPBF16PS (16×16×32
 // products) every 16 cycles: 1,024 FLOP/cycle.
-func Peak(threads int) (fp32, bf16 float64, how string) {
+func Peak(threads int) (fp32, bf16 float64, how, bf16How string) {
 	ghz := cpuGHz()
 	perCycle := 32.0
 	if matmul.Kernel() == "avx512" {
@@ -63,25 +63,16 @@ func Peak(threads int) (fp32, bf16 float64, how string) {
 		perCycle = 2
 	}
 	fp32 = float64(threads) * ghz * perCycle
-	bf16 = fp32
+	bf16, bf16How = fp32, "no BF16 instruction: fp32's"
 	for _, p := range matmul.BF16Kernels() {
-		switch p {
-		case "avx512bf16":
-			bf16 = max(bf16, 2*fp32)
-		case "amx":
-			bf16 = max(bf16, float64(threads)*ghz*1024)
+		switch {
+		case p == "amx":
+			bf16, bf16How = float64(threads)*ghz*1024, "AMX: one TDPBF16PS (16×16×32 products) per 16 cycles, 1,024 FLOP/cycle per core"
+		case p == "avx512bf16" && bf16 < 2*fp32:
+			bf16, bf16How = 2*fp32, "VDPBF16PS at the FMA's rate: twice fp32"
 		}
 	}
-	return fp32, bf16, fmt.Sprintf("%d cores × %.2f GHz × %.0f FLOP/cycle", threads, ghz, perCycle)
-}
-
-func bf16PeakHow() string {
-	for _, p := range matmul.BF16Kernels() {
-		if p == "amx" {
-			return "AMX: one TDPBF16PS (16×16×32 products) per 16 cycles, 1,024 FLOP/cycle per core"
-		}
-	}
-	return "VDPBF16PS at the FMA's rate: twice fp32"
+	return fp32, bf16, fmt.Sprintf("%d cores × %.2f GHz × %.0f FLOP/cycle", threads, ghz, perCycle), bf16How
 }
 
 // cpuGHz reads the first "cpu MHz" of /proc/cpuinfo (0 where there is none).

@@ -17,7 +17,7 @@ var amxKernel = newAMXKernel("amx", microAMX)
 func microAMX(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
 	var t [amxTileN]float32
 	amxTiles(k/amxChunk, a, b, &t[0], amxConfig)
-	finishAMXTile(&t, c, ldc, acc, src, ldsrc, bias)
+	finishTile32(&t[0], c, ldc, acc, src, ldsrc, bias)
 }
 
 // amxTiles: LDTILECFG cfg, zero tmm0–3, k16 chunks of TDPBF16PS, store the

@@ -226,7 +226,7 @@ func TestCheckAMX(t *testing.T) {
 			var tile [amxTileN]float32
 			amxTilesGo(k/amxChunk, a, b, &tile[0])
 			tile[i] = by(tile[i])
-			finishAMXTile(&tile, c, ldc, acc, src, ldsrc, bias)
+			finishTile32(&tile[0], c, ldc, acc, src, ldsrc, bias)
 		}
 	}
 	ulp := newAMXKernel("ulp", nudge(33, func(x float32) float32 { return math.Nextafter32(x, float32(math.Inf(1))) }))

@@ -7,8 +7,7 @@ import "math"
 // rounds exactly as toBF16 does (to nearest even, subnormal inputs to zero
 // of the same sign; NaN stays a NaN).
 
-// cvtBF16 rounds src to bfloat16 into dst (RoundBF16's bits); the amd64
-// init swaps in VCVTNEPS2BF16 where the CPU has AVX512-BF16.
+// cvtBF16 rounds src to bfloat16 into dst (RoundBF16's bits).
 var cvtBF16 = cvtBF16Go
 
 func cvtBF16Go(dst []uint16, src []float32) {

@@ -70,11 +70,12 @@ func (k *kernel) steps(n int) int {
 	if !k.pairs {
 		return n
 	}
-	if k.pairPad > 1 {
-		return (n + 2*k.pairPad - 1) / (2 * k.pairPad) * k.pairPad
-	}
-	return (n + 1) / 2
+	return padPairs(n, max(1, k.pairPad))
 }
+
+// padPairs is the number of k pairs for n steps, rounded up to a multiple
+// of pad.
+func padPairs(n, pad int) int { return (n + 2*pad - 1) / (2 * pad) * pad }
 
 // kernels lists the implementations usable on this machine, best first.
 // The amd64 init adds the assembly ones in front of the generic kernel.

