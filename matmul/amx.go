@@ -108,31 +108,66 @@ func packAMXB(dst []float32, transB bool, b []float32, ldb, j0, nb, p0, k, nr in
 	packPairs(dst, !transB, b, ldb, j0, nb, p0, k, nr, amxPairs(k), true)
 }
 
+// amxTileFunc computes rows 32×32 tiles against one B panel (k16 chunks):
+// tile r is A panel a + r·astride bytes times B, stored from zero at t +
+// r·tstep bytes, its rows ldt bytes apart. amxTiles (the assembly, which
+// also configures and releases the tiles) and amxTilesGo have this form.
+type amxTileFunc func(k16 int, a, b, t *float32, rows, astride, ldt, tstep int)
+
 // amxTilesGo is TDPBF16PS's pseudo-code (Intel SDM) run over the packed
-// chunks exactly as the assembly's tile loads read them: k16 chunks of A
-// and B (amxBytes each) into t, 32×32 row-major, from zero. Inputs are
+// chunks exactly as the assembly's tile loads read them. Inputs are
 // already bfloat16 (subnormals flushed by the packers); partial sums that
 // fall below the normal range are flushed to zero as the instruction
 // does.
-func amxTilesGo(k16 int, ap, bp, tp *float32) {
-	a := unsafe.Slice((*uint32)(unsafe.Pointer(ap)), k16*amxBytes/4)
+func amxTilesGo(k16 int, ap, bp, tp *float32, rows, astride, ldt, tstep int) {
 	b := unsafe.Slice((*uint32)(unsafe.Pointer(bp)), k16*amxBytes/4)
-	t := unsafe.Slice(tp, amxTileN)
-	clear(t)
-	for c := 0; c < k16; c++ {
-		ac := a[c*amxBytes/4 : (c+1)*amxBytes/4]
-		bc := b[c*amxBytes/4 : (c+1)*amxBytes/4]
-		for m := 0; m < amxMR; m++ {
-			row := t[m*amxNR : (m+1)*amxNR]
-			for kk := 0; kk < amxChunk; kk++ {
-				av := ac[m*amxChunk+kk]
-				alo, ahi := math.Float32frombits(av<<16), math.Float32frombits(av&0xffff0000)
-				for n, bv := range bc[kk*amxNR : (kk+1)*amxNR] {
-					blo, bhi := math.Float32frombits(bv<<16), math.Float32frombits(bv&0xffff0000)
-					s := ftz(row[n] + float32(alo*blo))
-					row[n] = ftz(s + float32(ahi*bhi))
+	var t [amxTileN]float32
+	for r := range rows {
+		a := unsafe.Slice((*uint32)(unsafe.Add(unsafe.Pointer(ap), r*astride)), k16*amxBytes/4)
+		clear(t[:])
+		for c := 0; c < k16; c++ {
+			ac := a[c*amxBytes/4 : (c+1)*amxBytes/4]
+			bc := b[c*amxBytes/4 : (c+1)*amxBytes/4]
+			for m := 0; m < amxMR; m++ {
+				row := t[m*amxNR : (m+1)*amxNR]
+				for kk := 0; kk < amxChunk; kk++ {
+					av := ac[m*amxChunk+kk]
+					alo, ahi := math.Float32frombits(av<<16), math.Float32frombits(av&0xffff0000)
+					for n, bv := range bc[kk*amxNR : (kk+1)*amxNR] {
+						blo, bhi := math.Float32frombits(bv<<16), math.Float32frombits(bv&0xffff0000)
+						s := ftz(row[n] + float32(alo*blo))
+						row[n] = ftz(s + float32(ahi*bhi))
+					}
 				}
 			}
+		}
+		base := unsafe.Add(unsafe.Pointer(tp), r*tstep)
+		for m := 0; m < amxMR; m++ {
+			copy(unsafe.Slice((*float32)(unsafe.Add(base, m*ldt)), amxNR), t[m*amxNR:(m+1)*amxNR])
+		}
+	}
+}
+
+// amxRows is the rows kernel around a tile function. Without bias or src
+// (acc 0) the tiles are stored straight into C, which is then exactly T;
+// otherwise into tmp, and the epilogue adds them, tile by tile, as the
+// micro-kernel does. Either way C gets the micro-kernel's bits, and the
+// tile configuration is loaded once for all rows rather than per tile.
+func amxRows(tiles amxTileFunc) rowsKernel {
+	return func(k int, a *float32, astride int, b *float32, rows int, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32, tmp []float32) {
+		if acc == 0 {
+			tiles(k/amxChunk, a, b, c, rows, astride*4, ldc*4, amxMR*ldc*4)
+			return
+		}
+		t := tmp[:rows*amxTileN]
+		tiles(k/amxChunk, a, b, &t[0], rows, astride*4, amxNR*4, amxTileN*4)
+		for r := range rows {
+			cr := (*float32)(unsafe.Add(unsafe.Pointer(c), r*amxMR*ldc*4))
+			sr := src
+			if acc&accSrc != 0 {
+				sr = (*float32)(unsafe.Add(unsafe.Pointer(src), r*amxMR*ldsrc*4))
+			}
+			finishTile32(&t[r*amxTileN], cr, ldc, acc, sr, ldsrc, bias)
 		}
 	}
 }
@@ -166,15 +201,16 @@ func finishTile32Go(tp *float32, c *float32, ldc int, acc int, src *float32, lds
 // counts pairs, a multiple of amxChunk.
 func microAMXGo(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
 	var t [amxTileN]float32
-	amxTilesGo(k/amxChunk, a, b, &t[0])
+	amxTilesGo(k/amxChunk, a, b, &t[0], 1, 0, amxNR*4, 0)
 	finishTile32(&t[0], c, ldc, acc, src, ldsrc, bias)
 }
 
 // newAMXKernel is the AMX path's kernel around a micro-kernel: the
 // assembly one (amx_amd64.go) or microAMXGo (amxGoKernel).
-func newAMXKernel(name string, micro microKernel) *kernel {
+func newAMXKernel(name string, micro microKernel, tiles amxTileFunc) *kernel {
 	return &kernel{
 		name:    name,
+		rows:    amxRows(tiles),
 		mr:      amxMR,
 		nr:      amxNR,
 		kc:      bf16KC,
@@ -190,7 +226,7 @@ func newAMXKernel(name string, micro microKernel) *kernel {
 // amxGoKernel is the AMX path computed in Go: for tests (it is registered
 // as the "amxgo" BF16 path by the package's tests only) and for checking
 // the assembly on a machine with AMX.
-var amxGoKernel = newAMXKernel("amxgo", microAMXGo)
+var amxGoKernel = newAMXKernel("amxgo", microAMXGo, amxTilesGo)
 
 // amxProbe, set by the amd64 code, asks for the AMX kernel: it returns it
 // when the CPU has AMX-BF16, the OS grants the tile state and a product

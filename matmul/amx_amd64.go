@@ -10,23 +10,31 @@ import (
 )
 
 // amxKernel is the AMX path: amx.go has the layout, amx_amd64.s the tiles.
-var amxKernel = newAMXKernel("amx", microAMX)
+var amxKernel = newAMXKernel("amx", microAMX, amxTilesAsm)
 
 // microAMX computes the 32×32 tile with AMX into a stack tile, then applies
 // the epilogue.
 func microAMX(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
 	var t [amxTileN]float32
-	amxTiles(k/amxChunk, a, b, &t[0], amxConfig)
+	amxTiles(k/amxChunk, a, b, &t[0], amxConfig, 1, 0, amxNR*4, 0)
 	finishTile32(&t[0], c, ldc, acc, src, ldsrc, bias)
 }
 
-// amxTiles: LDTILECFG cfg, zero tmm0–3, k16 chunks of TDPBF16PS, store the
-// four tiles into t (32×32, row-major), TILERELEASE. Everything happens in
-// one call, so the goroutine cannot move to another thread between the
-// configuration and its use, and the thread leaves with the tiles released.
+// amxTiles: LDTILECFG cfg; for each of rows (≥ 1) A panels: zero tmm0–3,
+// k16 chunks of TDPBF16PS, store the four tiles (amxTileFunc has the
+// layout); TILERELEASE. Everything happens in one call, so the goroutine
+// cannot move to another thread between the configuration and its use,
+// and the thread leaves with the tiles released.
 //
 //go:noescape
-func amxTiles(k16 int, a, b, t *float32, cfg *byte)
+func amxTiles(k16 int, a, b, t *float32, cfg *byte, rows, astride, ldt, tstep int)
+
+// amxTilesAsm is amxTiles as an amxTileFunc.
+func amxTilesAsm(k16 int, a, b, t *float32, rows, astride, ldt, tstep int) {
+	if rows > 0 {
+		amxTiles(k16, a, b, t, amxConfig, rows, astride, ldt, tstep)
+	}
+}
 
 // amxConfig points at the 64-byte tile configuration (palette 1; tiles 0–7
 // each 16 rows of 64 bytes), aligned to 64 bytes.

@@ -7,20 +7,26 @@
 // as (binutils 2.40) encodes it and objdump reads it back. TestAMXEncoding
 // disassembles these functions in the test binary and compares.
 
-// func amxTiles(k16 int, a, b, t *float32, cfg *byte)
-TEXT ·amxTiles(SB), NOSPLIT, $0-40
-	MOVQ k16+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
+// func amxTiles(k16 int, a, b, t *float32, cfg *byte, rows, astride, ldt, tstep int)
+TEXT ·amxTiles(SB), NOSPLIT, $0-72
+	MOVQ k16+0(FP), R10
+	MOVQ a+8(FP), R13
 	MOVQ t+24(FP), DX
 	MOVQ cfg+32(FP), AX
+	MOVQ rows+40(FP), BX
+	MOVQ ldt+56(FP), R8
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0x00 // ldtilecfg [rax]
+	MOVQ $64, R11  // A tile stride: a row of 16 pairs
+	MOVQ $128, R12 // B tile stride: a pair of 32 columns
+
+panel:
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0 // tilezero tmm0
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8 // tilezero tmm1
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd0 // tilezero tmm2
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd8 // tilezero tmm3
-	MOVQ $64, R11  // A tile stride: a row of 16 pairs
-	MOVQ $128, R12 // B tile stride: a pair of 32 columns
+	MOVQ R13, SI
+	MOVQ b+16(FP), DI
+	MOVQ R10, CX
 	TESTQ CX, CX
 	JEQ  store
 
@@ -39,12 +45,17 @@ loop:
 	JNE  loop
 
 store:
-	MOVQ $128, R8 // T stride: 32 floats
-	LEAQ 2048(DX), R9 // row 16 of T
+	MOVQ R8, R9
+	SHLQ $4, R9
+	ADDQ DX, R9 // row 16 of T
 	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x02             // tilestored [rdx+r8*1], tmm0
 	BYTE $0xc4; BYTE $0xa2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x02; BYTE $0x40 // tilestored [rdx+r8*1+0x40], tmm1
 	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x14; BYTE $0x01             // tilestored [r9+r8*1], tmm2
 	BYTE $0xc4; BYTE $0x82; BYTE $0x7a; BYTE $0x4b; BYTE $0x5c; BYTE $0x01; BYTE $0x40 // tilestored [r9+r8*1+0x40], tmm3
+	ADDQ astride+48(FP), R13
+	ADDQ tstep+64(FP), DX
+	DECQ BX
+	JNE  panel
 	BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0 // tilerelease
 	RET
 

@@ -49,18 +49,20 @@ func TestAMXEncoding(t *testing.T) {
 		want []string
 	}{
 		{"amxTiles", []string{
-			"mov rcx,QWORD PTR [rsp+0x8]", "mov rsi,QWORD PTR [rsp+0x10]", "mov rdi,QWORD PTR [rsp+0x18]",
-			"mov rdx,QWORD PTR [rsp+0x20]", "mov rax,QWORD PTR [rsp+0x28]",
-			"ldtilecfg [rax]", "tilezero tmm0", "tilezero tmm1", "tilezero tmm2", "tilezero tmm3",
-			"mov r11,0x40", "mov r12,0x80", "test rcx,rcx", "je",
+			"mov r10,QWORD PTR [rsp+0x8]", "mov r13,QWORD PTR [rsp+0x10]", "mov rdx,QWORD PTR [rsp+0x20]",
+			"mov rax,QWORD PTR [rsp+0x28]", "mov rbx,QWORD PTR [rsp+0x30]", "mov r8,QWORD PTR [rsp+0x40]",
+			"ldtilecfg [rax]", "mov r11,0x40", "mov r12,0x80",
+			"tilezero tmm0", "tilezero tmm1", "tilezero tmm2", "tilezero tmm3",
+			"mov rsi,r13", "mov rdi,QWORD PTR [rsp+0x18]", "mov rcx,r10", "test rcx,rcx", "je",
 			"tileloadd tmm4,[rsi+r11*1]", "tileloadd tmm5,[rsi+r11*1+0x400]",
 			"tileloadd tmm6,[rdi+r12*1]", "tileloadd tmm7,[rdi+r12*1+0x40]",
 			"tdpbf16ps tmm0,tmm4,tmm6", "tdpbf16ps tmm1,tmm4,tmm7",
 			"tdpbf16ps tmm2,tmm5,tmm6", "tdpbf16ps tmm3,tmm5,tmm7",
 			"add rsi,0x800", "add rdi,0x800", "dec rcx", "jne",
-			"mov r8,0x80", "lea r9,[rdx+0x800]",
+			"mov r9,r8", "shl r9,0x4", "add r9,rdx",
 			"tilestored [rdx+r8*1],tmm0", "tilestored [rdx+r8*1+0x40],tmm1",
 			"tilestored [r9+r8*1],tmm2", "tilestored [r9+r8*1+0x40],tmm3",
+			"add r13,QWORD PTR [rsp+0x38]", "add rdx,QWORD PTR [rsp+0x48]", "dec rbx", "jne",
 			"tilerelease", "ret",
 		}},
 		{"cvtBF16AVX512", []string{

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // The tests register the AMX path computed in Go ("amxgo": the SDM's
@@ -107,7 +108,7 @@ func TestAMXTilesGo(t *testing.T) {
 		packAMXA(ap, false, a, k, 0, amxMR, 0, k, amxMR)
 		packAMXB(bp, false, b, amxNR, 0, amxNR, 0, k, amxNR)
 		var tile [amxTileN]float32
-		amxTilesGo(k/32, &ap[0], &bp[0], &tile[0])
+		amxTilesGo(k/32, &ap[0], &bp[0], &tile[0], 1, 0, amxNR*4, 0)
 		for i := 0; i < amxMR; i++ {
 			for j := 0; j < amxNR; j++ {
 				var want, mag float64
@@ -221,19 +222,26 @@ func TestCheckAMX(t *testing.T) {
 	if err != nil || !same {
 		t.Fatalf("checkAMX(amxgo) = %v, %v; want true, nil", same, err)
 	}
-	nudge := func(i int, by func(float32) float32) microKernel {
-		return func(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
+	// nudge changes element i of the first tile of every call, in both of
+	// the kernel's entry points (lone tiles and columns of tiles).
+	nudge := func(name string, i int, by func(float32) float32) *kernel {
+		tiles := func(k16 int, a, b, t *float32, rows, astride, ldt, tstep int) {
+			amxTilesGo(k16, a, b, t, rows, astride, ldt, tstep)
+			e := (*float32)(unsafe.Add(unsafe.Pointer(t), i/amxNR*ldt+i%amxNR*4))
+			*e = by(*e)
+		}
+		micro := func(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32) {
 			var tile [amxTileN]float32
-			amxTilesGo(k/amxChunk, a, b, &tile[0])
-			tile[i] = by(tile[i])
+			tiles(k/amxChunk, a, b, &tile[0], 1, 0, amxNR*4, 0)
 			finishTile32(&tile[0], c, ldc, acc, src, ldsrc, bias)
 		}
+		return newAMXKernel(name, micro, tiles)
 	}
-	ulp := newAMXKernel("ulp", nudge(33, func(x float32) float32 { return math.Nextafter32(x, float32(math.Inf(1))) }))
+	ulp := nudge("ulp", 33, func(x float32) float32 { return math.Nextafter32(x, float32(math.Inf(1))) })
 	if same, err := checkAMX(ulp); err != nil || same {
 		t.Fatalf("checkAMX(one ulp off) = %v, %v; want false, nil", same, err)
 	}
-	wrong := newAMXKernel("wrong", nudge(33, func(x float32) float32 { return x + 1 }))
+	wrong := nudge("wrong", 33, func(x float32) float32 { return x + 1 })
 	if _, err := checkAMX(wrong); err == nil || !strings.Contains(err.Error(), "C[1][1]") {
 		t.Fatalf("checkAMX(wrong element) = %v; want an error naming C[1][1]", err)
 	}

@@ -1,6 +1,7 @@
 package matmul
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -140,11 +141,18 @@ func TestBF16Gemm(t *testing.T) {
 				want := slices.Clone(g.c)
 				refBF16(g, want, nil, nil, 0)
 				checkRefF64(t, g, want)
+				var first []float32
 				for _, th := range []int{1, 3} {
 					SetThreads(th)
 					got := slices.Clone(g.c)
 					BF16.Gemm(g.transA, g.transB, g.m, g.n, g.k, g.a, g.lda, g.b, g.ldb, g.beta, got, g.ldc)
-					sameBits(t, g.String()+" threads "+string(rune('0'+th)), got, want)
+					what := g.String() + " threads " + string(rune('0'+th))
+					checkBF16(t, what, g, got, want, nil, nil, 0)
+					if first == nil {
+						first = got
+					} else {
+						sameBits(t, what+" against 1 thread", got, first)
+					}
 				}
 			}
 		}
@@ -155,7 +163,7 @@ func TestBF16Gemm(t *testing.T) {
 func TestBF16GemmBias(t *testing.T) {
 	forEachBF16Path(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(9, 10))
-		for _, s := range [][3]int{{1, 1, 1}, {17, 45, 33}, {30, 40, 1100}} {
+		for _, s := range [][3]int{{1, 1, 1}, {17, 45, 33}, {30, 40, 1100}, {70, 45, 1100}, {100, 64, 40}} {
 			g := newCase(rng, false, true, s[0], s[1], s[2], 0)
 			bias := randSlice(rng, g.n)
 			src := randSlice(rng, g.m*g.n)
@@ -163,12 +171,12 @@ func TestBF16GemmBias(t *testing.T) {
 			refBF16(g, want, bias, src, g.n)
 			got := slices.Clone(g.c)
 			BF16.GemmBias(g.transA, g.transB, g.m, g.n, g.k, g.a, g.lda, g.b, g.ldb, bias, src, g.n, got, g.ldc)
-			sameBits(t, g.String()+" bias", got, want)
+			checkBF16(t, g.String()+" bias", g, got, want, bias, src, g.n)
 			got = slices.Clone(g.c)
 			BF16.GemmSerial(g.transA, g.transB, g.m, g.n, g.k, g.a, g.lda, g.b, g.ldb, 0, got, g.ldc)
 			want = slices.Clone(g.c)
 			refBF16(g, want, nil, nil, 0)
-			sameBits(t, g.String()+" serial", got, want)
+			checkBF16(t, g.String()+" serial", g, got, want, nil, nil, 0)
 		}
 	})
 }
@@ -202,7 +210,8 @@ func TestBF16FP32Untouched(t *testing.T) {
 }
 
 // TestBF16MatchesFP32OnRounded: where the FP32 FMA kernel's kc is the BF16
-// one's, BF16 over x is FP32 over RoundBF16(x), bit for bit.
+// one's, BF16 over x is FP32 over RoundBF16(x), bit for bit (AMX hardware
+// that sums in its own order: up to that order, see checkBF16).
 func TestBF16MatchesFP32OnRounded(t *testing.T) {
 	if !slices.Contains(Kernels(), "avx512") {
 		t.Skip("no AVX-512 FP32 kernel")
@@ -224,9 +233,103 @@ func TestBF16MatchesFP32OnRounded(t *testing.T) {
 			Gemm(g.transA, g.transB, g.m, g.n, g.k, ra, g.lda, rb, g.ldb, 0, want, g.ldc)
 			got := slices.Clone(g.c)
 			BF16.Gemm(g.transA, g.transB, g.m, g.n, g.k, g.a, g.lda, g.b, g.ldb, 0, got, g.ldc)
-			sameBits(t, g.String(), got, want)
+			checkBF16(t, g.String(), g, got, want, nil, nil, 0)
 		}
 	})
+}
+
+// amxOwnBits reports whether the BF16 path in use is AMX on hardware whose
+// sums differ from the SDM pseudo-code's. The Sapphire Rapids-class Xeon
+// measured on 2026-12-04 is such a CPU: one element in ten to twenty came
+// out an ulp or two away from the chain the pseudo-code describes, so AMX
+// products equal refBF16 there only up to accumulation order.
+func amxOwnBits() bool { return BF16Kernel() == "amx" && !AMXSameBits() }
+
+// checkBF16 compares a BF16 product got with refBF16's want: bit for bit,
+// or, on AMX hardware with its own order (amxOwnBits), by orderDiff.
+func checkBF16(t *testing.T, what string, g *gemmCase, got, want, bias, src []float32, ldsrc int) {
+	t.Helper()
+	if !amxOwnBits() {
+		sameBits(t, what, got, want)
+		return
+	}
+	off, err := orderDiff(g, got, want, bias, src, ldsrc)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if off > 0 {
+		t.Logf("%s: %d of %d elements differ from the pseudo-code's order, within accumulation-order bounds", what, off, g.m*g.n)
+	}
+}
+
+// orderDiff counts the elements where got and want differ, and fails where
+// one differs by more than summing in another order can explain: twice the
+// float32 accumulation bound, 2·2^-24·(k+4)·Σ|terms| (both sums lie within
+// one bound of the exact one). The terms are the rounded products, beta·C,
+// the bias and the residual src.
+func orderDiff(g *gemmCase, got, want, bias, src []float32, ldsrc int) (int, error) {
+	off := 0
+	for i := 0; i < g.m; i++ {
+		for j := 0; j < g.n; j++ {
+			x, y := got[i*g.ldc+j], want[i*g.ldc+j]
+			if math.Float32bits(x) == math.Float32bits(y) {
+				continue
+			}
+			off++
+			var mag float64
+			for p := 0; p < g.k; p++ {
+				mag += math.Abs(float64(RoundBF16(float32(g.opA(i, p)))) * float64(RoundBF16(float32(g.opB(p, j)))))
+			}
+			if g.beta != 0 {
+				mag += math.Abs(float64(g.beta * g.c[i*g.ldc+j]))
+			}
+			if bias != nil {
+				mag += math.Abs(float64(bias[j]))
+			}
+			if src != nil {
+				mag += math.Abs(float64(src[i*ldsrc+j]))
+			}
+			if tol := 2 * 0x1p-24 * float64(g.k+4) * mag; !(math.Abs(float64(x)-float64(y)) <= tol) {
+				return off, fmt.Errorf("C[%d][%d] = %v, reference %v: further apart than accumulation order explains (%.3g)", i, j, x, y, tol)
+			}
+		}
+	}
+	return off, nil
+}
+
+// TestOrderDiff: AMX's looser check passes an ulp's difference and a sum
+// taken in another order, and fails a wrong element and a NaN.
+func TestOrderDiff(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	g := newCase(rng, false, true, 17, 45, 33, 0.5)
+	want := slices.Clone(g.c)
+	refBF16(g, want, nil, nil, 0)
+	// The same sums, k taken backwards.
+	rev := slices.Clone(g.c)
+	for i := 0; i < g.m; i++ {
+		for j := 0; j < g.n; j++ {
+			s := float32(g.beta * g.c[i*g.ldc+j])
+			for p := g.k - 1; p >= 0; p-- {
+				s += RoundBF16(float32(g.opA(i, p))) * RoundBF16(float32(g.opB(p, j)))
+			}
+			rev[i*g.ldc+j] = s
+		}
+	}
+	if off, err := orderDiff(g, rev, want, nil, nil, 0); err != nil || off == 0 {
+		t.Errorf("k backwards: %d elements differ, err %v; want some, no error", off, err)
+	}
+	ulp := slices.Clone(want)
+	ulp[5] = math.Float32frombits(math.Float32bits(ulp[5]) + 1)
+	if off, err := orderDiff(g, ulp, want, nil, nil, 0); err != nil || off != 1 {
+		t.Errorf("one ulp: %d elements differ, err %v; want 1, no error", off, err)
+	}
+	for _, v := range []float32{want[7] + 0.01, float32(math.NaN())} {
+		bad := slices.Clone(want)
+		bad[7] = v
+		if _, err := orderDiff(g, bad, want, nil, nil, 0); err == nil {
+			t.Errorf("C[0][7] = %v (reference %v) passed", v, want[7])
+		}
+	}
 }
 
 func sameBits(t *testing.T, what string, got, want []float32) {
@@ -290,7 +393,11 @@ func TestBF16KernelEnv(t *testing.T) {
 			t.Errorf("%s=%s: child used %q", BF16KernelEnv, name, out)
 		}
 	}
-	for _, bad := range []string{"amx", "nonsense"} {
+	bad := []string{"nonsense"}
+	if !slices.Contains(BF16Kernels(), "amx") {
+		bad = append(bad, "amx") // refused here, with the reason
+	}
+	for _, bad := range bad {
 		out, errOut := run(bad)
 		if !strings.Contains(out, "path=") || strings.Contains(out, "path=generic") && len(BF16Kernels()) > 1 ||
 			!strings.Contains(errOut, `BF16 path "`+bad+`"`) {

@@ -22,10 +22,10 @@ func getWorkspace(k *kernel) *workspace {
 	rows := (k.mc + k.mr - 1) / k.mr * k.mr
 	// Any kernel's workspace will do if it is large enough: FP32 and BF16
 	// products alternate in mixed-precision training.
-	if w, ok := wsPool.Get().(*workspace); ok && len(w.a) >= rows*k.kc && len(w.tmp) >= k.mr*k.nr {
+	if w, ok := wsPool.Get().(*workspace); ok && len(w.a) >= rows*k.kc && len(w.tmp) >= rows*k.nr {
 		return w
 	}
-	return &workspace{kern: k, a: make([]float32, rows*k.kc), tmp: make([]float32, k.mr*k.nr)}
+	return &workspace{kern: k, a: make([]float32, rows*k.kc), tmp: make([]float32, rows*k.nr)}
 }
 
 // bufPools holds packed-operand buffers by size class: class c holds

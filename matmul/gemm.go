@@ -393,7 +393,22 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 				bp := bpack[q*ks*nr+sc*nr:]
 				jj := j0 + q*nr
 				nw := min(nr, j.n-jj)
-				for r := 0; r*mr < mb; r++ {
+				r := 0
+				if kern.rows != nil && nw == nr {
+					// The block's whole row panels in one call.
+					if full := mb / mr; full > 0 {
+						var ps, pb *float32 = &c[ib*ldc+jj], &c[ib*ldc+jj]
+						if acc&accSrc != 0 {
+							ps = &src[ib*ldsrc+jj]
+						}
+						if acc&accBias != 0 {
+							pb = &j.bias[jj]
+						}
+						kern.rows(sb, &apack[0], astride, &bp[0], full, &c[ib*ldc+jj], ldc, acc, ps, ldsrc, pb, ws.tmp)
+						r = full
+					}
+				}
+				for ; r*mr < mb; r++ {
 					ii := ib + r*mr
 					mh := min(mr, i1-ii)
 					ap := apack[r*astride:]

@@ -14,6 +14,13 @@ import (
 // entirely inside C (and src); gemm routes edge tiles through a scratch tile.
 type microKernel func(k int, a, b, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32)
 
+// rowsKernel is microKernel over a column of rows whole mr×nr tiles: tile r
+// uses the A panel astride floats after a's previous one and the C, src
+// rows mr·r further down; tmp holds rows·mr·nr floats of scratch. For a
+// kernel whose set-up costs (the AMX tile configuration) are worth sharing
+// between tiles.
+type rowsKernel func(k int, a *float32, astride int, b *float32, rows int, c *float32, ldc int, acc int, src *float32, ldsrc int, bias *float32, tmp []float32)
+
 // The micro-kernel's acc bits.
 const (
 	accSrc  = 1
@@ -31,6 +38,8 @@ type kernel struct {
 	kc    int
 	mc    int // rows of A packed at once, sized so mc×kc floats sit in L2
 	micro microKernel
+	// rows, when set, computes a column of whole tiles in one call.
+	rows rowsKernel
 	// pairs: the packed panels hold k in pairs, one 32-bit slot per pair
 	// of bfloat16 values (the BF16 dot-product kernels); micro then gets
 	// the number of pairs as its k. kc is even for such a kernel.
