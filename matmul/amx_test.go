@@ -152,10 +152,10 @@ func TestCvtBF16(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	special := []float32{0, float32(math.Copysign(0, -1)), 1, 1 + 1.0/256, 1 + 3.0/256, -1 - 1.0/256,
 		0x1p-126, 0x1p-130, -0x1p-140, math.MaxFloat32, -math.MaxFloat32, float32(math.Inf(1)), float32(math.Inf(-1))}
-	for _, n := range []int{0, 5, 16, 31, 64, 1000} {
+	for _, n := range []int{0, 5, 14, 16, 31, 64, 1000} {
 		src := make([]float32, n)
 		for i := range src {
-			if i < len(special) && n >= 16 {
+			if i < len(special) && n >= len(special) {
 				src[i] = special[i]
 				continue
 			}

@@ -85,7 +85,17 @@ func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, w
 		if kMajor {
 			// Step p of the panel's rows is one contiguous run of x:
 			// round two runs into one row of slots.
-			for s := 0; s < used; s++ {
+			s := 0
+			if full := kb / 2; pairSteps != nil && width <= 32 && full > 0 {
+				x0 := x[p0*ld+r0 : (p0+2*full-2)*ld+r0+rows]
+				x1 := x[(p0+1)*ld+r0 : (p0+2*full-1)*ld+r0+rows]
+				if lowFirst {
+					x0, x1 = x1, x0
+				}
+				pairSteps(d, x0, x1, full, 2*ld, rows, width)
+				s = full
+			}
+			for ; s < used; s++ {
 				ds := d[s*width : s*width+width]
 				x0 := x[(p0+2*s)*ld+r0 : (p0+2*s)*ld+r0+rows]
 				if 2*s+1 < kb {

@@ -28,6 +28,12 @@ func pairBF16Go(dst, hi, lo []float32) {
 	}
 }
 
+// pairSteps, where set, is pairBF16 over a whole panel in one call: for
+// each pair step s < steps, slots d[s*width : s*width+rows] get the pairs
+// of hi and lo's elements at s*xstride floats on, and the slots up to
+// width zeros (width ≤ 32). nil: packPairs calls pairBF16 per step.
+var pairSteps func(d []float32, hi, lo []float32, steps, xstride, rows, width int)
+
 // roundBF16s rounds x to bfloat16 values in place (RoundBF16).
 var roundBF16s = roundBF16sGo
 

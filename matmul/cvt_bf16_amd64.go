@@ -9,7 +9,30 @@ func init() {
 		cvtBF16 = cvtBF16AVX512Slice
 		pairBF16 = pairBF16AVX512Slice
 		roundBF16s = roundBF16sAVX512
+		pairSteps = pairStepsAVX512Slice
 	}
+}
+
+//go:noescape
+func pairStepsAVX512(dst, hi, lo *float32, steps, xstride, dstride int, lm0, lm1, sm0, sm1 uint16)
+
+// pairStepsAVX512Slice is pairSteps in one assembly call, with masks for
+// the rows read and the slots written. It checks the bounds the assembly
+// relies on.
+func pairStepsAVX512Slice(d []float32, hi, lo []float32, steps, xstride, rows, width int) {
+	if steps <= 0 {
+		return
+	}
+	if width > 32 || rows > width || len(d) < (steps-1)*width+width ||
+		len(hi) < (steps-1)*xstride+rows || len(lo) < (steps-1)*xstride+rows {
+		panic("matmul: pairSteps out of bounds")
+	}
+	mask := func(n, lo int) uint16 { // bits [lo, lo+16) of n ones
+		n = min(max(n-lo, 0), 16)
+		return uint16(1<<n - 1)
+	}
+	pairStepsAVX512(&d[0], &hi[0], &lo[0], steps, xstride*4, width*4,
+		mask(rows, 0), mask(rows, 16), mask(width, 0), mask(width, 16))
 }
 
 //go:noescape
@@ -32,14 +55,13 @@ func pairBF16AVX512(dst, hi, lo *float32, n int)
 //go:noescape
 func roundBF16AVX512(x *float32, n int)
 
-// pairBF16AVX512Slice is pairBF16 with VCVTNEPS2BF16 for whole groups of 16.
+// pairBF16AVX512Slice is pairBF16 with VCVTNEPS2BF16, tail included.
 func pairBF16AVX512Slice(dst, hi, lo []float32) {
-	n := len(hi) &^ 15
-	dst, lo = dst[:len(hi)], lo[:len(hi)]
-	if n > 0 {
-		pairBF16AVX512(&dst[0], &hi[0], &lo[0], n)
+	if len(hi) == 0 {
+		return
 	}
-	pairBF16Go(dst[n:], hi[n:], lo[n:])
+	dst, lo = dst[:len(hi)], lo[:len(hi)]
+	pairBF16AVX512(&dst[0], &hi[0], &lo[0], len(hi))
 }
 
 // roundBF16sAVX512 is roundBF16s with VCVTNEPS2BF16 for whole groups of 16.

@@ -26,13 +26,18 @@ cvtloop:
 	RET
 
 // func pairBF16AVX512(dst, hi, lo *float32, n int)
-// dst[i] = bf16(hi[i])<<16 | bf16(lo[i]); n is a positive multiple of 16.
+// dst[i] = bf16(hi[i])<<16 | bf16(lo[i]); n is positive. Groups of 16,
+// then the last n%16 under a mask (masked loads do not fault past the
+// end): the A panels of a weight gradient are 14 rows wide.
 TEXT ·pairBF16AVX512(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
 	MOVQ hi+8(FP), SI
 	MOVQ lo+16(FP), DX
-	MOVQ n+24(FP), CX
-	SHRQ $4, CX
+	MOVQ n+24(FP), BX
+	MOVQ BX, CX
+	ANDQ $15, CX // the tail, under a mask
+	SHRQ $4, BX  // whole groups of 16
+	JEQ  pairtail
 
 pairloop:
 	VMOVUPS (SI), Z0
@@ -47,8 +52,27 @@ pairloop:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	ADDQ $64, DI
-	DECQ CX
+	DECQ BX
 	JNE  pairloop
+
+pairtail:
+	TESTQ CX, CX
+	JEQ   pairdone
+	MOVQ  $1, AX
+	SHLQ  CX, AX
+	DECQ  AX
+	KMOVW AX, K1
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z (DX), K1, Z1
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0 // vcvtneps2bf16 ymm0, zmm0
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc9 // vcvtneps2bf16 ymm1, zmm1
+	VPMOVZXWD Y0, Z0
+	VPMOVZXWD Y1, Z1
+	VPSLLD $16, Z0, Z0
+	VPORD Z1, Z0, Z0
+	VMOVDQU32 Z0, K1, (DI)
+
+pairdone:
 	VZEROUPPER
 	RET
 
@@ -68,5 +92,57 @@ roundloop:
 	ADDQ $64, DI
 	DECQ CX
 	JNE  roundloop
+	VZEROUPPER
+	RET
+
+// func pairStepsAVX512(dst, hi, lo *float32, steps, xstride, dstride int, lm0, lm1, sm0, sm1 uint16)
+// For each of steps pair steps: the first width ≤ 32 slots of a row of
+// dst = bf16(hi)<<16 | bf16(lo) over up to 32 elements, read under the
+// load masks lm0 (elements 0–15) and lm1 (16–31) and written under the
+// store masks sm0, sm1, so that the slots past the rows read get zeros;
+// then hi and lo advance xstride bytes and dst dstride bytes. One call
+// per packed panel, not one per step: a weight gradient's A panels are 14
+// slots wide and have as many steps as half the batch's tokens.
+TEXT ·pairStepsAVX512(SB), NOSPLIT, $0-56
+	MOVQ    dst+0(FP), DI
+	MOVQ    hi+8(FP), SI
+	MOVQ    lo+16(FP), DX
+	MOVQ    steps+24(FP), CX
+	MOVQ    xstride+32(FP), R8
+	MOVQ    dstride+40(FP), R9
+	KMOVW   lm0+48(FP), K1
+	KMOVW   lm1+50(FP), K2
+	KMOVW   sm0+52(FP), K3
+	KMOVW   sm1+54(FP), K4
+	MOVWQZX sm1+54(FP), AX
+
+stepsloop:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z (DX), K1, Z1
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0 // vcvtneps2bf16 ymm0, zmm0
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc9 // vcvtneps2bf16 ymm1, zmm1
+	VPMOVZXWD Y0, Z0
+	VPMOVZXWD Y1, Z1
+	VPSLLD    $16, Z0, Z0
+	VPORD     Z1, Z0, Z0
+	VMOVDQU32 Z0, K3, (DI)
+	TESTQ     AX, AX
+	JEQ       stepsnext
+	VMOVUPS.Z 64(SI), K2, Z2
+	VMOVUPS.Z 64(DX), K2, Z3
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xd2 // vcvtneps2bf16 ymm2, zmm2
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xdb // vcvtneps2bf16 ymm3, zmm3
+	VPMOVZXWD Y2, Z2
+	VPMOVZXWD Y3, Z3
+	VPSLLD    $16, Z2, Z2
+	VPORD     Z3, Z2, Z2
+	VMOVDQU32 Z2, K4, 64(DI)
+
+stepsnext:
+	ADDQ R8, SI
+	ADDQ R8, DX
+	ADDQ R9, DI
+	DECQ CX
+	JNE  stepsloop
 	VZEROUPPER
 	RET
