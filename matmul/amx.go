@@ -66,6 +66,21 @@ func packAMXA(dst []float32, transA bool, a []float32, lda, i0, mb, p0, kb, mr i
 		dp := dst[r*ks*mr : (r+1)*ks*mr]
 		rows := min(mr, mb-r*mr)
 		base := i0 + r*mr
+		if !transA && cvtChunks != nil && kb > 0 {
+			// A row's k steps are contiguous: one call rounds them into
+			// its 32-step run of every chunk.
+			chunks := ks / amxChunk
+			d := bf16Slots(dp)
+			for i := 0; i < rows; i++ {
+				cvtChunks(d[i*2*amxChunk:], a[(base+i)*lda+p0:][:kb], chunks, 2*amxChunk*mr, kb-(chunks-1)*2*amxChunk)
+			}
+			if rows < mr {
+				for c := 0; c < chunks; c++ {
+					clear(dp[c*amxChunk*mr+rows*amxChunk : (c+1)*amxChunk*mr])
+				}
+			}
+			continue
+		}
 		for c := 0; c*2*amxChunk < kb; c++ {
 			dc := dp[c*amxChunk*mr : (c+1)*amxChunk*mr] // mr rows of 16 pairs
 			n := min(2*amxChunk, kb-c*2*amxChunk)       // k steps in this chunk

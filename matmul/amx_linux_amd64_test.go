@@ -98,6 +98,15 @@ func TestAMXEncoding(t *testing.T) {
 			"vpslld zmm2,zmm2,0x10", "vpord zmm2,zmm2,zmm3", "vmovdqu32 ZMMWORD PTR [rdi+0x40]{k4},zmm2",
 			"add rsi,r8", "add rdx,r8", "add rdi,r9", "dec rcx", "jne", "vzeroupper", "ret",
 		}},
+		{"cvtChunksAVX512", []string{
+			"mov rdi,QWORD PTR [rsp+0x8]", "mov rsi,QWORD PTR [rsp+0x10]", "mov rcx,QWORD PTR [rsp+0x18]",
+			"mov r8,QWORD PTR [rsp+0x20]", "kmovw k1,WORD PTR [rsp+0x28]", "kmovw k2,WORD PTR [rsp+0x2a]", "dec rcx",
+			"je", "vmovups zmm0,ZMMWORD PTR [rsi]", "vmovups zmm1,ZMMWORD PTR [rsi+0x40]", "vcvtneps2bf16 ymm0,zmm0",
+			"vcvtneps2bf16 ymm1,zmm1", "vmovdqu YMMWORD PTR [rdi],ymm0", "vmovdqu YMMWORD PTR [rdi+0x20],ymm1",
+			"add rsi,0x80", "add rdi,r8", "dec rcx", "jne", "vmovups zmm0{k1}{z},ZMMWORD PTR [rsi]",
+			"vmovups zmm1{k2}{z},ZMMWORD PTR [rsi+0x40]", "vcvtneps2bf16 ymm0,zmm0", "vcvtneps2bf16 ymm1,zmm1",
+			"vmovdqu YMMWORD PTR [rdi],ymm0", "vmovdqu YMMWORD PTR [rdi+0x20],ymm1", "vzeroupper", "ret",
+		}},
 		{"roundBF16AVX512", []string{
 			"mov rdi,QWORD PTR [rsp+0x8]", "mov rcx,QWORD PTR [rsp+0x10]", "shr rcx,0x4",
 			"vmovups zmm0,ZMMWORD PTR [rdi]", "vcvtneps2bf16 ymm0,zmm0", "vpmovzxwd zmm0,ymm0",

@@ -128,11 +128,7 @@ func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, w
 					r[n] = 0
 				}
 				if !lowFirst {
-					t := blk[i*pairPiece : i*pairPiece+np]
-					for s, v := range t {
-						b := math.Float32bits(v)
-						t[s] = math.Float32frombits(b<<16 | b>>16)
-					}
+					swapHalves(blk[i*pairPiece : i*pairPiece+np])
 				}
 			}
 			Transpose(d[(p/2)*width:], width, blk, pairPiece, rows, np)

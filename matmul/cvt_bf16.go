@@ -34,6 +34,24 @@ func pairBF16Go(dst, hi, lo []float32) {
 // width zeros (width ≤ 32). nil: packPairs calls pairBF16 per step.
 var pairSteps func(d []float32, hi, lo []float32, steps, xstride, rows, width int)
 
+// cvtChunks, where set, rounds one row of an AMX A panel in one call: for
+// c < chunks, the 32 bfloat16 at d[c*dstride:] are src[32c:32c+32]
+// rounded, the last chunk's past last (1–32) zeros. nil: packAMXA rounds
+// chunk by chunk with cvtBF16.
+var cvtChunks func(d []uint16, src []float32, chunks, dstride, last int)
+
+// swapHalves swaps the 16-bit halves of each slot of x: pairs with step
+// 2s in the low half (as rounding a run of k steps lays them out) become
+// pairs with it in the high half, the VDPBF16PS kernels' order.
+var swapHalves = swapHalvesGo
+
+func swapHalvesGo(x []float32) {
+	for s, v := range x {
+		b := math.Float32bits(v)
+		x[s] = math.Float32frombits(b<<16 | b>>16)
+	}
+}
+
 // roundBF16s rounds x to bfloat16 values in place (RoundBF16).
 var roundBF16s = roundBF16sGo
 

@@ -10,6 +10,35 @@ func init() {
 		pairBF16 = pairBF16AVX512Slice
 		roundBF16s = roundBF16sAVX512
 		pairSteps = pairStepsAVX512Slice
+		cvtChunks = cvtChunksAVX512Slice
+	}
+	if cpu.X86.HasAVX512F {
+		swapHalves = swapHalvesAVX512Slice
+	}
+}
+
+//go:noescape
+func cvtChunksAVX512(dst *uint16, src *float32, chunks, dstride int, lm0, lm1 uint16)
+
+// cvtChunksAVX512Slice is cvtChunks in one assembly call; it checks the
+// bounds the assembly relies on.
+func cvtChunksAVX512Slice(d []uint16, src []float32, chunks, dstride, last int) {
+	if chunks <= 0 {
+		return
+	}
+	if last < 1 || last > 32 || len(src) < 32*(chunks-1)+last || len(d) < (chunks-1)*dstride+32 {
+		panic("matmul: cvtChunks out of bounds")
+	}
+	mask := func(n, lo int) uint16 { return uint16(1<<min(max(n-lo, 0), 16) - 1) } // bits [lo, lo+16) of n ones
+	cvtChunksAVX512(&d[0], &src[0], chunks, dstride*2, mask(last, 0), mask(last, 16))
+}
+
+//go:noescape
+func swapHalvesAVX512(x *float32, n int)
+
+func swapHalvesAVX512Slice(x []float32) {
+	if len(x) > 0 {
+		swapHalvesAVX512(&x[0], len(x))
 	}
 }
 

@@ -146,3 +146,75 @@ stepsnext:
 	JNE  stepsloop
 	VZEROUPPER
 	RET
+
+// func swapHalvesAVX512(x *float32, n int)
+// Swaps the 16-bit halves of each of x's n 32-bit slots (n positive):
+// pairs with step 2s in the low half become pairs with it in the high
+// half. Groups of 16, then the tail under a mask.
+TEXT ·swapHalvesAVX512(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), DI
+	MOVQ n+8(FP), BX
+	MOVQ BX, CX
+	ANDQ $15, CX
+	SHRQ $4, BX
+	JEQ  swaptail
+
+swaploop:
+	VMOVDQU32 (DI), Z0
+	VPRORD    $16, Z0, Z0
+	VMOVDQU32 Z0, (DI)
+	ADDQ      $64, DI
+	DECQ      BX
+	JNE       swaploop
+
+swaptail:
+	TESTQ       CX, CX
+	JEQ         swapdone
+	MOVQ        $1, AX
+	SHLQ        CX, AX
+	DECQ        AX
+	KMOVW       AX, K1
+	VMOVDQU32.Z (DI), K1, Z0
+	VPRORD      $16, Z0, Z0
+	VMOVDQU32   Z0, K1, (DI)
+
+swapdone:
+	VZEROUPPER
+	RET
+
+// func cvtChunksAVX512(dst *uint16, src *float32, chunks, dstride int, lm0, lm1 uint16)
+// One row of an AMX A panel: for c < chunks (positive), the 32 bfloat16
+// at dst + c·dstride bytes are src[32c : 32c+32] rounded; the last chunk
+// reads under the masks lm0 (its floats 0–15) and lm1 (16–31) and stores
+// zeros past them.
+TEXT ·cvtChunksAVX512(SB), NOSPLIT, $0-36
+	MOVQ  dst+0(FP), DI
+	MOVQ  src+8(FP), SI
+	MOVQ  chunks+16(FP), CX
+	MOVQ  dstride+24(FP), R8
+	KMOVW lm0+32(FP), K1
+	KMOVW lm1+34(FP), K2
+	DECQ  CX
+	JEQ   chunklast
+
+chunkloop:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0 // vcvtneps2bf16 ymm0, zmm0
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc9 // vcvtneps2bf16 ymm1, zmm1
+	VMOVDQU Y0, (DI)
+	VMOVDQU Y1, 32(DI)
+	ADDQ    $128, SI
+	ADDQ    R8, DI
+	DECQ    CX
+	JNE     chunkloop
+
+chunklast:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0 // vcvtneps2bf16 ymm0, zmm0
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc9 // vcvtneps2bf16 ymm1, zmm1
+	VMOVDQU Y0, (DI)
+	VMOVDQU Y1, 32(DI)
+	VZEROUPPER
+	RET
