@@ -59,8 +59,16 @@ func (b BLASInfo) Reference() bool { return b.Name == "reference BLAS" }
 // ReferenceBLASAdvice is what to do about a reference BLAS.
 const ReferenceBLASAdvice = "install an optimised BLAS for PyTorch (Debian: apt-get install libopenblas0-pthread) and run again"
 
-// classifyBLAS names the library from the paths torch mapped.
-func classifyBLAS(paths []string) BLASInfo {
+// classifyBLAS names the library from torch's build setting BLAS_INFO
+// (torch.__config__.show()) and the paths torch mapped. Wheels from
+// PyTorch's own index link MKL into libtorch (BLAS_INFO=mkl), and an
+// OpenBLAS mapped beside it is numpy's, not where torch's products go;
+// Debian's build (BLAS_INFO=generic) calls whatever libblas.so.3 is
+// installed.
+func classifyBLAS(blasInfo string, paths []string) BLASInfo {
+	if blasInfo == "mkl" {
+		return BLASInfo{Name: "MKL", Path: "linked into torch (BLAS_INFO=mkl)"}
+	}
 	for _, want := range []struct{ sub, name string }{{"openblas", "OpenBLAS"}, {"mkl", "MKL"}, {"blis", "BLIS"}} {
 		for _, p := range paths {
 			if strings.Contains(strings.ToLower(filepath.Base(p)), want.sub) || strings.Contains(strings.ToLower(p), "/"+want.sub) {
@@ -181,10 +189,11 @@ var weakCores = map[string]bool{"Prescott": true, "Katmai": true, "Coppermine": 
 
 // blasProbe runs one product in torch under env and reports which OpenBLAS
 // kernel it picked (OPENBLAS_VERBOSE prints "Core: NAME" when the library
-// loads; "unknown" for other libraries) and which BLAS library the process
-// mapped.
+// loads; "unknown" for other libraries) and which BLAS library torch's
+// products go to (classifyBLAS).
 func blasProbe(ctx context.Context, python string, env []string) (string, BLASInfo, error) {
 	const probe = "import torch\ntorch.ones(64, 64) @ torch.ones(64, 64)\n" +
+		"print('info:', ' '.join(w for w in torch.__config__.show().replace(',', ' ').split() if w.startswith('BLAS_INFO=')))\n" +
 		"for l in open('/proc/self/maps'):\n" +
 		"    f = l.split()\n" +
 		"    if len(f) >= 6 and any(s in f[-1].lower() for s in ('blas', 'mkl', 'blis')): print('lib:', f[-1])\n"
@@ -194,7 +203,7 @@ func blasProbe(ctx context.Context, python string, env []string) (string, BLASIn
 	if err != nil {
 		return "", BLASInfo{}, fmt.Errorf("pytorch: %v: %s", err, strings.TrimSpace(string(out)))
 	}
-	core := "unknown"
+	core, info := "unknown", ""
 	var libs []string
 	for _, line := range strings.Split(string(out), "\n") {
 		line = strings.TrimSpace(line)
@@ -204,6 +213,13 @@ func blasProbe(ctx context.Context, python string, env []string) (string, BLASIn
 		if p, ok := strings.CutPrefix(line, "lib:"); ok {
 			libs = append(libs, strings.TrimSpace(p))
 		}
+		if p, ok := strings.CutPrefix(line, "info:"); ok {
+			info = strings.TrimPrefix(strings.TrimSpace(p), "BLAS_INFO=")
+		}
 	}
-	return core, classifyBLAS(libs), nil
+	blas := classifyBLAS(info, libs)
+	if blas.Name != "OpenBLAS" {
+		core = "unknown" // an OpenBLAS core printed by another library's copy
+	}
+	return core, blas, nil
 }
