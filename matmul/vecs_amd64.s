@@ -5,19 +5,13 @@
 // Dots' AVX-512 kernel: dotsBF16x4AVX512 (vecs_bf16_amd64.s) over float32
 // rows. Each row gets dotAVX512's accumulators, FMAs and reduction in the
 // same order, so each result is Dot's bits; four rows share each x load,
-// and the lines four rows on are prefetched.
+// and, as there, the four rows are a quarter of the matrix apart.
 
 #define FMA4M(src, a0, a1, a2, a3) \
 	VFMADD231PS (src), Z16, a0; \
 	VFMADD231PS 64(src), Z17, a1; \
 	VFMADD231PS 128(src), Z18, a2; \
 	VFMADD231PS 192(src), Z19, a3
-
-#define PF4(src) \
-	PREFETCHT0 (src)(R12*1); \
-	PREFETCHT0 64(src)(R12*1); \
-	PREFETCHT0 128(src)(R12*1); \
-	PREFETCHT0 192(src)(R12*1)
 
 #define REDUCE(a0, a1, a2, a3, y0, y1, x0, x1, off) \
 	VADDPS        a1, a0, a0; \
@@ -41,7 +35,6 @@ TEXT ·dotsx4AVX512(SB), NOSPLIT, $0-40
 	MOVQ   n+24(FP), CX
 	MOVQ   out+32(FP), DX
 	SHLQ   $2, R8
-	LEAQ   (R8*4), R12
 	LEAQ   (DI)(R8*1), R9
 	LEAQ   (R9)(R8*1), R10
 	LEAQ   (R10)(R8*1), R11
@@ -69,10 +62,6 @@ loop64:
 	VMOVUPS 64(SI), Z17
 	VMOVUPS 128(SI), Z18
 	VMOVUPS 192(SI), Z19
-	PF4(DI)
-	PF4(R9)
-	PF4(R10)
-	PF4(R11)
 	FMA4M(DI, Z0, Z1, Z2, Z3)
 	FMA4M(R9, Z4, Z5, Z6, Z7)
 	FMA4M(R10, Z8, Z9, Z10, Z11)
