@@ -6,6 +6,24 @@
 // as bytes, each line's comment the instruction as GNU as encodes it
 // (TestAMXEncoding reads the functions back with objdump).
 
+// PAIRS01 turns 16 floats of hi in Z0 and 16 of lo in Z1 into 16 pairs
+// bf16(hi)<<16 | bf16(lo) in Z0; PAIRS23 the same over Z2, Z3 into Z2.
+#define PAIRS01 \
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0; /* vcvtneps2bf16 ymm0, zmm0 */ \
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc9; /* vcvtneps2bf16 ymm1, zmm1 */ \
+	VPMOVZXWD Y0, Z0; \
+	VPMOVZXWD Y1, Z1; \
+	VPSLLD    $16, Z0, Z0; \
+	VPORD     Z1, Z0, Z0
+
+#define PAIRS23 \
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xd2; /* vcvtneps2bf16 ymm2, zmm2 */ \
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xdb; /* vcvtneps2bf16 ymm3, zmm3 */ \
+	VPMOVZXWD Y2, Z2; \
+	VPMOVZXWD Y3, Z3; \
+	VPSLLD    $16, Z2, Z2; \
+	VPORD     Z3, Z2, Z2
+
 // func cvtBF16AVX512(dst *uint16, src *float32, n int)
 // n is a positive multiple of 16.
 TEXT ·cvtBF16AVX512(SB), NOSPLIT, $0-24
@@ -42,12 +60,7 @@ TEXT ·pairBF16AVX512(SB), NOSPLIT, $0-32
 pairloop:
 	VMOVUPS (SI), Z0
 	VMOVUPS (DX), Z1
-	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0 // vcvtneps2bf16 ymm0, zmm0
-	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc9 // vcvtneps2bf16 ymm1, zmm1
-	VPMOVZXWD Y0, Z0
-	VPMOVZXWD Y1, Z1
-	VPSLLD $16, Z0, Z0
-	VPORD Z1, Z0, Z0
+	PAIRS01
 	VMOVDQU32 Z0, (DI)
 	ADDQ $64, SI
 	ADDQ $64, DX
@@ -64,12 +77,7 @@ pairtail:
 	KMOVW AX, K1
 	VMOVUPS.Z (SI), K1, Z0
 	VMOVUPS.Z (DX), K1, Z1
-	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0 // vcvtneps2bf16 ymm0, zmm0
-	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc9 // vcvtneps2bf16 ymm1, zmm1
-	VPMOVZXWD Y0, Z0
-	VPMOVZXWD Y1, Z1
-	VPSLLD $16, Z0, Z0
-	VPORD Z1, Z0, Z0
+	PAIRS01
 	VMOVDQU32 Z0, K1, (DI)
 
 pairdone:
@@ -119,23 +127,13 @@ TEXT ·pairStepsAVX512(SB), NOSPLIT, $0-56
 stepsloop:
 	VMOVUPS.Z (SI), K1, Z0
 	VMOVUPS.Z (DX), K1, Z1
-	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0 // vcvtneps2bf16 ymm0, zmm0
-	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc9 // vcvtneps2bf16 ymm1, zmm1
-	VPMOVZXWD Y0, Z0
-	VPMOVZXWD Y1, Z1
-	VPSLLD    $16, Z0, Z0
-	VPORD     Z1, Z0, Z0
+	PAIRS01
 	VMOVDQU32 Z0, K3, (DI)
 	TESTQ     AX, AX
 	JEQ       stepsnext
 	VMOVUPS.Z 64(SI), K2, Z2
 	VMOVUPS.Z 64(DX), K2, Z3
-	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xd2 // vcvtneps2bf16 ymm2, zmm2
-	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xdb // vcvtneps2bf16 ymm3, zmm3
-	VPMOVZXWD Y2, Z2
-	VPMOVZXWD Y3, Z3
-	VPSLLD    $16, Z2, Z2
-	VPORD     Z3, Z2, Z2
+	PAIRS23
 	VMOVDQU32 Z2, K4, 64(DI)
 
 stepsnext:
