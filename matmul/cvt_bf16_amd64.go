@@ -29,8 +29,7 @@ func cvtChunksAVX512Slice(d []uint16, src []float32, chunks, dstride, last int) 
 	if last < 1 || last > 32 || len(src) < 32*(chunks-1)+last || len(d) < (chunks-1)*dstride+32 {
 		panic("matmul: cvtChunks out of bounds")
 	}
-	mask := func(n, lo int) uint16 { return uint16(1<<min(max(n-lo, 0), 16) - 1) } // bits [lo, lo+16) of n ones
-	cvtChunksAVX512(&d[0], &src[0], chunks, dstride*2, mask(last, 0), mask(last, 16))
+	cvtChunksAVX512(&d[0], &src[0], chunks, dstride*2, laneMask(last, 0), laneMask(last, 16))
 }
 
 //go:noescape
@@ -56,13 +55,13 @@ func pairStepsAVX512Slice(d []float32, hi, lo []float32, steps, xstride, rows, w
 		len(hi) < (steps-1)*xstride+rows || len(lo) < (steps-1)*xstride+rows {
 		panic("matmul: pairSteps out of bounds")
 	}
-	mask := func(n, lo int) uint16 { // bits [lo, lo+16) of n ones
-		n = min(max(n-lo, 0), 16)
-		return uint16(1<<n - 1)
-	}
 	pairStepsAVX512(&d[0], &hi[0], &lo[0], steps, xstride*4, width*4,
-		mask(rows, 0), mask(rows, 16), mask(width, 0), mask(width, 16))
+		laneMask(rows, 0), laneMask(rows, 16), laneMask(width, 0), laneMask(width, 16))
 }
+
+// laneMask is the 16-lane mask of the first n elements seen from lane lo:
+// bits [lo, lo+16) of n ones.
+func laneMask(n, lo int) uint16 { return uint16(1<<min(max(n-lo, 0), 16) - 1) }
 
 //go:noescape
 func cvtBF16AVX512(dst *uint16, src *float32, n int)
