@@ -39,6 +39,7 @@ func BF16Results(reps int) []Result {
 	fp32, bf16, how, bf16How := Peak(matmul.Threads())
 	out = append(out, Result{Name: "peak fp32 (nominal)", Value: fp32, Unit: "GFLOP/s", Detail: how},
 		Result{Name: "peak bf16 (nominal)", Value: bf16, Unit: "GFLOP/s", Detail: bf16How})
+	out = append(out, MeasuredPeaks(matmul.Threads())...)
 	if err := matmul.AMXStatus(); err != nil {
 		out = append(out, Result{Name: "amx", Unit: "-", Detail: "not used: " + err.Error()})
 	} else {
@@ -49,17 +50,24 @@ func BF16Results(reps int) []Result {
 
 // Peak is the nominal peak of threads cores: cores × GHz × FLOPs per cycle,
 // the clock being /proc/cpuinfo's "cpu MHz" (under a hypervisor the base
-// clock; turbo runs faster) and FLOPs per cycle those of two FMA pipes
-// (AVX-512: 2×16×2 = 64; AVX2: 2×8×2 = 32). BF16 is counted as
-// VDPBF16PS at the FMA's rate (two products per lane): twice FP32 where the
-// CPU has AVX512-BF16, else FP32's; with AMX, one TDPBF16PS (16×16×32
-// products) every 16 cycles: 1,024 FLOP/cycle.
+// clock; turbo runs faster) and FLOPs per cycle those of two FMA pipes as
+// wide as the vectors (AVX-512: 2×16×2 = 64; AVX2: 2×8×2 = 32), except on
+// AMD before Zen 5 (family 0x19 and older), whose two pipes are 256 bits
+// wide and run an AVX-512 instruction in two halves: 32. BF16 is counted
+// as VDPBF16PS at the FMA's rate (two products per lane): twice FP32 where
+// the CPU has AVX512-BF16, else FP32's; with AMX, one TDPBF16PS (16×16×32
+// products) every 16 cycles: 1,024 FLOP/cycle. MeasuredPeaks gives what
+// the cores deliver.
 func Peak(threads int) (fp32, bf16 float64, how, bf16How string) {
 	ghz := cpuGHz()
 	perCycle := 32.0
-	if matmul.Kernel() == "avx512" {
+	switch matmul.Kernel() {
+	case "avx512":
 		perCycle = 64
-	} else if matmul.Kernel() == "generic" {
+		if halfWidthAVX512(cpuinfo("vendor_id"), cpuinfo("cpu family")) {
+			perCycle = 32
+		}
+	case "generic":
 		perCycle = 2
 	}
 	fp32 = float64(threads) * ghz * perCycle
@@ -73,6 +81,31 @@ func Peak(threads int) (fp32, bf16 float64, how, bf16How string) {
 		}
 	}
 	return fp32, bf16, fmt.Sprintf("%d cores × %.2f GHz × %.0f FLOP/cycle", threads, ghz, perCycle), bf16How
+}
+
+// halfWidthAVX512 reports an AMD CPU that runs AVX-512 on 256-bit units:
+// Zen 4 (family 0x19 = 25; Zen 3, also 25, has no AVX-512). Zen 5
+// (family 0x1a = 26) has full-width units on its server parts.
+func halfWidthAVX512(vendor, family string) bool {
+	f, err := strconv.Atoi(family)
+	return vendor == "AuthenticAMD" && err == nil && f <= 25
+}
+
+// MeasuredPeaks times the throughput loops of matmul.MeasurePeak (FP32
+// FMA, and VDPBF16PS where the CPU has it) on threads threads at once.
+func MeasuredPeaks(threads int) []Result {
+	var out []Result
+	for _, kind := range []string{"fp32", "bf16"} {
+		p, ok, err := matmul.MeasurePeak(kind, threads, 5)
+		switch {
+		case err != nil:
+			out = append(out, Result{Name: "peak " + kind + " (measured)", Unit: "-", Detail: err.Error()})
+		case ok:
+			out = append(out, Result{Name: "peak " + kind + " (measured)", Value: p.GFLOPs, Unit: "GFLOP/s",
+				Detail: fmt.Sprintf("%s, 12 independent chains on each of %d threads, best of 5; the clock the cores run at", p.Instruction, p.Threads)})
+		}
+	}
+	return out
 }
 
 // cpuGHz reads the first "cpu MHz" of /proc/cpuinfo (0 where there is none).

@@ -23,3 +23,18 @@ func TestClassifyBLAS(t *testing.T) {
 		}
 	}
 }
+
+// Zen 4 (AMD family 25) runs AVX-512 on 256-bit units; Zen 5 (26) and
+// Intel do not.
+func TestHalfWidthAVX512(t *testing.T) {
+	for _, c := range []struct {
+		vendor, family string
+		want           bool
+	}{
+		{"AuthenticAMD", "25", true}, {"AuthenticAMD", "26", false}, {"GenuineIntel", "6", false}, {"AuthenticAMD", "", false},
+	} {
+		if got := halfWidthAVX512(c.vendor, c.family); got != c.want {
+			t.Errorf("%s family %q: %v, want %v", c.vendor, c.family, got, c.want)
+		}
+	}
+}

