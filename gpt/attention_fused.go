@@ -25,13 +25,19 @@ import (
 // blocks with matmul.GemmAccSerial and added to the gradient once per kc
 // block, as the unfused products add each block's chain.
 
-// attBlock is the query rows per block. At 16 (matmul's direct-kernel
-// limit) the products read K, V and their transposes in place; at 32 they
-// are packed, but each packed panel serves twice the rows, and the step
-// ran ~4% faster (alternated runs, docs/PERFORMANCE.md). The bits do not
-// depend on it: a score is one FMA chain over the head, and dV and dK
-// continue their chains across blocks in row order.
-const attBlock = 32
+// attBlock is the query rows per block: the largest multiple of the FP32
+// kernel's tile rows (matmul.MR) up to 32, so no block computes a mostly
+// empty tile (32 rows on the 14-row AVX-512 tile ran 3 tiles, 42 rows;
+// 28 rows run 2, and the forward pass ran ~15% faster, BenchmarkAttentionFused).
+// At 16 or fewer (matmul's direct-kernel limit) the products would read K,
+// V and their transposes in place; at 28–32 they are packed, but each
+// packed panel serves twice the rows (~4% of a step faster, docs/PERFORMANCE.md).
+// The bits do not depend on it: a score is one FMA chain over the head,
+// and dV and dK continue their chains across blocks in row order.
+func attBlock() int {
+	mr := matmul.MR()
+	return max(mr, 32/mr*mr)
+}
 
 // fusedAttention reports whether attention with context T runs fused: not
 // when its products over T would be cut along k (T ≥ 4 kc), whose sums
@@ -81,7 +87,8 @@ func attentionForwardFused(out, qkv []float32, B, T int, hd heads) {
 	NH, hs, ld, C, G := hd.NH, hd.hs, hd.stride(), hd.C(), hd.group()
 	scale := float32(1 / math.Sqrt(float64(hs)))
 	parallel(B*NH, func(lo, hi int) {
-		buf := getScratch(hs*T + attBlock*T)
+		ab := attBlock()
+		buf := getScratch(hs*T + ab*T)
 		defer attScratch.Put(buf)
 		kt, sb := (*buf)[:hs*T], (*buf)[hs*T:]
 		last := -1
@@ -93,8 +100,8 @@ func attentionForwardFused(out, qkv []float32, B, T int, hd heads) {
 				transposeHead(kt, row[hd.k(h/G):], T, hs, ld)
 				last = kv
 			}
-			for t0 := 0; t0 < T; t0 += attBlock {
-				t1 := min(T, t0+attBlock)
+			for t0 := 0; t0 < T; t0 += ab {
+				t1 := min(T, t0+ab)
 				rb := t1 - t0
 				s := sb[:rb*t1]
 				matmul.GemmSerial(false, false, rb, t1, hs, q[t0*ld:], ld, kt, T, 0, s, t1)
@@ -114,11 +121,12 @@ func attentionBackwardFused(dqkv, dout, qkv []float32, B, T int, hd heads) {
 	scale := float32(1 / math.Sqrt(float64(hs)))
 	kc := matmul.KC()
 	parallel(B*NKV, func(lo, hi int) {
-		buf := getScratch(4*hs*T + 2*attBlock*T)
+		ab := attBlock()
+		buf := getScratch(4*hs*T + 2*ab*T)
 		defer attScratch.Put(buf)
 		s := *buf
 		kt, vt, dvp, dkp := s[:hs*T], s[hs*T:2*hs*T], s[2*hs*T:3*hs*T], s[3*hs*T:4*hs*T]
-		sb, db := s[4*hs*T:4*hs*T+attBlock*T], s[4*hs*T+attBlock*T:]
+		sb, db := s[4*hs*T:4*hs*T+ab*T], s[4*hs*T+ab*T:]
 		for bkv := lo; bkv < hi; bkv++ {
 			b, kvh := bkv/NKV, bkv%NKV
 			row, drow := qkv[b*T*ld:], dqkv[b*T*ld:]
@@ -137,8 +145,8 @@ func attentionBackwardFused(dqkv, dout, qkv []float32, B, T int, hd heads) {
 					k1 := min(T, k0+kc)
 					clear(dvp)
 					clear(dkp)
-					for t0 := k0; t0 < k1; t0 += attBlock {
-						t1 := min(k1, t0+attBlock)
+					for t0 := k0; t0 < k1; t0 += ab {
+						t1 := min(k1, t0+ab)
 						rb := t1 - t0
 						p, dp := sb[:rb*t1], db[:rb*t1]
 						matmul.GemmSerial(false, false, rb, t1, hs, q[t0*ld:], ld, kt, T, 0, p, t1)

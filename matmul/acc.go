@@ -64,6 +64,11 @@ func GemmAccSerial(transA bool, m, n, k int, a []float32, lda int, b []float32, 
 // as chains over consecutive kc-long ranges of k, added in order.
 func KC() int { return active.Load().kc }
 
+// MR is the active FP32 kernel's micro-tile rows: a product of m rows runs
+// ceil(m/MR) tiles of MR rows, so callers that choose m (blocks of rows)
+// waste least with a multiple of it.
+func MR() int { return active.Load().mr }
+
 // SplitsK reports whether Gemm cuts an m×n product of depth k into k
 // ranges computed apart (see splitK) with the active kernel.
 func SplitsK(m, n, k int) bool { return splitK(m, n, k, active.Load().kc) > 1 }
