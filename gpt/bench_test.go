@@ -53,31 +53,37 @@ func BenchmarkTrainStep(b *testing.B) {
 	}
 }
 
-// BenchmarkTrainPhases splits the same step into its phases, mean ms each:
+// BenchmarkTrainPhases splits the same step into its phases, mean ms each
+// (fp32, and bf16 with BF16 products):
 // forward (with the loss), backward (zeroing the gradients included) and
 // the update (clip and AdamW). Run with -cpu 1, then -cpu 2 as a separate
 // command, it shows which phase scales with the second core. (A -cpu list
 // reports its first entry from the b.Loop probe run, made while GOMAXPROCS
 // is still the list's last entry: -cpu 1,2 shows two threads twice.)
 func BenchmarkTrainPhases(b *testing.B) {
-	m, opt, batch := benchTrainModel(b)
-	var fwd, bwd, upd time.Duration
-	for b.Loop() {
-		t0 := time.Now()
-		m.Forward(batch)
-		t1 := time.Now()
-		m.ZeroGrad()
-		m.Backward()
-		t2 := time.Now()
-		optim.ClipGradNorm(m.Grads.Data, 1)
-		opt.Update(m.Params.Data, m.Grads.Data, 1e-4)
-		t3 := time.Now()
-		fwd, bwd, upd = fwd+t1.Sub(t0), bwd+t2.Sub(t1), upd+t3.Sub(t2)
+	for _, p := range []matmul.Precision{matmul.FP32, matmul.BF16} {
+		b.Run(p.String(), func(b *testing.B) {
+			m, opt, batch := benchTrainModel(b)
+			m.SetCompute(p)
+			var fwd, bwd, upd time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				m.Forward(batch)
+				t1 := time.Now()
+				m.ZeroGrad()
+				m.Backward()
+				t2 := time.Now()
+				optim.ClipGradNorm(m.Grads.Data, 1)
+				opt.Update(m.Params.Data, m.Grads.Data, 1e-4)
+				t3 := time.Now()
+				fwd, bwd, upd = fwd+t1.Sub(t0), bwd+t2.Sub(t1), upd+t3.Sub(t2)
+			}
+			ms := func(d time.Duration) float64 { return d.Seconds() * 1e3 / float64(b.N) }
+			b.ReportMetric(ms(fwd), "forward-ms")
+			b.ReportMetric(ms(bwd), "backward-ms")
+			b.ReportMetric(ms(upd), "update-ms")
+		})
 	}
-	ms := func(d time.Duration) float64 { return d.Seconds() * 1e3 / float64(b.N) }
-	b.ReportMetric(ms(fwd), "forward-ms")
-	b.ReportMetric(ms(bwd), "backward-ms")
-	b.ReportMetric(ms(upd), "update-ms")
 }
 
 // BenchmarkDecodeBF16 times KV-cached greedy decoding at batch 1 of a

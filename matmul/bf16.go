@@ -115,6 +115,11 @@ func packPairs(dst []float32, kMajor bool, x []float32, ld, base, cnt, p0, kb, w
 			clear(d[used*width:])
 			continue
 		}
+		if pairRows != nil && width <= 32 {
+			pairRows(d, width, x[r0*ld+p0:], ld, kb, rows, lowFirst)
+			clear(d[used*width:])
+			continue
+		}
 		// Each row's k steps are contiguous: round a piece of every row
 		// (its pairs then lie side by side, step 2s in the low half), and
 		// transpose the rows×pairs block into the panel's pairs×width.

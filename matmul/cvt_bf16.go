@@ -40,6 +40,14 @@ var pairSteps func(d []float32, hi, lo []float32, steps, xstride, rows, width in
 // chunk by chunk with cvtBF16.
 var cvtChunks func(d []uint16, src []float32, chunks, dstride, last int)
 
+// pairRows, where set, packs a panel of rows whose k steps are contiguous
+// in one pass: for each pair step s < (steps+1)/2, slot d[s*width+i] gets
+// the pair (2s, 2s+1) of row i (x[i*ld+2s], x[i*ld+2s+1]; the odd last
+// step's partner zero) for i < rows, and zero for rows ≤ i < width (≤ 32);
+// step 2s in the low half when lowFirst, else the high. nil: packPairs
+// rounds each row's piece with cvtBF16 and transposes the pieces.
+var pairRows func(d []float32, width int, x []float32, ld, steps, rows int, lowFirst bool)
+
 // swapHalves swaps the 16-bit halves of each slot of x: pairs with step
 // 2s in the low half (as rounding a run of k steps lays them out) become
 // pairs with it in the high half, the VDPBF16PS kernels' order.

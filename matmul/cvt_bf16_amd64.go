@@ -2,7 +2,11 @@
 
 package matmul
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 func init() {
 	if cpu.X86.HasAVX512BF16 && cpu.X86.HasAVX512F {
@@ -11,6 +15,7 @@ func init() {
 		roundBF16s = roundBF16sAVX512
 		pairSteps = pairStepsAVX512Slice
 		cvtChunks = cvtChunksAVX512Slice
+		pairRows = pairRowsAVX512Slice
 	}
 	if cpu.X86.HasAVX512F {
 		swapHalves = swapHalvesAVX512Slice
@@ -99,4 +104,34 @@ func roundBF16sAVX512(x []float32) {
 		roundBF16AVX512(&x[0], n)
 	}
 	roundBF16sGo(x[n:])
+}
+
+//go:noescape
+func pairRowsAVX512(dst *float32, dstStride int, src *float32, srcStride int, steps int, rows int, mask int, swap int)
+
+// pairRowsAVX512Slice is pairRows in one or two assembly calls (16 rows
+// each). It checks the bounds the assembly relies on: masked loads and
+// stores touch only the rows and steps asked for.
+func pairRowsAVX512Slice(d []float32, width int, x []float32, ld, steps, rows int, lowFirst bool) {
+	if steps <= 0 {
+		return
+	}
+	used := (steps + 1) / 2
+	if width > 32 || rows > width || len(d) < used*width || (rows > 0 && len(x) < (rows-1)*ld+steps) {
+		panic("matmul: pairRows out of bounds")
+	}
+	swap := 1
+	if lowFirst {
+		swap = 0
+	}
+	lo := min(width, 16)
+	pairRowsAVX512(&d[0], width, unsafe.SliceData(x), ld, steps, min(rows, 16), 1<<lo-1, swap)
+	if width > 16 {
+		rest := max(0, rows-16)
+		src := unsafe.SliceData(x)
+		if rest > 0 {
+			src = &x[16*ld]
+		}
+		pairRowsAVX512(&d[16], width, src, ld, steps, rest, 1<<(width-16)-1, swap)
+	}
 }

@@ -1,0 +1,371 @@
+//go:build amd64
+
+#include "textflag.h"
+
+// pairRowsAVX512 packs rows whose k steps are contiguous into a panel of
+// k pairs in one pass: per block of 32 steps it loads up to 16 rows (the
+// missing ones zero), rounds each row's steps to bfloat16 (VCVTNEPS2BF16,
+// written as bytes: Go's assembler does not know it), so that each 32-bit
+// lane holds the pair (2s, 2s+1) with step 2s in its low half, rotates
+// the halves when swap is set (step 2s high: VDPBF16PS's order), and
+// transposes the 16×16 block of pairs in registers (the sequence of
+// transposeAVX512) into 16 panel rows of up to 16 lanes (mask).
+
+// func pairRowsAVX512(dst *float32, dstStride int, src *float32, srcStride int, steps int, rows int, mask int, swap int)
+// steps > 0, 0 ≤ rows ≤ 16.
+TEXT ·pairRowsAVX512(SB), NOSPLIT, $0-64
+	MOVQ dst+0(FP), DI
+	MOVQ dstStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ srcStride+24(FP), R9
+	SHLQ $2, R9
+	MOVQ steps+32(FP), CX
+	MOVQ rows+40(FP), DX
+	MOVQ mask+48(FP), AX
+	KMOVW AX, K1
+	MOVQ swap+56(FP), R10
+block:
+	CMPQ CX, $0
+	JLE done
+	// K2, K3: the block's steps in the low and high 16 of its 32; BX: its
+	// pairs, the panel rows to store.
+	MOVL $0xffff, AX
+	KMOVW AX, K2
+	KMOVW AX, K3
+	MOVQ $16, BX
+	CMPQ CX, $32
+	JGE masked
+	MOVQ CX, BX
+	INCQ BX
+	SHRQ $1, BX
+	CMPQ CX, $16
+	JGE highpart
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K2
+	KXORW K3, K3, K3
+	JMP masked
+highpart:
+	SUBQ $16, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K3
+	ADDQ $16, CX
+masked:
+	MOVQ SI, AX
+	CMPQ DX, $0
+	JLE zero0
+	VMOVUPS.Z (AX), K2, Z0
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0 // vcvtneps2bf16 ymm0, zmm0
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z0, Z0
+	ADDQ R9, AX
+	CMPQ DX, $1
+	JLE zero1
+	VMOVUPS.Z (AX), K2, Z1
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc9 // vcvtneps2bf16 ymm1, zmm1
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z1, Z1
+	ADDQ R9, AX
+	CMPQ DX, $2
+	JLE zero2
+	VMOVUPS.Z (AX), K2, Z2
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xd2 // vcvtneps2bf16 ymm2, zmm2
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z2, Z2
+	ADDQ R9, AX
+	CMPQ DX, $3
+	JLE zero3
+	VMOVUPS.Z (AX), K2, Z3
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xdb // vcvtneps2bf16 ymm3, zmm3
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z3, Z3
+	ADDQ R9, AX
+	CMPQ DX, $4
+	JLE zero4
+	VMOVUPS.Z (AX), K2, Z4
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xe4 // vcvtneps2bf16 ymm4, zmm4
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z4, Z4
+	ADDQ R9, AX
+	CMPQ DX, $5
+	JLE zero5
+	VMOVUPS.Z (AX), K2, Z5
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xed // vcvtneps2bf16 ymm5, zmm5
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z5, Z5
+	ADDQ R9, AX
+	CMPQ DX, $6
+	JLE zero6
+	VMOVUPS.Z (AX), K2, Z6
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xf6 // vcvtneps2bf16 ymm6, zmm6
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z6, Z6
+	ADDQ R9, AX
+	CMPQ DX, $7
+	JLE zero7
+	VMOVUPS.Z (AX), K2, Z7
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0xf2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xff // vcvtneps2bf16 ymm7, zmm7
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z7, Z7
+	ADDQ R9, AX
+	CMPQ DX, $8
+	JLE zero8
+	VMOVUPS.Z (AX), K2, Z8
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0x52; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc0 // vcvtneps2bf16 ymm8, zmm8
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z8, Z8
+	ADDQ R9, AX
+	CMPQ DX, $9
+	JLE zero9
+	VMOVUPS.Z (AX), K2, Z9
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0x52; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc9 // vcvtneps2bf16 ymm9, zmm9
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z9, Z9
+	ADDQ R9, AX
+	CMPQ DX, $10
+	JLE zero10
+	VMOVUPS.Z (AX), K2, Z10
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0x52; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xd2 // vcvtneps2bf16 ymm10, zmm10
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z10, Z10
+	ADDQ R9, AX
+	CMPQ DX, $11
+	JLE zero11
+	VMOVUPS.Z (AX), K2, Z11
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0x52; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xdb // vcvtneps2bf16 ymm11, zmm11
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z11, Z11
+	ADDQ R9, AX
+	CMPQ DX, $12
+	JLE zero12
+	VMOVUPS.Z (AX), K2, Z12
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0x52; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xe4 // vcvtneps2bf16 ymm12, zmm12
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z12, Z12
+	ADDQ R9, AX
+	CMPQ DX, $13
+	JLE zero13
+	VMOVUPS.Z (AX), K2, Z13
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0x52; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xed // vcvtneps2bf16 ymm13, zmm13
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z13, Z13
+	ADDQ R9, AX
+	CMPQ DX, $14
+	JLE zero14
+	VMOVUPS.Z (AX), K2, Z14
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0x52; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xf6 // vcvtneps2bf16 ymm14, zmm14
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z14, Z14
+	ADDQ R9, AX
+	CMPQ DX, $15
+	JLE zero15
+	VMOVUPS.Z (AX), K2, Z15
+	VMOVUPS.Z 64(AX), K3, Z16
+	BYTE $0x62; BYTE $0x52; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xff // vcvtneps2bf16 ymm15, zmm15
+	BYTE $0x62; BYTE $0xa2; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0xc8 // vcvtneps2bf16 ymm17, zmm16
+	VINSERTI64X4 $1, Y17, Z15, Z15
+	ADDQ R9, AX
+	JMP loaded
+zero0:
+	VPXORD Z0, Z0, Z0
+zero1:
+	VPXORD Z1, Z1, Z1
+zero2:
+	VPXORD Z2, Z2, Z2
+zero3:
+	VPXORD Z3, Z3, Z3
+zero4:
+	VPXORD Z4, Z4, Z4
+zero5:
+	VPXORD Z5, Z5, Z5
+zero6:
+	VPXORD Z6, Z6, Z6
+zero7:
+	VPXORD Z7, Z7, Z7
+zero8:
+	VPXORD Z8, Z8, Z8
+zero9:
+	VPXORD Z9, Z9, Z9
+zero10:
+	VPXORD Z10, Z10, Z10
+zero11:
+	VPXORD Z11, Z11, Z11
+zero12:
+	VPXORD Z12, Z12, Z12
+zero13:
+	VPXORD Z13, Z13, Z13
+zero14:
+	VPXORD Z14, Z14, Z14
+zero15:
+	VPXORD Z15, Z15, Z15
+loaded:
+	TESTQ R10, R10
+	JZ transpose
+	VPRORD $16, Z0, Z0
+	VPRORD $16, Z1, Z1
+	VPRORD $16, Z2, Z2
+	VPRORD $16, Z3, Z3
+	VPRORD $16, Z4, Z4
+	VPRORD $16, Z5, Z5
+	VPRORD $16, Z6, Z6
+	VPRORD $16, Z7, Z7
+	VPRORD $16, Z8, Z8
+	VPRORD $16, Z9, Z9
+	VPRORD $16, Z10, Z10
+	VPRORD $16, Z11, Z11
+	VPRORD $16, Z12, Z12
+	VPRORD $16, Z13, Z13
+	VPRORD $16, Z14, Z14
+	VPRORD $16, Z15, Z15
+transpose:
+	VUNPCKLPS Z1, Z0, Z16
+	VUNPCKHPS Z1, Z0, Z17
+	VUNPCKLPS Z3, Z2, Z18
+	VUNPCKHPS Z3, Z2, Z19
+	VUNPCKLPS Z5, Z4, Z20
+	VUNPCKHPS Z5, Z4, Z21
+	VUNPCKLPS Z7, Z6, Z22
+	VUNPCKHPS Z7, Z6, Z23
+	VUNPCKLPS Z9, Z8, Z24
+	VUNPCKHPS Z9, Z8, Z25
+	VUNPCKLPS Z11, Z10, Z26
+	VUNPCKHPS Z11, Z10, Z27
+	VUNPCKLPS Z13, Z12, Z28
+	VUNPCKHPS Z13, Z12, Z29
+	VUNPCKLPS Z15, Z14, Z30
+	VUNPCKHPS Z15, Z14, Z31
+	VUNPCKLPD Z18, Z16, Z0
+	VUNPCKHPD Z18, Z16, Z1
+	VUNPCKLPD Z19, Z17, Z2
+	VUNPCKHPD Z19, Z17, Z3
+	VUNPCKLPD Z22, Z20, Z4
+	VUNPCKHPD Z22, Z20, Z5
+	VUNPCKLPD Z23, Z21, Z6
+	VUNPCKHPD Z23, Z21, Z7
+	VUNPCKLPD Z26, Z24, Z8
+	VUNPCKHPD Z26, Z24, Z9
+	VUNPCKLPD Z27, Z25, Z10
+	VUNPCKHPD Z27, Z25, Z11
+	VUNPCKLPD Z30, Z28, Z12
+	VUNPCKHPD Z30, Z28, Z13
+	VUNPCKLPD Z31, Z29, Z14
+	VUNPCKHPD Z31, Z29, Z15
+	VSHUFF32X4 $0x88, Z4, Z0, Z16
+	VSHUFF32X4 $0xdd, Z4, Z0, Z20
+	VSHUFF32X4 $0x88, Z12, Z8, Z24
+	VSHUFF32X4 $0xdd, Z12, Z8, Z28
+	VSHUFF32X4 $0x88, Z5, Z1, Z17
+	VSHUFF32X4 $0xdd, Z5, Z1, Z21
+	VSHUFF32X4 $0x88, Z13, Z9, Z25
+	VSHUFF32X4 $0xdd, Z13, Z9, Z29
+	VSHUFF32X4 $0x88, Z6, Z2, Z18
+	VSHUFF32X4 $0xdd, Z6, Z2, Z22
+	VSHUFF32X4 $0x88, Z14, Z10, Z26
+	VSHUFF32X4 $0xdd, Z14, Z10, Z30
+	VSHUFF32X4 $0x88, Z7, Z3, Z19
+	VSHUFF32X4 $0xdd, Z7, Z3, Z23
+	VSHUFF32X4 $0x88, Z15, Z11, Z27
+	VSHUFF32X4 $0xdd, Z15, Z11, Z31
+	VSHUFF32X4 $0x88, Z24, Z16, Z0
+	VSHUFF32X4 $0x88, Z28, Z20, Z4
+	VSHUFF32X4 $0xdd, Z24, Z16, Z8
+	VSHUFF32X4 $0xdd, Z28, Z20, Z12
+	VSHUFF32X4 $0x88, Z25, Z17, Z1
+	VSHUFF32X4 $0x88, Z29, Z21, Z5
+	VSHUFF32X4 $0xdd, Z25, Z17, Z9
+	VSHUFF32X4 $0xdd, Z29, Z21, Z13
+	VSHUFF32X4 $0x88, Z26, Z18, Z2
+	VSHUFF32X4 $0x88, Z30, Z22, Z6
+	VSHUFF32X4 $0xdd, Z26, Z18, Z10
+	VSHUFF32X4 $0xdd, Z30, Z22, Z14
+	VSHUFF32X4 $0x88, Z27, Z19, Z3
+	VSHUFF32X4 $0x88, Z31, Z23, Z7
+	VSHUFF32X4 $0xdd, Z27, Z19, Z11
+	VSHUFF32X4 $0xdd, Z31, Z23, Z15
+	VMOVUPS Z0, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z1, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z2, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z3, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z4, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z5, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z6, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z7, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z8, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z9, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z10, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z11, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z12, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z13, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z14, K1, (DI)
+	ADDQ R8, DI
+	DECQ BX
+	JZ done
+	VMOVUPS Z15, K1, (DI)
+	ADDQ R8, DI
+	ADDQ $128, SI
+	SUBQ $32, CX
+	JMP block
+done:
+	VZEROUPPER
+	RET
