@@ -230,7 +230,7 @@ func (j *directJob) tile(t directTask, scratch **[]float32) {
 		if acc&accBias != 0 {
 			tbias = j.bias[t.j0:]
 		}
-		mergeTile(ct, ldc, tmp, d.nc, d.mr, nw, tsrc, lds, tbias)
+		mergeTileVec(ct, ldc, tmp, d.nc, d.mr, nw, tsrc, lds, tbias)
 	}
 }
 

@@ -68,3 +68,29 @@ func mergeTile(c []float32, ldc int, t []float32, nr, mh, nw int, src []float32,
 		}
 	}
 }
+
+// mergeTileVec is mergeTile in vector passes where there is no bias (with
+// one it is mergeTile): a row is a copy, or one addition T + src by the
+// active kernel's axpy with alpha 1 (1·T is exact, so it rounds T + src
+// once, as the kernel does). The small products of fused attention store
+// most of their tiles here; mergeTile's float-by-float loop had cost a
+// quarter of a 28×56×64 product. t escapes (the axpy is a func value), so
+// callers pass scratch from the heap.
+func mergeTileVec(c []float32, ldc int, t []float32, nr, mh, nw int, src []float32, ldsrc int, bias []float32) {
+	if bias != nil {
+		mergeTile(c, ldc, t, nr, mh, nw, src, ldsrc, bias)
+		return
+	}
+	add := active.Load().axpy
+	for i := 0; i < mh; i++ {
+		dst, row := c[i*ldc:i*ldc+nw], t[i*nr:i*nr+nw]
+		if src == nil {
+			copy(dst, row)
+			continue
+		}
+		if s := src[i*ldsrc : i*ldsrc+nw]; &s[0] != &dst[0] {
+			copy(dst, s) // src is C itself, or does not overlap it
+		}
+		add(1, row, dst)
+	}
+}

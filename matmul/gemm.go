@@ -432,7 +432,7 @@ func (j *gemmJob) compute(ws *workspace, ch, rt, ct int) {
 						continue
 					}
 					kern.micro(sb, &ap[0], &bp[0], &ws.tmp[0], nr, 0, &ws.tmp[0], nr, &ws.tmp[0])
-					mergeTile(c[ii*ldc+jj:], ldc, ws.tmp, nr, mh, nw, tsrc, ldsrc, tbias)
+					mergeTileVec(c[ii*ldc+jj:], ldc, ws.tmp, nr, mh, nw, tsrc, ldsrc, tbias)
 				}
 			}
 		}
