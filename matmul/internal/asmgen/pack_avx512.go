@@ -20,58 +20,109 @@ import (
 // unpck{l,h}ps and unpck{l,h}pd transpose the 4×4 sub-blocks inside each
 // 128-bit lane, then two rounds of vshuff32x4 move the 128-bit lanes.
 // Z0-Z15 and Z16-Z31 alternate as source and destination of the stages.
-func genTranspose(w *bytes.Buffer) { genTransposeOf(w, false) }
+func genTranspose(w *bytes.Buffer) { genTransposeOf(w, transposeF32) }
 
 // genTransposeBF16 emits transposeBF16AVX512: transposeAVX512 with src
 // in bfloat16 (src *uint16, srcStride in elements), each value widened to
 // float32 as it is loaded (VPMOVZXWD, then a 16-bit shift), so a BF16
 // operand is packed straight into float32 panels.
-func genTransposeBF16(w *bytes.Buffer) { genTransposeOf(w, true) }
+func genTransposeBF16(w *bytes.Buffer) { genTransposeOf(w, transposeBF16) }
 
-func genTransposeOf(w *bytes.Buffer, bf16 bool) {
+// genPairRows emits
+//
+//	func pairRowsAVX512(dst *float32, dstStride int, src *float32, srcStride int, steps int, rows int, mask int, swap int)
+//
+// which packs rows whose k steps are contiguous into a panel of k pairs in
+// one pass (steps > 0, rows <= 16): per block of 32 steps it loads each
+// row's steps with zero-masking loads (a short last block touches no
+// memory past its steps), rounds them to bfloat16 (VCVTNEPS2BF16, as
+// bytes), so that 32-bit lane s holds the pair (2s, 2s+1) with step 2s in
+// its low half, rotates the halves when swap is nonzero (step 2s high:
+// VDPBF16PS's order), and transposes the 16×16 block of pairs into up to
+// 16 panel rows (one per pair step, the lanes in mask).
+func genPairRows(w *bytes.Buffer) { genTransposeOf(w, transposePairs) }
+
+const (
+	transposeF32   = iota // float32 in, float32 out
+	transposeBF16         // bfloat16 in, widened
+	transposePairs        // float32 in, rounded and paired (pairRowsAVX512)
+)
+
+func genTransposeOf(w *bytes.Buffer, mode int) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
 	z := func(i int) string { return fmt.Sprintf("Z%d", i) }
-	name, srcType, elemShift, block := "transposeAVX512", "float32", 2, 64
-	if bf16 {
-		name, srcType, elemShift, block = "transposeBF16AVX512", "uint16", 1, 32
+	name, srcType, elemShift, block, prefix := "transposeAVX512", "float32", 2, 64, ""
+	switch mode {
+	case transposeBF16:
+		name, srcType, elemShift, block, prefix = "transposeBF16AVX512", "uint16", 1, 32, "b"
+	case transposePairs:
+		name, block, prefix = "pairRowsAVX512", 128, "p"
 	}
-	label := func(l string) {
-		if bf16 {
-			l = "b" + l
-		}
-		fmt.Fprintf(w, "%s:\n", l)
+	label := func(l string) { fmt.Fprintf(w, "%s%s:\n", prefix, l) }
+	jmp := func(op, l string) { p("%s %s%s", op, prefix, l) }
+	if mode == transposePairs {
+		fmt.Fprintf(w, "\n// func %s(dst *float32, dstStride int, src *float32, srcStride int, steps int, rows int, mask int, swap int)\n", name)
+		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-64\n", name)
+	} else {
+		fmt.Fprintf(w, "\n// func %s(dst *float32, dstStride int, src *%s, srcStride int, cols int, rows int, mask int)\n", name, srcType)
+		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-56\n", name)
 	}
-	jmp := func(op, l string) {
-		if bf16 {
-			l = "b" + l
-		}
-		p("%s %s", op, l)
-	}
-	fmt.Fprintf(w, "\n// func %s(dst *float32, dstStride int, src *%s, srcStride int, cols int, rows int, mask int)\n", name, srcType)
-	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-56\n", name)
 	p("MOVQ dst+0(FP), DI")
 	p("MOVQ dstStride+8(FP), R8")
 	p("SHLQ $2, R8")
 	p("MOVQ src+16(FP), SI")
 	p("MOVQ srcStride+24(FP), R9")
 	p("SHLQ $%d, R9", elemShift)
-	p("MOVQ cols+32(FP), CX")
+	p("MOVQ %s+32(FP), CX", map[bool]string{true: "steps", false: "cols"}[mode == transposePairs])
 	p("MOVQ rows+40(FP), DX")
 	p("MOVQ mask+48(FP), AX")
 	p("KMOVW AX, K1")
-	p("MOVL $0xffff, AX")
-	p("KMOVW AX, K2")
+	if mode == transposePairs {
+		p("MOVQ swap+56(FP), R10")
+	} else {
+		p("MOVL $0xffff, AX")
+		p("KMOVW AX, K2")
+	}
 	label("block")
 	p("CMPQ CX, $0")
 	jmp("JLE", "done")
-	p("MOVQ $16, BX") // output rows of this block
-	p("CMPQ CX, $16")
-	jmp("JGE", "full")
-	p("MOVQ CX, BX")
-	p("MOVL $1, AX")
-	p("SHLL CX, AX")
-	p("DECL AX")
-	p("KMOVW AX, K2")
+	if mode == transposePairs {
+		// K2, K3: the block's steps among its first and last 16; BX: its
+		// pairs, the panel rows it stores.
+		p("MOVL $0xffff, AX")
+		p("KMOVW AX, K2")
+		p("KMOVW AX, K3")
+		p("MOVQ $16, BX")
+		p("CMPQ CX, $32")
+		jmp("JGE", "full")
+		p("MOVQ CX, BX")
+		p("INCQ BX")
+		p("SHRQ $1, BX")
+		p("CMPQ CX, $16")
+		jmp("JGE", "high")
+		p("MOVL $1, AX")
+		p("SHLL CX, AX")
+		p("DECL AX")
+		p("KMOVW AX, K2")
+		p("KXORW K3, K3, K3")
+		jmp("JMP", "full")
+		label("high")
+		p("SUBQ $16, CX")
+		p("MOVL $1, AX")
+		p("SHLL CX, AX")
+		p("DECL AX")
+		p("KMOVW AX, K3")
+		p("ADDQ $16, CX")
+	} else {
+		p("MOVQ $16, BX") // output rows of this block
+		p("CMPQ CX, $16")
+		jmp("JGE", "full")
+		p("MOVQ CX, BX")
+		p("MOVL $1, AX")
+		p("SHLL CX, AX")
+		p("DECL AX")
+		p("KMOVW AX, K2")
+	}
 	label("full")
 	// Load rows 0..rows-1; fall into the zeroing chain at the first
 	// missing row.
@@ -79,10 +130,19 @@ func genTransposeOf(w *bytes.Buffer, bf16 bool) {
 	for r := 0; r < 16; r++ {
 		p("CMPQ DX, $%d", r)
 		jmp("JLE", fmt.Sprintf("zero%d", r))
-		if bf16 {
+		switch mode {
+		case transposeBF16:
 			p("VPMOVZXWD.Z (AX), K2, %s", z(r))
 			p("VPSLLD $16, %s, %s", z(r), z(r))
-		} else {
+		case transposePairs:
+			// Steps 0-15 rounded in place, 16-31 through Z16/Y17, the
+			// two halves joined: 16 pairs, step 2s in the low half.
+			p("VMOVUPS.Z (AX), K2, %s", z(r))
+			p("VMOVUPS.Z 64(AX), K3, Z16")
+			p("%s", vcvtneps2bf16(r, r))
+			p("%s", vcvtneps2bf16(17, 16))
+			p("VINSERTI64X4 $1, Y17, %s, %s", z(r), z(r))
+		default:
 			p("VMOVUPS.Z (AX), K2, %s", z(r))
 		}
 		p("ADDQ R9, AX")
@@ -93,6 +153,14 @@ func genTransposeOf(w *bytes.Buffer, bf16 bool) {
 		p("VPXORD %s, %s, %s", z(r), z(r), z(r))
 	}
 	label("loaded")
+	if mode == transposePairs {
+		p("TESTQ R10, R10")
+		jmp("JZ", "transpose")
+		for r := 0; r < 16; r++ {
+			p("VPRORD $16, %s, %s", z(r), z(r))
+		}
+		label("transpose")
+	}
 	// Stage 1: t[2i], t[2i+1] = unpck{l,h}ps(r[2i], r[2i+1]).
 	for i := 0; i < 8; i++ {
 		p("VUNPCKLPS %s, %s, %s", z(2*i+1), z(2*i), z(16+2*i))
@@ -130,11 +198,22 @@ func genTransposeOf(w *bytes.Buffer, bf16 bool) {
 		}
 	}
 	p("ADDQ $%d, SI", block)
-	p("SUBQ $16, CX")
+	p("SUBQ $%d, CX", map[bool]int{true: 32, false: 16}[mode == transposePairs])
 	jmp("JMP", "block")
 	label("done")
 	p("VZEROUPPER")
 	p("RET")
+}
+
+// vcvtneps2bf16 encodes VCVTNEPS2BF16 ymm(dst), zmm(src) (registers, no
+// mask), which Go's assembler does not know, as bytes: EVEX.512.F3.0F38.W0
+// 72 /r. Each float32 lane is rounded to bfloat16 (to nearest even,
+// subnormals to zero) into the 16-bit lanes of the ymm.
+func vcvtneps2bf16(dst, src int) string {
+	inv := func(r, bit int) byte { return byte(^(r >> bit) & 1) }
+	p0 := inv(dst, 3)<<7 | inv(src, 4)<<6 | inv(src, 3)<<5 | inv(dst, 4)<<4 | 0b010 // R X B R' 0 mmm=0F38
+	modrm := byte(0b11)<<6 | byte(dst&7)<<3 | byte(src&7)
+	return fmt.Sprintf("BYTE $0x62; BYTE $0x%02x; BYTE $0x7e; BYTE $0x48; BYTE $0x72; BYTE $0x%02x // VCVTNEPS2BF16 Z%d, Y%d", p0, modrm, src, dst)
 }
 
 // genCopyRows emits
