@@ -17,14 +17,24 @@ func MatmulIn(s Shape, p matmul.Precision, reps int) float64 {
 }
 
 // BF16Results measures, per shape, FP32 beside BF16 on every BF16 path the
-// CPU has (all give the same bits; they differ in speed), then the machine's
-// nominal peaks (see Peak).
+// CPU has (all give the same bits; they differ in speed), each with its
+// share of the measured peak of the units it runs on, then the machine's
+// nominal and measured peaks (see Peak and MeasuredPeaks).
 func BF16Results(reps int) []Result {
 	var out []Result
 	defer matmul.SetBF16Kernel("")
+	peakLines, peaks := MeasuredPeaks(matmul.Threads())
+	// share names the fraction of the measured peak of kind, if measured.
+	share := func(g float64, kind string) string {
+		if peaks[kind] <= 0 {
+			return ""
+		}
+		return fmt.Sprintf("; %.0f%% of the measured %s peak", 100*g/peaks[kind], kind)
+	}
 	for _, s := range BF16Shapes {
-		out = append(out, Result{Name: "fp32 " + s.String(), Value: MatmulIn(s, matmul.FP32, reps), Unit: "GFLOP/s",
-			Detail: fmt.Sprintf("kernel %s, %d threads", matmul.Kernel(), matmul.Threads())})
+		g := MatmulIn(s, matmul.FP32, reps)
+		out = append(out, Result{Name: "fp32 " + s.String(), Value: g, Unit: "GFLOP/s",
+			Detail: fmt.Sprintf("kernel %s, %d threads%s", matmul.Kernel(), matmul.Threads(), share(g, "fp32"))})
 		for _, path := range matmul.BF16Kernels() {
 			if path == "generic" {
 				continue // ~2 GFLOP/s: a fallback, not worth the minutes
@@ -32,14 +42,16 @@ func BF16Results(reps int) []Result {
 			if err := matmul.SetBF16Kernel(path); err != nil {
 				continue
 			}
-			out = append(out, Result{Name: "bf16 " + s.String(), Value: MatmulIn(s, matmul.BF16, reps), Unit: "GFLOP/s",
-				Detail: fmt.Sprintf("path %s, %d threads", path, matmul.Threads())})
+			g := MatmulIn(s, matmul.BF16, reps)
+			units := map[string]string{"avx512bf16": "bf16", "avx512": "fp32", "avx2": "fp32"}[path] // AMX: not measured
+			out = append(out, Result{Name: "bf16 " + s.String(), Value: g, Unit: "GFLOP/s",
+				Detail: fmt.Sprintf("path %s, %d threads%s", path, matmul.Threads(), share(g, units))})
 		}
 	}
 	fp32, bf16, how, bf16How := Peak(matmul.Threads())
 	out = append(out, Result{Name: "peak fp32 (nominal)", Value: fp32, Unit: "GFLOP/s", Detail: how},
 		Result{Name: "peak bf16 (nominal)", Value: bf16, Unit: "GFLOP/s", Detail: bf16How})
-	out = append(out, MeasuredPeaks(matmul.Threads())...)
+	out = append(out, peakLines...)
 	if err := matmul.AMXStatus(); err != nil {
 		out = append(out, Result{Name: "amx", Unit: "-", Detail: "not used: " + err.Error()})
 	} else {
@@ -92,20 +104,24 @@ func halfWidthAVX512(vendor, family string) bool {
 }
 
 // MeasuredPeaks times the throughput loops of matmul.MeasurePeak (FP32
-// FMA, and VDPBF16PS where the CPU has it) on threads threads at once.
-func MeasuredPeaks(threads int) []Result {
+// FMA, and VDPBF16PS where the CPU has it) on threads threads at once: a
+// result line for each, and the GFLOP/s by kind ("fp32", "bf16") of those
+// measured.
+func MeasuredPeaks(threads int) ([]Result, map[string]float64) {
 	var out []Result
+	peaks := map[string]float64{}
 	for _, kind := range []string{"fp32", "bf16"} {
 		p, ok, err := matmul.MeasurePeak(kind, threads, 5)
 		switch {
 		case err != nil:
 			out = append(out, Result{Name: "peak " + kind + " (measured)", Unit: "-", Detail: err.Error()})
 		case ok:
+			peaks[kind] = p.GFLOPs
 			out = append(out, Result{Name: "peak " + kind + " (measured)", Value: p.GFLOPs, Unit: "GFLOP/s",
 				Detail: fmt.Sprintf("%s, 12 independent chains on each of %d threads, best of 5; the clock the cores run at", p.Instruction, p.Threads)})
 		}
 	}
-	return out
+	return out, peaks
 }
 
 // cpuGHz reads the first "cpu MHz" of /proc/cpuinfo (0 where there is none).
